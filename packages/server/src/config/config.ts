@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/**
+ * Every setting Laurel reads from the environment, with its default and why.
+ * Parsed once at start; a bad value stops the process with a message naming the variable.
+ */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 500ms, 30s, 5m, 2h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  /** HTTP port; 8080 so it does not collide with the usual 3000 of the app being developed. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to bind. 0.0.0.0 in containers; the default serves the local machine only. */
+  HOST: z.string().default('127.0.0.1'),
+  /** `sqlite:PATH` (default ./data/laurel.db) or `postgres://...`. */
+  DATABASE_URL: z.string().default('sqlite:./data/laurel.db'),
+  /** production blocks webhook URLs that resolve to private addresses (SSRF) and marks cookies Secure. */
+  LAUREL_MODE: z.enum(['development', 'production']).optional(),
+  NODE_ENV: z.string().optional(),
+  /** An admin key `{prefix}.{secret}` registered at start for the production environment, if absent. */
+  LAUREL_BOOTSTRAP_API_KEY: z.string().optional(),
+  /** Delays between attempts; Trophy's documented policy is 3 retries at 1, 2 and 4 minutes. */
+  LAUREL_RETRY_SCHEDULE: z
+    .string()
+    .default('1m,2m,4m')
+    .transform((value, ctx) => {
+      const parts = value.split(',').map((part) => part.trim()).filter(Boolean);
+      const delays = parts.map(parseDuration);
+      if (delays.some((d) => d === undefined)) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" must be a comma-separated list of durations, e.g. 5s,5m,30m` });
+        return z.NEVER;
+      }
+      return delays as number[];
+    }),
+  /** Upper bound for one attempt; a webhook may set a lower one. Trophy uses 60 s. */
+  LAUREL_DELIVERY_TIMEOUT: duration('60s'),
+  /** In-flight attempts per worker process, across all webhooks. */
+  LAUREL_DELIVERY_CONCURRENCY: positiveInt(256),
+  /** In-flight attempts per webhook per worker process, so one slow receiver cannot starve the rest. */
+  LAUREL_WEBHOOK_CONCURRENCY: positiveInt(32),
+  /** A claimed delivery whose worker died is retried after this; must exceed the timeout plus a margin. */
+  LAUREL_LEASE: duration('90s'),
+  /** How long delivered events and their attempts stay in the log. */
+  LAUREL_RETENTION: duration('7d'),
+  /** A webhook that has failed without a single success for this long is disabled. */
+  LAUREL_AUTO_DISABLE_AFTER: duration('5d'),
+  /** Comma-separated CIDRs webhooks may reach even in production mode (e.g. an internal receiver). */
+  LAUREL_WEBHOOK_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Mode = 'development' | 'production';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  mode: Mode;
+  bootstrapApiKey: string | undefined;
+  logLevel: string;
+  delivery: {
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    concurrency: number;
+    perWebhookConcurrency: number;
+    leaseMs: number;
+    retentionMs: number;
+    autoDisableAfterMs: number;
+    allowlist: string[];
+  };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const mode: Mode = e.LAUREL_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'development');
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    mode,
+    bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
+    logLevel: e.LOG_LEVEL,
+    delivery: {
+      retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
+      timeoutMs: e.LAUREL_DELIVERY_TIMEOUT,
+      concurrency: e.LAUREL_DELIVERY_CONCURRENCY,
+      perWebhookConcurrency: e.LAUREL_WEBHOOK_CONCURRENCY,
+      leaseMs: e.LAUREL_LEASE,
+      retentionMs: e.LAUREL_RETENTION,
+      autoDisableAfterMs: e.LAUREL_AUTO_DISABLE_AFTER,
+      allowlist: e.LAUREL_WEBHOOK_ALLOWLIST,
+    },
+  };
+  checkInvariants(config);
+  return config;
+}
+
+/** Start-up checks for settings that are valid alone but dangerous together. */
+function checkInvariants(config: Config): void {
+  const { leaseMs, timeoutMs, perWebhookConcurrency, concurrency } = config.delivery;
+  // A lease shorter than an attempt lets a second worker send the same delivery while the first still waits.
+  if (leaseMs < timeoutMs + 10_000) {
+    throw new ConfigError(
+      `LAUREL_LEASE (${leaseMs} ms) must exceed LAUREL_DELIVERY_TIMEOUT (${timeoutMs} ms) by at least 10 s`,
+    );
+  }
+  if (perWebhookConcurrency > concurrency) {
+    throw new ConfigError('LAUREL_WEBHOOK_CONCURRENCY cannot exceed LAUREL_DELIVERY_CONCURRENCY');
+  }
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Backend } from '../../store/backends/backend.js';
+import type { AttemptTrigger, Schema } from '../../store/schema.js';
+
+/** What became of one attempt, decided by the worker, written here. */
+export interface FinishedAttempt {
+  deliveryId: string;
+  webhookId: string;
+  number: number;
+  trigger: AttemptTrigger;
+  startedAt: number;
+  latencyMs: number;
+  statusCode: number | null;
+  errorKind: string | null;
+  errorMessage: string | null;
+  responseBody: string | null;
+  requestHeaders: Record<string, string>;
+  next: { status: 'succeeded' } | { status: 'failed' } | { status: 'retrying'; at: number };
+  /** The receiver said 410 Gone: it wants no more deliveries. */
+  gone: boolean;
+}
+
+export interface CompletionResult {
+  /** Attempts written; the rest lost their lease to another worker and were dropped. */
+  recorded: FinishedAttempt[];
+  disabledWebhooks: { id: string; reason: string }[];
+}
+
+/**
+ * Writes a batch of finished attempts in one transaction: the attempt log rows, each delivery's
+ * next state, and webhook health (failure streaks, auto-disable). Every delivery write is fenced
+ * on the lease owner; an attempt whose lease was reclaimed is not recorded and changes nothing.
+ * Batching is what lets one SQLite connection keep up with thousands of attempts per second.
+ */
+export async function completeAttempts(
+  backend: Backend,
+  workerId: string,
+  attempts: readonly FinishedAttempt[],
+  now: number,
+  autoDisableAfterMs: number,
+): Promise<CompletionResult> {
+  if (attempts.length === 0) return { recorded: [], disabledWebhooks: [] };
+  return backend.db.transaction().execute(async (trx) => {
+    const fenced = new Set<string>();
+    for (const status of ['succeeded', 'failed'] as const) {
+      const ids = attempts.filter((a) => a.next.status === status).map((a) => a.deliveryId);
+      for (const id of await finish(trx, workerId, ids, { status }, now)) fenced.add(id);
+    }
+    for (const attempt of attempts) {
+      if (attempt.next.status !== 'retrying') continue;
+      const values = { status: 'retrying' as const, next_attempt_at: attempt.next.at, next_trigger: 'retry' as const };
+      for (const id of await finish(trx, workerId, [attempt.deliveryId], values, now)) fenced.add(id);
+    }
+    const recorded = attempts.filter((a) => fenced.has(a.deliveryId));
+    if (recorded.length > 0) {
+      await trx.insertInto('delivery_attempts').values(recorded.map(toRow)).execute();
+    }
+    const disabledWebhooks = await updateWebhookHealth(trx, recorded, now, autoDisableAfterMs);
+    return { recorded, disabledWebhooks };
+  });
+}
+
+async function finish(
+  trx: Kysely<Schema>,
+  workerId: string,
+  ids: string[],
+  values: { status: 'succeeded' | 'failed' | 'retrying'; next_attempt_at?: number; next_trigger?: 'retry' },
+  now: number,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .updateTable('deliveries')
+    .set({ ...values, lease_owner: null, lease_expires_at: null, last_attempt_at: now, updated_at: now })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'delivering')
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+function toRow(a: FinishedAttempt) {
+  return {
+    id: randomUUID(),
+    delivery_id: a.deliveryId,
+    webhook_id: a.webhookId,
+    number: a.number,
+    trigger: a.trigger,
+    started_at: a.startedAt,
+    status_code: a.statusCode,
+    error_kind: a.errorKind,
+    error_message: a.errorMessage,
+    latency_ms: Math.round(a.latencyMs),
+    response_body: a.responseBody,
+    request_headers: JSON.stringify(a.requestHeaders),
+  };
+}
+
+/**
+ * A webhook that answers any 2xx is healthy again. One that keeps failing with no success for
+ * `autoDisableAfterMs` is disabled, and so is one that answered 410 Gone; the reason is stored.
+ */
+async function updateWebhookHealth(
+  trx: Kysely<Schema>,
+  attempts: readonly FinishedAttempt[],
+  now: number,
+  autoDisableAfterMs: number,
+): Promise<{ id: string; reason: string }[]> {
+  const healthy = new Set(attempts.filter((a) => a.statusCode !== null && a.statusCode >= 200 && a.statusCode < 300).map((a) => a.webhookId));
+  const failing = new Set(attempts.map((a) => a.webhookId).filter((id) => !healthy.has(id)));
+  const gone = new Set(attempts.filter((a) => a.gone).map((a) => a.webhookId));
+  if (healthy.size > 0) {
+    await trx
+      .updateTable('webhooks')
+      .set({ failing_since: null })
+      .where('id', 'in', [...healthy])
+      .where('failing_since', 'is not', null)
+      .execute();
+  }
+  const disabled: { id: string; reason: string }[] = [];
+  if (failing.size > 0) {
+    await trx
+      .updateTable('webhooks')
+      .set({ failing_since: now })
+      .where('id', 'in', [...failing])
+      .where('failing_since', 'is', null)
+      .execute();
+    const days = Math.round((autoDisableAfterMs / 86_400_000) * 10) / 10;
+    const reason = `disabled automatically: every delivery failed for ${days} days without a success`;
+    const rows = await trx
+      .updateTable('webhooks')
+      .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+      .where('id', 'in', [...failing])
+      .where('enabled', '=', 1)
+      .where('failing_since', '<=', now - autoDisableAfterMs)
+      .returning('id')
+      .execute();
+    disabled.push(...rows.map((row) => ({ id: row.id, reason })));
+  }
+  if (gone.size > 0) {
+    const reason = 'disabled automatically: the receiver answered 410 Gone';
+    const rows = await trx
+      .updateTable('webhooks')
+      .set({ enabled: 0, disabled_reason: reason, updated_at: now })
+      .where('id', 'in', [...gone])
+      .where('enabled', '=', 1)
+      .returning('id')
+      .execute();
+    disabled.push(...rows.map((row) => ({ id: row.id, reason })));
+  }
+  return disabled;
+}

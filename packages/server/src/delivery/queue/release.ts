@@ -1,0 +1,24 @@
+import { sql } from 'kysely';
+import type { Backend } from '../../store/backends/backend.js';
+
+/**
+ * Gives claimed deliveries back without attempting them (worker stopping, or a lease too short to
+ * start an attempt safely). The claim's attempt count is undone; the owner check fences it.
+ */
+export async function releaseDeliveries(backend: Backend, workerId: string, ids: readonly string[], now: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await backend.db
+    .updateTable('deliveries')
+    .set({
+      status: sql`case when attempts <= 1 then 'pending' else 'retrying' end`,
+      attempts: sql`attempts - 1`,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: now,
+    })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'delivering')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,25 @@
+/**
+ * When to try again after a failed attempt. Pure: the random source and the schedule are inputs.
+ *
+ * - `scheduleMs[n]` is the delay after the (n+1)th failed attempt; past its end there are no more retries.
+ * - ±20 % jitter spreads retries of a burst so a recovering receiver is not hit all at once.
+ * - `Retry-After` is honoured but clamped to [scheduled, 2 × scheduled]: a receiver may slow us
+ *   down, not make us hammer it sooner, and cannot park a delivery for ever.
+ */
+export interface RetryInput {
+  /** Attempts made so far, including the one that just failed (1 after the first). */
+  attempts: number;
+  scheduleMs: readonly number[];
+  retryAfterMs: number | null;
+  random: () => number;
+}
+
+export const JITTER = 0.2;
+
+export function nextRetryDelay({ attempts, scheduleMs, retryAfterMs, random }: RetryInput): number | null {
+  const scheduled = scheduleMs[attempts - 1];
+  if (scheduled === undefined) return null;
+  const jittered = Math.round(scheduled * (1 - JITTER + 2 * JITTER * random()));
+  if (retryAfterMs === null) return jittered;
+  return Math.min(Math.max(retryAfterMs, jittered), 2 * scheduled);
+}

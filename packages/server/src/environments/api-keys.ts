@@ -1,0 +1,79 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../store/schema.js';
+
+/**
+ * Admin API keys in Trophy's `{prefix}.{secret}` form. The prefix is public and finds the row;
+ * only a SHA-256 of the secret is stored (the secret is 32 random bytes, so a slow hash adds
+ * nothing), and it is compared in constant time.
+ */
+export interface ApiKeyInfo {
+  id: string;
+  environmentId: string;
+  prefix: string;
+  name: string;
+  created: string;
+  lastUsed: string | null;
+  revoked: boolean;
+}
+
+export interface CreatedApiKey extends ApiKeyInfo {
+  /** The full key; shown once. */
+  key: string;
+}
+
+const KEY_FORMAT = /^([a-z0-9]{8})\.([A-Za-z0-9_-]{20,128})$/;
+const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export function parseApiKey(value: string): { prefix: string; secret: string } | undefined {
+  const match = KEY_FORMAT.exec(value.trim());
+  return match ? { prefix: match[1]!, secret: match[2]! } : undefined;
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function randomPrefix(): string {
+  const bytes = randomBytes(8);
+  return Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('');
+}
+
+export async function createApiKey(
+  db: Kysely<Schema>,
+  environmentId: string,
+  name: string,
+  now: number,
+  existingKey?: string,
+): Promise<CreatedApiKey> {
+  const parsed = existingKey ? parseApiKey(existingKey) : undefined;
+  if (existingKey && !parsed) throw new Error('an API key must look like {8 lowercase letters or digits}.{20+ characters of [A-Za-z0-9_-]}');
+  const prefix = parsed?.prefix ?? randomPrefix();
+  const secret = parsed?.secret ?? randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  await db
+    .insertInto('api_keys')
+    .values({ id, environment_id: environmentId, prefix, secret_hash: hashSecret(secret), name, created_at: now, last_used_at: null, revoked_at: null })
+    .execute();
+  return { id, environmentId, prefix, name, created: new Date(now).toISOString(), lastUsed: null, revoked: false, key: `${prefix}.${secret}` };
+}
+
+export async function findKeyByPrefix(db: Kysely<Schema>, prefix: string) {
+  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+}
+
+/** The environment a presented key belongs to, or undefined for a missing, malformed, wrong or revoked key. */
+export async function authenticateApiKey(db: Kysely<Schema>, presented: string): Promise<{ keyId: string; environmentId: string } | undefined> {
+  const parsed = parseApiKey(presented);
+  if (!parsed) return undefined;
+  const row = await findKeyByPrefix(db, parsed.prefix);
+  if (!row || row.revoked_at !== null) return undefined;
+  const expected = Buffer.from(row.secret_hash, 'hex');
+  const actual = Buffer.from(hashSecret(parsed.secret), 'hex');
+  if (!timingSafeEqual(expected, actual)) return undefined;
+  return { keyId: row.id, environmentId: row.environment_id };
+}
+
+export async function touchApiKey(db: Kysely<Schema>, keyId: string, now: number): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
+}

@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError, errors } from './errors.js';
+
+const BODY_LIMIT_HINT = 1_048_576;
+
+/** Maps every failure to `{error}` with the right status; only our own bugs become 500, and they say nothing inside. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
+    return reply.status(error.statusCode).send({ error: error.message });
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    const mapped = toApiError(error);
+    if (mapped) return reply.status(mapped.statusCode).send({ error: mapped.message });
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: 'Internal server error' });
+  });
+}
+
+function toApiError(error: FastifyError | ApiError): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as FastifyError).validationContext ?? 'request';
+    const problems = error.validation.map((v) => `${context}${formatPath(v.instancePath)}: ${v.message}`);
+    return errors.invalid(problems.join('; '));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.malformedJson();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.bodyTooLarge(BODY_LIMIT_HINT);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(String((error as { contentType?: string }).contentType ?? 'unknown'));
+  }
+  if (error instanceof SyntaxError) return errors.malformedJson();
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return new ApiError(status as 400, error.message);
+  return undefined;
+}
+
+/** "/0/url" -> "[0].url", so messages read like the JSON the client sent. */
+function formatPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('');
+}

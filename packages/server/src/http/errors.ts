@@ -1,0 +1,29 @@
+/**
+ * The one catalogue of errors the API answers with. Every client-facing failure is an ApiError
+ * with its HTTP status and a message that names the field or object at fault; the body is always
+ * `{"error": "..."}`, Trophy's shape. 409 is never used: Trophy's SDK retries it.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const errors = {
+  unauthorized: () => new ApiError(401, 'Missing or invalid API key: send X-API-KEY: {prefix}.{secret}'),
+  notFound: (what: string, id: string) => new ApiError(404, `${what} not found: ${id}`),
+  routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`),
+  /** The request is well-formed but a field's value is not acceptable. */
+  invalid: (message: string) => new ApiError(422, message),
+  /** The request breaks a business rule, or could not be parsed. */
+  badRequest: (message: string) => new ApiError(400, message),
+  malformedJson: () => new ApiError(400, 'Malformed JSON in request body'),
+  bodyTooLarge: (limit: number) => new ApiError(413, `Request body exceeds ${limit} bytes`),
+  unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content-type "${type}": send application/json`),
+} as const;
+
+export type ErrorName = keyof typeof errors;

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../schema.js';
+
+/**
+ * What differs between SQLite and PostgreSQL, read in one place. Everything else (migrations,
+ * queries, the delivery engine) is the same code on both.
+ */
+export interface Backend {
+  kind: 'sqlite' | 'postgres';
+  db: Kysely<Schema>;
+  /** PostgreSQL claims with FOR UPDATE SKIP LOCKED so many workers can share the queue. */
+  supportsSkipLocked: boolean;
+  /** SQL that wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY). */
+  notifySql: ((channel: string) => string) | undefined;
+  /** Subscribe to commits of other processes; undefined where one process owns the database. */
+  listen: ((channel: string, onNotify: () => void) => Promise<() => Promise<void>>) | undefined;
+  close(): Promise<void>;
+}

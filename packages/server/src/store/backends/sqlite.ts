@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Schema } from '../schema.js';
+import type { Backend } from './backend.js';
+
+/**
+ * Embedded SQLite: one connection, which Kysely serialises. That serialisation is also why an
+ * in-process wake-up after an emit is enough: the worker's claim cannot run until the emitting
+ * transaction has committed or rolled back.
+ */
+export function openSqlite(path: string): Backend {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const connection = new SQLite(path);
+  connection.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    kind: 'sqlite',
+    db,
+    supportsSkipLocked: false,
+    listen: undefined,
+    notifySql: undefined,
+    close: () => db.destroy(),
+  };
+}

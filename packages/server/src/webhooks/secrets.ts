@@ -1,0 +1,58 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from '../store/schema.js';
+
+/** `whsec_` + 32 random bytes in base64: the Standard Webhooks secret format. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+export const DEFAULT_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export async function insertSecret(db: Kysely<Schema>, webhookId: string, now: number): Promise<string> {
+  const secret = generateWebhookSecret();
+  await db
+    .insertInto('webhook_secrets')
+    .values({ id: randomUUID(), webhook_id: webhookId, secret, created_at: now, expires_at: null })
+    .execute();
+  return secret;
+}
+
+/** Secrets that still sign, newest first: the current one plus any rotated out less than the overlap ago. */
+export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<Map<string, string[]>> {
+  const bySecret = new Map<string, string[]>();
+  if (webhookIds.length === 0) return bySecret;
+  const rows = await db
+    .selectFrom('webhook_secrets')
+    .select(['webhook_id', 'secret'])
+    .where('webhook_id', 'in', webhookIds)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    // The current secret (no expiry) first, then rotated ones from the most recently replaced.
+    .orderBy(sql`expires_at is null`, 'desc')
+    .orderBy('expires_at', 'desc')
+    .execute();
+  for (const row of rows) {
+    const list = bySecret.get(row.webhook_id) ?? [];
+    list.push(row.secret);
+    bySecret.set(row.webhook_id, list);
+  }
+  return bySecret;
+}
+
+/**
+ * Replaces the current secret. The old one keeps signing (alongside the new one, in
+ * `webhook-signature`) until `now + overlapMs`, so receivers can switch without dropping events.
+ */
+export async function rotateSecret(db: Kysely<Schema>, webhookId: string, overlapMs: number, now: number): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('webhook_secrets')
+      .set({ expires_at: now + overlapMs })
+      .where('webhook_id', '=', webhookId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now + overlapMs)]))
+      .execute();
+    // Secrets past their window are dead weight; they can never sign again.
+    await trx.deleteFrom('webhook_secrets').where('webhook_id', '=', webhookId).where('expires_at', '<=', now).execute();
+    return insertSecret(trx, webhookId, now);
+  });
+}
