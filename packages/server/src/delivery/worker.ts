@@ -182,7 +182,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
           url: w.url,
           enabled: w.enabled === 1,
           timeoutMs: Math.min(w.timeout_ms ?? this.settings.timeoutMs, this.settings.timeoutMs),
-          secrets: secrets.get(w.id) ?? [],
+          secrets: (secrets.get(w.id) ?? []).map((s) => s.secret),
         },
       ]),
     );

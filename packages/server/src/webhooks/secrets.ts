@@ -19,12 +19,18 @@ export async function insertSecret(db: Kysely<Schema>, webhookId: string, now: n
 }
 
 /** Secrets that still sign, newest first: the current one plus any rotated out less than the overlap ago. */
-export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<Map<string, string[]>> {
-  const bySecret = new Map<string, string[]>();
-  if (webhookIds.length === 0) return bySecret;
+export interface ActiveSecret {
+  secret: string;
+  /** null for the current secret; the end of the overlap window for a rotated one. */
+  expiresAt: number | null;
+}
+
+export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<Map<string, ActiveSecret[]>> {
+  const byWebhook = new Map<string, ActiveSecret[]>();
+  if (webhookIds.length === 0) return byWebhook;
   const rows = await db
     .selectFrom('webhook_secrets')
-    .select(['webhook_id', 'secret'])
+    .select(['webhook_id', 'secret', 'expires_at'])
     .where('webhook_id', 'in', webhookIds)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     // The current secret (no expiry) first, then rotated ones from the most recently replaced.
@@ -32,11 +38,11 @@ export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly str
     .orderBy('expires_at', 'desc')
     .execute();
   for (const row of rows) {
-    const list = bySecret.get(row.webhook_id) ?? [];
-    list.push(row.secret);
-    bySecret.set(row.webhook_id, list);
+    const list = byWebhook.get(row.webhook_id) ?? [];
+    list.push({ secret: row.secret, expiresAt: row.expires_at });
+    byWebhook.set(row.webhook_id, list);
   }
-  return bySecret;
+  return byWebhook;
 }
 
 /**

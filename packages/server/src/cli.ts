@@ -1,0 +1,103 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createApiKey } from './environments/api-keys.js';
+import { ENVIRONMENT_NAME, createEnvironment, ensureDefaultEnvironments, findEnvironmentByName, listEnvironments } from './environments/environments.js';
+import { createLaurel, type Role } from './laurel.js';
+import type { Backend } from './store/backends/backend.js';
+import { migrateToLatest } from './store/migrate.js';
+import { openBackend } from './store/open-backend.js';
+import { VERSION } from './version.js';
+
+const program = new Command('laurel')
+  .description('Laurel: self-hosted gamification with signed webhooks, speaking Trophy\'s API')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('serve the API and deliver webhooks (both by default)')
+  .addOption(new Option('--role <role>', 'run only the API, or only the delivery worker and scheduler').choices(['api', 'worker']))
+  .action(async (options: { role?: Role }) => {
+    const laurel = await createLaurel({ config: loadConfig(), roles: options.role ? [options.role] : ['api', 'worker'] });
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      laurel.logger.info({ signal }, 'shutting down: finishing attempts in flight');
+      await laurel.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    await laurel.start();
+  });
+
+program
+  .command('migrate')
+  .description('create or upgrade the database schema (start does this too)')
+  .action(() =>
+    withDatabase(async (backend) => {
+      const applied = await migrateToLatest(backend.db);
+      await ensureDefaultEnvironments(backend.db, Date.now());
+      console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+    }),
+  );
+
+const keys = program.command('keys').description('admin API keys');
+keys
+  .command('create')
+  .description('create an admin API key; it is printed once')
+  .option('-e, --environment <name>', 'environment the key belongs to', 'production')
+  .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
+  .action((options: { environment: string; name: string }) =>
+    withDatabase(async (backend) => {
+      const environment = await findEnvironmentByName(backend.db, options.environment);
+      if (!environment) fail(`No environment named "${options.environment}" (see: laurel environments list)`);
+      const created = await createApiKey(backend.db, environment.id, options.name, Date.now());
+      console.log(created.key);
+      console.error(`Admin API key for environment "${environment.name}" (prefix ${created.prefix}). It is shown only now; send it as X-API-KEY.`);
+    }),
+  );
+
+const environments = program.command('environments').description('environments keep test and production data apart');
+environments
+  .command('list')
+  .description('list environments')
+  .action(() =>
+    withDatabase(async (backend) => {
+      for (const environment of await listEnvironments(backend.db)) console.log(`${environment.name}\t${environment.id}`);
+    }),
+  );
+environments
+  .command('create <name>')
+  .description('create an environment (lowercase letters, digits and dashes)')
+  .action((name: string) =>
+    withDatabase(async (backend) => {
+      if (!ENVIRONMENT_NAME.test(name)) throw new InvalidArgumentError('use lowercase letters, digits and dashes, starting with a letter or digit');
+      const created = await createEnvironment(backend.db, name, Date.now());
+      if (!created) fail(`An environment named "${name}" already exists`);
+      console.log(`${created.name}\t${created.id}`);
+    }),
+  );
+
+async function withDatabase(work: (backend: Backend) => Promise<void>): Promise<void> {
+  const backend = openBackend(loadConfig().databaseUrl);
+  try {
+    await migrateToLatest(backend.db);
+    await ensureDefaultEnvironments(backend.db, Date.now());
+    await work(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+function fail(message: string): never {
+  console.error(`laurel: ${message}`);
+  process.exit(1);
+}
+
+program.parseAsync().catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof InvalidArgumentError ? error.message : error instanceof Error ? error.message : String(error);
+  console.error(`laurel: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { requireApiKey } from './auth.js';
+import type { HttpDependencies } from './dependencies.js';
+import { installErrorHandler } from './error-handler.js';
+import { deliveryRoutes } from './routes/admin/deliveries.js';
+import { eventTypeRoutes } from './routes/admin/event-types.js';
+import { webhookRoutes } from './routes/admin/webhooks.js';
+import { systemRoutes } from './routes/system.js';
+
+export const BODY_LIMIT = 1_048_576;
+
+/**
+ * The HTTP API. Request schemas (zod) validate input, shape responses and generate the OpenAPI
+ * document served at /openapi.json, so the API and its description cannot drift apart.
+ */
+export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    // One log line per request would dominate the logs (and CPU) of a busy event API.
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Laurel API',
+        version: deps.version,
+        description: "Trophy-compatible gamification API with Laurel's webhook management extensions.",
+      },
+      components: { securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' } } },
+      security: [{ ApiKeyAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  await app.register(systemRoutes, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (admin) => {
+      requireApiKey(admin, deps.backend.db, deps.clock);
+      await admin.register(webhookRoutes, deps);
+      await admin.register(deliveryRoutes, deps);
+      await admin.register(eventTypeRoutes, deps);
+    },
+    { prefix: '/admin/v1' },
+  );
+  return app;
+}

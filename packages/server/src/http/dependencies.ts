@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { Outbox } from '../delivery/outbox.js';
+import type { Backend } from '../store/backends/backend.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/** What routes need, built once by the composition root (src/laurel.ts) and passed in explicitly. */
+export interface HttpDependencies {
+  backend: Backend;
+  clock: Clock;
+  config: Config;
+  outbox: Outbox;
+  metrics: Metrics;
+  version: string;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Trophy's list conventions: `limit` 1-100 (default 10), `skip` >= 0. */
+export const pagination = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  skip: z.coerce.number().int().min(0).default(0),
+});
+
+/** `?ids=a&ids=b` (what SDKs send) or `?ids=a,b` (what the docs show): both mean the same list. */
+export const idList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(255)).min(1, 'at least one id is required').max(100, 'at most 100 ids per request'));
+
+export const errorBody = z.object({ error: z.string() }).meta({ id: 'ErrorBody' });
+
+export const adminIssue = z
+  .object({
+    id: z.string().optional(),
+    index: z.number().int().optional(),
+    severity: z.enum(['error', 'warning']),
+    message: z.string(),
+  })
+  .meta({ id: 'AdminIssue' });
+
+export const deletedResource = z.object({ id: z.string() });
+
+export const idParam = z.object({ id: z.string().max(255) });
+
+/** Error responses every authenticated route can give, for the OpenAPI document. */
+export const errorResponses = { 401: errorBody, 404: errorBody, 422: errorBody } as const;

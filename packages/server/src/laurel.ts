@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import { createHttpSender, type HttpSender } from './delivery/http-sender.js';
+import { createOutbox, type Outbox } from './delivery/outbox.js';
+import { sweepExpiredLog } from './delivery/retention.js';
+import { createAddressPolicy, type Resolver } from './delivery/ssrf-guard.js';
+import { DeliveryWorker } from './delivery/worker.js';
+import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
+import { ensureDefaultEnvironments, findEnvironmentByName } from './environments/environments.js';
+import { buildApp } from './http/app.js';
+import { createMetrics } from './observability/metrics.js';
+import type { Backend } from './store/backends/backend.js';
+import { migrateToLatest } from './store/migrate.js';
+import { describeDatabaseUrl, openBackend } from './store/open-backend.js';
+import { VERSION } from './version.js';
+
+export type Role = 'api' | 'worker';
+
+export interface LaurelOptions {
+  config: Config;
+  /** Which parts run here; both by default. `worker` also runs the scheduler (retention sweeps). */
+  roles?: readonly Role[];
+  clock?: Clock;
+  logger?: Logger;
+  /** Lets tests resolve names without editing /etc/hosts; production uses the OS resolver. */
+  resolve?: Resolver;
+  random?: () => number;
+  /** How often the worker polls when nothing wakes it. */
+  pollIntervalMs?: number;
+}
+
+export interface Laurel {
+  config: Config;
+  backend: Backend;
+  clock: Clock;
+  outbox: Outbox;
+  app: FastifyInstance | undefined;
+  worker: DeliveryWorker | undefined;
+  logger: Logger;
+  /** Starts listening (API role) and working (worker role). */
+  start(): Promise<{ url: string | undefined }>;
+  close(): Promise<void>;
+}
+
+const RETENTION_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+/** The composition root: builds every dependency from config, once, and wires the roles together. */
+export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
+  const { config } = options;
+  const roles = new Set(options.roles ?? ['api', 'worker']);
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ??
+    pino({ level: config.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'] });
+
+  const backend = openBackend(config.databaseUrl);
+  try {
+    await migrateToLatest(backend.db);
+    await ensureDefaultEnvironments(backend.db, clock.now());
+    if (config.bootstrapApiKey) await registerBootstrapKey(backend, config.bootstrapApiKey, clock.now(), logger);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+
+  let sender: HttpSender | undefined;
+  let worker: DeliveryWorker | undefined;
+  if (roles.has('worker')) {
+    const policy =
+      config.mode === 'production' ? createAddressPolicy({ allowPrivate: false, allowlist: config.delivery.allowlist }) : null;
+    sender = createHttpSender({
+      policy,
+      connectionsPerOrigin: config.delivery.perWebhookConcurrency,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    });
+    worker = new DeliveryWorker(
+      backend,
+      sender,
+      clock,
+      {
+        ...config.delivery,
+        userAgent: `Laurel-Webhooks/${VERSION}`,
+        ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      },
+      options.random,
+    );
+    worker.on('error', (error) => logger.error({ err: error }, 'delivery worker error'));
+    worker.on('webhook:disabled', ({ id, reason }) => logger.warn({ webhookId: id, reason }, 'webhook disabled'));
+  }
+  const outbox = createOutbox(backend, () => worker?.wake());
+  const metrics = createMetrics(backend, clock);
+  if (worker) metrics.observe(worker);
+  const app = roles.has('api') ? await buildApp({ backend, clock, config, outbox, metrics, version: VERSION }, logger) : undefined;
+
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = async () => {
+    try {
+      const removed = await sweepExpiredLog(backend.db, clock.now() - config.delivery.retentionMs);
+      if (removed.deliveries + removed.events > 0) logger.info(removed, 'delivery log retention sweep');
+    } catch (error) {
+      logger.error({ err: error }, 'retention sweep failed');
+    }
+  };
+
+  return {
+    config,
+    backend,
+    clock,
+    outbox,
+    app,
+    worker,
+    logger,
+    async start() {
+      let url: string | undefined;
+      if (app) url = await app.listen({ port: config.port, host: config.host });
+      if (worker) {
+        await worker.start();
+        void sweep();
+        sweepTimer = setInterval(() => void sweep(), RETENTION_SWEEP_INTERVAL_MS);
+        sweepTimer.unref();
+      }
+      logger.info(
+        {
+          url,
+          roles: [...roles],
+          mode: config.mode,
+          database: describeDatabaseUrl(config.databaseUrl),
+          webhookAddressPolicy: config.mode === 'production' ? 'public addresses only (SSRF guard on)' : 'any address, localhost included (development)',
+        },
+        `Laurel ${VERSION} started in ${config.mode} mode`,
+      );
+      return { url };
+    },
+    async close() {
+      clearInterval(sweepTimer);
+      await app?.close();
+      await worker?.stop();
+      await sender?.close();
+      await backend.close();
+    },
+  };
+}
+
+/** LAUREL_BOOTSTRAP_API_KEY: registered for production if its prefix is unknown, so unattended set-ups have a key. */
+async function registerBootstrapKey(backend: Backend, key: string, now: number, logger: Logger): Promise<void> {
+  const parsed = parseApiKey(key);
+  if (!parsed) throw new Error('LAUREL_BOOTSTRAP_API_KEY must look like {8 lowercase letters or digits}.{20+ characters of [A-Za-z0-9_-]}');
+  if (await findKeyByPrefix(backend.db, parsed.prefix)) return;
+  const production = await findEnvironmentByName(backend.db, 'production');
+  await createApiKey(backend.db, production!.id, 'bootstrap', now, key);
+  logger.info({ prefix: parsed.prefix }, 'registered LAUREL_BOOTSTRAP_API_KEY for the production environment');
+}
