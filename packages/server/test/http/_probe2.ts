@@ -1,0 +1,11 @@
+import { startTestLaurel } from '../support/laurel.js';
+const l = await startTestLaurel({ databaseUrl: 'sqlite:/tmp/probe-' + process.pid + '/l.db' });
+const doc = (await l.api('GET', '/openapi.json', { key: null })).body;
+console.log(doc.openapi, Object.keys(doc.paths));
+console.log(JSON.stringify(doc.paths['/admin/v1/webhooks'].post, null, 1).slice(0, 3000));
+console.log(JSON.stringify(doc.paths['/admin/v1/webhooks/{id}/secret/rotate'].post, null, 1).slice(0, 3000));
+console.log(Object.keys(doc.components.schemas));
+console.log((await l.api('GET', '/healthz', { key: null })));
+const et = (await l.api('GET', '/admin/v1/webhook-event-types')).body;
+console.log(et.length, et[0]);
+await l.close();
