@@ -84,6 +84,7 @@ export async function runBullmqPeer(opts: BullmqPeerOptions): Promise<BullmqPeer
       }));
       await queue.addBulk(jobs);
     }
+    settle(); // total = 0
     const outcome = await Promise.race([done, timedOut]);
     const elapsedMs = performance.now() - start;
     clearTimeout(timer);
@@ -108,7 +109,8 @@ async function probeRedis(redisUrl: string, timeoutMs: number): Promise<string |
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => {});
+  let lastError = '';
+  probe.on('error', (err: Error) => (lastError = err.message)); // e.g. ECONNREFUSED, clearer than "Connection is closed."
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -117,7 +119,7 @@ async function probeRedis(redisUrl: string, timeoutMs: number): Promise<string |
     await Promise.race([probe.connect().then(() => probe.ping()), timeout]);
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return lastError || (err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
     probe.disconnect();

@@ -89,7 +89,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     worker.on('error', (error) => logger.error({ err: error }, 'delivery worker error'));
     worker.on('webhook:disabled', ({ id, reason }) => logger.warn({ webhookId: id, reason }, 'webhook disabled'));
   }
-  const outbox = createOutbox(backend, () => worker?.wake());
+  const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
   const app = roles.has('api') ? await buildApp({ backend, clock, config, outbox, metrics, version: VERSION }, logger) : undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Backend } from '../store/backends/backend.js';
 import type { NewDelivery, Schema } from '../store/schema.js';
@@ -28,8 +28,10 @@ export interface Outbox {
   emit(trx: Kysely<Schema>, input: EmitInput, now: number): Promise<EmitResult>;
 }
 
-export function createOutbox(backend: Backend, wakeLocalWorker: () => void): Outbox {
-  const notifySql = backend.notifySql?.(DELIVERY_CHANNEL);
+/** A NOTIFY payload is limited to 8000 bytes; past this many webhooks, listeners just look for themselves. */
+const MAX_NOTIFIED_WEBHOOKS = 100;
+
+export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: readonly string[]) => void): Outbox {
   return {
     async emit(trx, input, now) {
       const eventId = randomUUID();
@@ -58,11 +60,14 @@ export function createOutbox(backend: Backend, wakeLocalWorker: () => void): Out
       }));
       if (rows.length > 0) {
         await trx.insertInto('deliveries').values(rows).execute();
-        // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look.
-        if (notifySql) await sql.raw(notifySql).execute(trx);
+        // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
+        // the payload names the webhooks, so workers claim for them without searching.
+        if (backend.notify) {
+          await backend.notify(trx, DELIVERY_CHANNEL, targets.length <= MAX_NOTIFIED_WEBHOOKS ? targets.join(',') : '');
+        }
         // SQLite has one connection: the worker's claim queues behind this transaction, so an
         // early wake-up still sees the rows once (and only if) they commit.
-        else setImmediate(wakeLocalWorker);
+        else setImmediate(wakeLocalWorker, targets);
       }
       return { eventId, deliveryIds: rows.map((row) => row.id) };
     },
@@ -70,7 +75,7 @@ export function createOutbox(backend: Backend, wakeLocalWorker: () => void): Out
 }
 
 async function subscribedWebhooks(trx: Kysely<Schema>, input: EmitInput): Promise<string[]> {
-  let query = trx
+  const query = trx
     .selectFrom('webhooks')
     .select(['id', 'events'])
     .where('environment_id', '=', input.environmentId)

@@ -8,6 +8,7 @@ import { decideNext } from './decide-next.js';
 import type { HttpSender } from './http-sender.js';
 import { DELIVERY_CHANNEL } from './outbox.js';
 import { claimDeliveries, type ClaimedDelivery } from './queue/claim.js';
+import { findDueWebhooks } from './queue/find-due-webhooks.js';
 import { completeAttempts, type FinishedAttempt } from './queue/complete.js';
 import { reclaimExpiredLeases } from './queue/reclaim-expired.js';
 import { releaseDeliveries } from './queue/release.js';
@@ -15,11 +16,13 @@ import { signatureHeaders } from './signer.js';
 
 /**
  * The delivery worker. Per delivery:
- *   claimed (leased) -> queued locally behind its webhook's concurrency cap -> attempt sent
- *   -> outcome decided (decide-next.ts) -> written in a batch with others (complete.ts).
- * Claims never take more than the free global slots, nor more than the cap for one webhook, and
- * skip webhooks this worker is saturated on: a receiver that hangs holds only its own slots.
- * Wake-ups come from the outbox (same process), PostgreSQL NOTIFY (other processes) and a poll.
+ *   claimed (leased) -> queued in its webhook's lane -> attempt sent (at most `perWebhookConcurrency`
+ *   at once per lane) -> outcome decided (decide-next.ts) -> written in a batch (complete.ts).
+ * Each webhook has its own lane and claims are made per webhook, for at most the lane's free room
+ * and the global free slots: a receiver that hangs holds only its own slots and its backlog is
+ * never scanned on the way to anyone else's.
+ * Which webhooks have work: the outbox's wake-ups name them (in process, or through PostgreSQL
+ * NOTIFY from other processes); a poll asks the database, which catches retries coming due.
  */
 export interface WorkerSettings {
   concurrency: number;
@@ -63,13 +66,18 @@ interface Lane {
   queue: Pending[];
 }
 
+const held = (lane: Lane) => lane.inFlight + lane.queue.length;
+
 // An attempt may only start if the lease outlives its timeout by this much.
 const LEASE_SAFETY_MS = 5_000;
-const CLAIM_BATCH = 256;
 
 export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly lanes = new Map<string, Lane>();
+  /** Webhooks that may have due deliveries, in the order they will be served. */
+  private readonly candidates = new Set<string>();
+  /** Ask the database which webhooks have due work before the next claims. */
+  private discover = true;
   private held = 0;
   private running = false;
   private pumping = false;
@@ -97,15 +105,27 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     // On SQLite this process is the only worker, so whatever is still "delivering" belongs to a run that died.
     const solo = this.backend.kind === 'sqlite';
     await this.reclaim(solo);
-    if (this.backend.listen) this.unlisten = await this.backend.listen(DELIVERY_CHANNEL, () => this.wake());
+    if (this.backend.listen) {
+      this.unlisten = await this.backend.listen(DELIVERY_CHANNEL, (payload) => this.wake(payload ? payload.split(',') : undefined));
+    }
     const poll = this.settings.pollIntervalMs ?? 1_000;
     this.pollTimer = setInterval(() => this.wake(), poll);
     this.reclaimTimer = setInterval(() => void this.reclaim(false), Math.max(1_000, Math.floor(this.settings.leaseMs / 3)));
     this.wake();
   }
 
-  /** Look for due deliveries now. Cheap to call often: concurrent calls coalesce into one pass. */
-  wake(): void {
+  /**
+   * Look for due deliveries now: of the given webhooks, or of any webhook when none are named.
+   * Cheap to call often: concurrent calls coalesce into one pass.
+   */
+  wake(webhookIds?: readonly string[]): void {
+    if (!this.running) return;
+    if (webhookIds) for (const id of webhookIds) this.candidates.add(id);
+    else this.discover = true;
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
     if (!this.running) return;
     if (this.pumping) {
       this.pumpAgain = true;
@@ -116,9 +136,9 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       .catch((error: unknown) => this.emit('error', asError(error)))
       .finally(() => {
         this.pumping = false;
-        if (this.pumpAgain && this.running) {
+        if (this.pumpAgain) {
           this.pumpAgain = false;
-          this.wake();
+          this.schedulePump();
         }
       });
   }
@@ -142,25 +162,35 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   private async pump(): Promise<void> {
     const { concurrency, perWebhookConcurrency } = this.settings;
-    while (this.running) {
+    if (this.discover) {
+      this.discover = false;
+      for (const id of await findDueWebhooks(this.backend, this.clock.now())) this.candidates.add(id);
+    }
+    // A lane holds up to twice its concurrency (in flight plus queued) so it never runs dry
+    // between claims; it is refilled once half of that has drained.
+    const room = (lane: Lane | undefined) => 2 * perWebhookConcurrency - (lane ? held(lane) : 0);
+    for (const webhookId of [...this.candidates]) {
+      if (!this.running) return;
       const free = concurrency - this.held;
       if (free <= 0) return;
-      const saturated = [...this.lanes].filter(([, lane]) => lane.inFlight + lane.queue.length >= perWebhookConcurrency).map(([id]) => id);
-      const limit = Math.min(free, CLAIM_BATCH);
+      const lane = this.lanes.get(webhookId);
+      if (room(lane) < perWebhookConcurrency) continue;
+      const limit = Math.min(free, room(lane));
       const claimed = await claimDeliveries(this.backend, {
         workerId: this.id,
+        webhookId,
         now: this.clock.now(),
         leaseMs: this.settings.leaseMs,
         limit,
-        perWebhookLimit: perWebhookConcurrency,
-        excludeWebhookIds: saturated,
       });
-      if (claimed.length === 0) return;
+      // Served: move to the back of the line so other webhooks get their turn first.
+      this.candidates.delete(webhookId);
+      if (claimed.length === limit) this.candidates.add(webhookId);
+      if (claimed.length === 0) continue;
       this.held += claimed.length;
       const pending = await this.load(claimed);
-      for (const item of pending) this.lane(item.delivery.webhookId).queue.push(item);
-      for (const webhookId of new Set(claimed.map((c) => c.webhookId))) this.drain(webhookId);
-      if (claimed.length < limit) return;
+      this.lane(webhookId).queue.push(...pending);
+      this.drain(webhookId);
     }
   }
 
@@ -209,18 +239,26 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         continue;
       }
       lane.inFlight++;
-      void this.attempt(item).finally(() => {
-        lane.inFlight--;
-        this.release(1);
-        this.drain(webhookId);
-        this.wake();
-      });
+      // The lane's slot frees when the receiver has answered; the global slot only once the
+      // outcome is written, which bounds how many unwritten outcomes can pile up.
+      void this.attempt(item)
+        .then((finished) => {
+          lane.inFlight--;
+          this.drain(webhookId);
+          if (this.candidates.has(webhookId)) this.schedulePump();
+          return this.finish(finished);
+        })
+        .catch((error: unknown) => this.emit('error', asError(error)))
+        .finally(() => this.release(1));
     }
     if (expired.length > 0) {
       // Waited too long behind a slow receiver: hand back rather than risk a second worker sending it too.
       void releaseDeliveries(this.backend, this.id, expired, this.clock.now())
         .catch((error: unknown) => this.emit('error', asError(error)))
-        .finally(() => this.release(expired.length));
+        .finally(() => {
+          this.release(expired.length);
+          this.candidates.add(webhookId);
+        });
     }
     if (lane.inFlight === 0 && lane.queue.length === 0) this.lanes.delete(webhookId);
   }
@@ -233,11 +271,12 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  private async attempt({ delivery, target, body }: Pending): Promise<void> {
+  /** Makes one attempt and decides what follows; never throws (the sender reports failures as outcomes). */
+  private async attempt({ delivery, target, body }: Pending): Promise<FinishedAttempt> {
     const startedAt = this.clock.now();
     const base = { deliveryId: delivery.id, webhookId: delivery.webhookId, number: delivery.attempt, trigger: delivery.trigger, startedAt };
     if (!target || !target.enabled || target.secrets.length === 0) {
-      await this.finish({
+      return {
         ...base,
         latencyMs: 0,
         statusCode: null,
@@ -247,8 +286,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         requestHeaders: {},
         next: { status: 'failed' },
         gone: false,
-      });
-      return;
+      };
     }
     const headers = signatureHeaders({
       deliveryId: delivery.id,
@@ -260,7 +298,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     });
     const outcome = await this.sender.send({ url: target.url, body, headers, timeoutMs: target.timeoutMs });
     const decided = decideNext(outcome, base, this.clock.now(), this.settings.retryScheduleMs, this.random);
-    await this.finish({
+    return {
       ...base,
       latencyMs: outcome.latencyMs,
       statusCode: outcome.kind === 'response' ? outcome.status : null,
@@ -269,7 +307,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       responseBody: outcome.kind === 'response' ? outcome.body : null,
       requestHeaders: headers,
       ...decided,
-    });
+    };
   }
 
   /**

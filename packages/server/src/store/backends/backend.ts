@@ -10,9 +10,9 @@ export interface Backend {
   db: Kysely<Schema>;
   /** PostgreSQL claims with FOR UPDATE SKIP LOCKED so many workers can share the queue. */
   supportsSkipLocked: boolean;
-  /** SQL that wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY). */
-  notifySql: ((channel: string) => string) | undefined;
-  /** Subscribe to commits of other processes; undefined where one process owns the database. */
-  listen: ((channel: string, onNotify: () => void) => Promise<() => Promise<void>>) | undefined;
+  /** Wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY); undefined on SQLite. */
+  notify: ((trx: Kysely<Schema>, channel: string, payload: string) => Promise<void>) | undefined;
+  /** Subscribe to other processes' notifications; undefined where one process owns the database. */
+  listen: ((channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>) | undefined;
   close(): Promise<void>;
 }

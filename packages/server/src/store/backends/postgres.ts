@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Schema } from '../schema.js';
 import type { Backend } from './backend.js';
 
@@ -21,13 +21,15 @@ export function openPostgres(url: string, poolSize = 10): Backend {
     kind: 'postgres',
     db,
     supportsSkipLocked: true,
-    notifySql: (channel) => `select pg_notify('${channel}', '')`,
+    async notify(trx, channel, payload) {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
+    },
     async listen(channel, onNotify) {
       // A dedicated connection: LISTEN is per session, and pooled clients come and go.
       const client = new pg.Client({ connectionString: url, types });
       client.on('error', () => {});
       await client.connect();
-      client.on('notification', () => onNotify());
+      client.on('notification', (message) => onNotify(message.payload ?? ''));
       await client.query(`LISTEN ${channel}`);
       listeners.push(client);
       return async () => {

@@ -24,7 +24,7 @@ export function openSqlite(path: string): Backend {
     db,
     supportsSkipLocked: false,
     listen: undefined,
-    notifySql: undefined,
+    notify: undefined,
     close: () => db.destroy(),
   };
 }

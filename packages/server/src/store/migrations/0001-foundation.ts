@@ -74,11 +74,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  // The claim query reads only due rows; partial indexes keep finished rows out of its way.
+  // Workers claim per webhook (so one slow receiver's backlog is never scanned to reach another's);
+  // the partial index holds only due-able rows, so finished ones stay out of the way.
   await db.schema
     .createIndex('deliveries_due')
     .on('deliveries')
-    .columns(['next_attempt_at'])
+    .columns(['webhook_id', 'next_attempt_at', 'id'])
     .where(sql.ref('status'), 'in', sql`('pending', 'retrying')`)
     .execute();
   await db.schema

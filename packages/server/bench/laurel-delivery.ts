@@ -1,0 +1,174 @@
+// Laurel's half of the delivery benchmark: events emitted through the transactional outbox,
+// claimed by the real worker, signed, POSTed to the benchmark receiver, attempts recorded.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
+import { findEnvironmentByName } from '../src/environments/environments.js';
+import { createLaurel, type Laurel } from '../src/laurel.js';
+import { createWebhooks } from '../src/webhooks/webhook-store.js';
+import type { Receiver } from './receiver.js';
+import { percentile, type Row } from './stats.js';
+
+export interface LaurelBenchOptions {
+  backend: 'sqlite' | 'postgres';
+  /** For PostgreSQL: a server URL; the run uses a fresh database on it and drops it afterwards. */
+  postgresUrl?: string;
+  receiver: Receiver;
+  total: number;
+  concurrency: number;
+  /** Events per second for the latency run. */
+  rate: number;
+  rateSeconds: number;
+}
+
+const EMIT_BATCH = 100;
+
+export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
+  const db = await scratchDatabase(opts);
+  const hanging = await startHangingServer();
+  const laurel = await createLaurel({
+    config: loadConfig({
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      LAUREL_WEBHOOK_CONCURRENCY: String(opts.concurrency),
+      LAUREL_DELIVERY_CONCURRENCY: String(Math.max(256, opts.concurrency * 2)),
+      LAUREL_DELIVERY_TIMEOUT: '10s',
+      LAUREL_LEASE: '30s',
+    }),
+    roles: ['worker'],
+  });
+  try {
+    await laurel.start();
+    const environmentId = (await findEnvironmentByName(laurel.backend.db, 'production'))!.id;
+    const now = Date.now();
+    const [healthy] = await createWebhooks(laurel.backend.db, environmentId, [{ name: 'bench', url: opts.receiver.url, events: ['points.changed'] }], now);
+    const [slow] = await createWebhooks(laurel.backend.db, environmentId, [{ name: 'hangs', url: hanging.url, events: ['leaderboard.changed'], enabled: false }], now);
+    const label = opts.backend === 'sqlite' ? 'Laurel, SQLite' : 'Laurel, PostgreSQL';
+    const rows: Row[] = [];
+
+    // Warm-up: JIT, sockets, statement caches.
+    await throughput(laurel, environmentId, opts.receiver, Math.min(2_000, opts.total), ['points.changed']);
+
+    const baseline = await throughput(laurel, environmentId, opts.receiver, opts.total, ['points.changed']);
+    rows.push({ name: label, ...baseline, note: 'emit committed → signed POST → 200 → attempt recorded' });
+
+    opts.receiver.reset();
+    const paced = await pacedLatency(laurel, environmentId, opts.receiver, opts.rate, opts.rateSeconds);
+    rows.push({ name: `${label}, ${opts.rate}/s`, ...paced, note: 'commit → receipt latency at a steady rate' });
+
+    // The same load while another webhook hangs on every request until its timeout.
+    await laurel.backend.db.updateTable('webhooks').set({ enabled: 1 }).where('id', '=', slow!.id).execute();
+    const withHang = await throughput(laurel, environmentId, opts.receiver, opts.total, ['points.changed', 'leaderboard.changed']);
+    const drop = 1 - withHang.perSecond / baseline.perSecond;
+    rows.push({
+      name: `${label}, one webhook hanging`,
+      ...withHang,
+      note: `healthy throughput ${drop >= 0 ? 'down' : 'up'} ${(Math.abs(drop) * 100).toFixed(1)}% (${hanging.requests()} requests hanging)`,
+    });
+    void healthy;
+    return rows;
+  } finally {
+    await laurel.close();
+    await hanging.close();
+    await db.drop();
+  }
+}
+
+/**
+ * Emits `total` events (half to each type when two are given) in transactions of EMIT_BATCH and
+ * measures until the healthy receiver has answered every one of its events and the worker has
+ * recorded each attempt.
+ */
+async function throughput(laurel: Laurel, environmentId: string, receiver: Receiver, total: number, types: ('points.changed' | 'leaderboard.changed')[]) {
+  receiver.reset();
+  const healthyCount = types.length === 1 ? total : Math.ceil(total / 2);
+  let recorded = 0;
+  const allRecorded = new Promise<void>((resolve) => {
+    const onSucceeded = () => {
+      if (++recorded >= healthyCount) {
+        laurel.worker!.off('delivery:succeeded', onSucceeded);
+        resolve();
+      }
+    };
+    laurel.worker!.on('delivery:succeeded', onSucceeded);
+  });
+  const started = performance.now();
+  for (let i = 0; i < total; i += EMIT_BATCH) {
+    await laurel.backend.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      for (let j = i; j < Math.min(total, i + EMIT_BATCH); j++) {
+        const type = types[j % types.length]!;
+        await laurel.outbox.emit(trx, { environmentId, type, payload: { type, sequence: j, committedAt: now } as never }, now);
+      }
+    });
+  }
+  await receiver.waitFor(healthyCount, 300_000);
+  await allRecorded;
+  const elapsedMs = performance.now() - started;
+  const latencies = receiver.latenciesMs();
+  return { perSecond: (healthyCount / elapsedMs) * 1000, elapsedMs, ok: healthyCount, failed: 0, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+/** One event per transaction, paced at `rate` per second, as an application would emit them. */
+async function pacedLatency(laurel: Laurel, environmentId: string, receiver: Receiver, rate: number, seconds: number) {
+  const total = rate * seconds;
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    await laurel.backend.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      // committedAt is stamped just before COMMIT; the receiver subtracts it from arrival time.
+      await laurel.outbox.emit(trx, { environmentId, type: 'points.changed', payload: { type: 'points.changed', sequence: i, committedAt: now } as never }, now);
+    });
+  }
+  await receiver.waitFor(total, 120_000);
+  const elapsedMs = performance.now() - started;
+  const latencies = receiver.latenciesMs();
+  return { perSecond: (total / elapsedMs) * 1000, elapsedMs, ok: total, failed: 0, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+async function scratchDatabase(opts: LaurelBenchOptions): Promise<{ url: string; drop(): Promise<void> }> {
+  if (opts.backend === 'sqlite') {
+    const dir = `/tmp/laurel-bench-${randomBytes(4).toString('hex')}`;
+    const { rm } = await import('node:fs/promises');
+    return { url: `sqlite:${dir}/bench.db`, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
+  const name = `laurel_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: opts.postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(opts.postgresUrl!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: opts.postgresUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** A receiver that accepts every request and never answers: the worst neighbour a webhook can have. */
+async function startHangingServer(): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
+  const server: Server = createServer(() => {
+    requests++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

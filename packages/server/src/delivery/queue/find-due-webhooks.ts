@@ -1,0 +1,18 @@
+import type { Backend } from '../../store/backends/backend.js';
+
+/**
+ * Webhooks that have deliveries due now. Workers learn of new work mostly from the outbox's
+ * wake-ups (which name the webhooks); this query is the fallback that catches retries coming
+ * due and anything a wake-up missed. It reads only the partial index of due-able rows.
+ */
+export async function findDueWebhooks(backend: Backend, now: number, limit = 1_000): Promise<string[]> {
+  const rows = await backend.db
+    .selectFrom('deliveries')
+    .select('webhook_id')
+    .distinct()
+    .where('status', 'in', ['pending', 'retrying'])
+    .where('next_attempt_at', '<=', now)
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.webhook_id);
+}
