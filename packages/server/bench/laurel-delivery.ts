@@ -60,7 +60,7 @@ export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
 
     // The same load while another webhook hangs on every request until its timeout.
     await laurel.backend.db.updateTable('webhooks').set({ enabled: 1 }).where('id', '=', slow!.id).execute();
-    const withHang = await throughput(laurel, environmentId, opts.receiver, opts.total, ['points.changed', 'leaderboard.changed']);
+    const withHang = await throughput(laurel, environmentId, opts.receiver, 2 * opts.total, ['points.changed', 'leaderboard.changed']);
     const drop = 1 - withHang.perSecond / baseline.perSecond;
     rows.push({
       name: `${label}, one webhook hanging`,
@@ -77,7 +77,8 @@ export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
 }
 
 /**
- * Emits `total` events (half to each type when two are given) in transactions of EMIT_BATCH and
+ * Emits `total` events (half to each type when two are given) in transactions of EMIT_BATCH, as a
+ * batch producer would (outbox.emitAll), and
  * measures until the healthy receiver has answered every one of its events and the worker has
  * recorded each attempt.
  */
@@ -98,10 +99,12 @@ async function throughput(laurel: Laurel, environmentId: string, receiver: Recei
   for (let i = 0; i < total; i += EMIT_BATCH) {
     await laurel.backend.db.transaction().execute(async (trx) => {
       const now = Date.now();
+      const batch = [];
       for (let j = i; j < Math.min(total, i + EMIT_BATCH); j++) {
         const type = types[j % types.length]!;
-        await laurel.outbox.emit(trx, { environmentId, type, payload: { type, sequence: j, committedAt: now } as never }, now);
+        batch.push({ environmentId, type, payload: { type, sequence: j, committedAt: now } as never });
       }
+      await laurel.outbox.emitAll(trx, batch, now);
     });
   }
   await receiver.waitFor(healthyCount, 300_000);
@@ -111,20 +114,27 @@ async function throughput(laurel: Laurel, environmentId: string, receiver: Recei
   return { perSecond: (healthyCount / elapsedMs) * 1000, elapsedMs, ok: healthyCount, failed: 0, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-/** One event per transaction, paced at `rate` per second, as an application would emit them. */
+/**
+ * One event per transaction, started on schedule at `rate` per second whether or not earlier ones
+ * have committed, as concurrent requests of an application would emit them.
+ */
 async function pacedLatency(laurel: Laurel, environmentId: string, receiver: Receiver, rate: number, seconds: number) {
   const total = rate * seconds;
   const started = performance.now();
+  const emits: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    await laurel.backend.db.transaction().execute(async (trx) => {
-      const now = Date.now();
-      // committedAt is stamped just before COMMIT; the receiver subtracts it from arrival time.
-      await laurel.outbox.emit(trx, { environmentId, type: 'points.changed', payload: { type: 'points.changed', sequence: i, committedAt: now } as never }, now);
-    });
+    emits.push(
+      laurel.backend.db.transaction().execute(async (trx) => {
+        const now = Date.now();
+        // committedAt is stamped just before the emit; the receiver subtracts it from arrival time.
+        await laurel.outbox.emit(trx, { environmentId, type: 'points.changed', payload: { type: 'points.changed', sequence: i, committedAt: now } as never }, now);
+      }),
+    );
   }
+  await Promise.all(emits);
   await receiver.waitFor(total, 120_000);
   const elapsedMs = performance.now() - started;
   const latencies = receiver.latenciesMs();

@@ -1,3 +1,4 @@
+import { pgTimes } from './pgtime.mts';
 import { loadConfig } from '../../src/config/config.js';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { createLaurel } from '../../src/laurel.js';
@@ -7,7 +8,7 @@ import SQLite from 'better-sqlite3';
 const sqlTimes = new Map<string, [number, number]>();
 const proto = (SQLite as any).prototype;
 const origPrepare = proto.prepare;
-proto.prepare = function (source: string) {
+(globalThis as any).__x = function (source: string) {
   const st = origPrepare.call(this, source);
   const key = source.replace(/\s+/g, ' ').slice(0, 60);
   for (const m of ['run', 'all', 'get', 'iterate']) {
@@ -21,11 +22,11 @@ const receiver = await startReceiver();
 const laurel = await createLaurel({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn', LAUREL_WEBHOOK_CONCURRENCY: '50', LAUREL_DELIVERY_TIMEOUT: '10s', LAUREL_LEASE: '30s' }), roles: ['worker'] });
 const env = (await findEnvironmentByName(laurel.backend.db, 'production'))!.id;
 await createWebhooks(laurel.backend.db, env, [{ name: 'b', url: receiver.url, events: ['points.changed'] }], Date.now());
-const N = 5000;
+const N = 20000;
 let t = performance.now();
 for (let i = 0; i < N; i += 100) {
   await laurel.backend.db.transaction().execute(async (trx) => {
-    for (let j = i; j < i + 100; j++) await laurel.outbox.emit(trx, { environmentId: env, type: 'points.changed', payload: { type: 'points.changed', committedAt: Date.now() } as never }, Date.now());
+    await laurel.outbox.emitAll(trx, Array.from({ length: 100 }, () => ({ environmentId: env, type: 'points.changed' as const, payload: { type: 'points.changed', committedAt: Date.now() } as never })), Date.now());
   });
 }
 console.log('emit', N, (performance.now() - t).toFixed(0), 'ms');
@@ -37,7 +38,11 @@ const wrap = (obj: any, name: string) => { const f = obj[name]; obj[name] = asyn
 wrap(laurel.worker as any, 'load');
 const origPump = (laurel.worker as any).pump;
 t = performance.now();
+const { Session } = await import('node:inspector/promises');
+const session = new Session(); session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start');
+const elu0 = performance.eventLoopUtilization();
 await laurel.start();
 await receiver.waitFor(N, 120000);
-console.log(timers); console.log([...sqlTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); console.log('deliver', N, (performance.now() - t).toFixed(0), 'ms', 'flushes', batches, 'avg batch', (items / batches).toFixed(1));
+console.log([...pgTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); const { profile } = await session.post('Profiler.stop') as any; (await import('node:fs')).writeFileSync('/tmp/deliver.cpuprofile', JSON.stringify(profile));
+console.log(timers); console.log('ELU', performance.eventLoopUtilization(elu0).utilization.toFixed(2)); console.log([...sqlTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); console.log('deliver', N, (performance.now() - t).toFixed(0), 'ms', 'flushes', batches, 'avg batch', (items / batches).toFixed(1));
 await laurel.close(); await receiver.close();

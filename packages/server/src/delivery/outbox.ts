@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { newId } from '../store/ids.js';
+import type { Insertable, Kysely } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Backend } from '../store/backends/backend.js';
-import type { NewDelivery, Schema } from '../store/schema.js';
+import type { EventTable, NewDelivery, Schema } from '../store/schema.js';
 
 export const DELIVERY_CHANNEL = 'laurel_deliveries';
 
@@ -20,67 +20,107 @@ export interface EmitResult {
 }
 
 /**
- * The transactional outbox. `emit` writes the event and one delivery row per enabled webhook of
- * the environment subscribed to its type, inside the CALLER's transaction: if that rolls back,
- * nothing is sent; once it commits, the rows are there for a worker to claim, whatever crashes next.
+ * The transactional outbox. `emit` writes events and one delivery row per enabled webhook of the
+ * environment subscribed to each event's type, inside the CALLER's transaction: if that rolls
+ * back, nothing is sent; once it commits, the rows are there for a worker to claim, whatever
+ * crashes next. `emitAll` does the same for many events with a fixed number of statements.
  */
 export interface Outbox {
   emit(trx: Kysely<Schema>, input: EmitInput, now: number): Promise<EmitResult>;
+  emitAll(trx: Kysely<Schema>, inputs: readonly EmitInput[], now: number): Promise<EmitResult[]>;
 }
 
 /** A NOTIFY payload is limited to 8000 bytes; past this many webhooks, listeners just look for themselves. */
 const MAX_NOTIFIED_WEBHOOKS = 100;
 
 export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: readonly string[]) => void): Outbox {
-  return {
+  const outbox: Outbox = {
     async emit(trx, input, now) {
-      const eventId = randomUUID();
-      const body = JSON.stringify(input.payload);
-      await trx
-        .insertInto('events')
-        .values({ id: eventId, environment_id: input.environmentId, type: input.type, payload: body, created_at: now })
-        .execute();
+      const [result] = await outbox.emitAll(trx, [input], now);
+      return result!;
+    },
 
-      const targets = await subscribedWebhooks(trx, input);
-      const rows: NewDelivery[] = targets.map((webhookId) => ({
-        id: randomUUID(),
-        event_id: eventId,
-        webhook_id: webhookId,
-        environment_id: input.environmentId,
-        event_type: input.type,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        next_trigger: 'first',
-        lease_owner: null,
-        lease_expires_at: null,
-        last_attempt_at: null,
-        created_at: now,
-        updated_at: now,
-      }));
-      if (rows.length > 0) {
-        await trx.insertInto('deliveries').values(rows).execute();
+    async emitAll(trx, inputs, now) {
+      if (inputs.length === 0) return [];
+      const subscribers = await subscribersByEnvironment(trx, inputs);
+      const events: Insertable<EventTable>[] = [];
+      const deliveries: NewDelivery[] = [];
+      const results: EmitResult[] = [];
+      for (const input of inputs) {
+        const eventId = newId();
+        events.push({ id: eventId, environment_id: input.environmentId, type: input.type, payload: JSON.stringify(input.payload), created_at: now });
+        const targets = (subscribers.get(input.environmentId) ?? []).filter((webhook) =>
+          input.onlyWebhookId ? webhook.id === input.onlyWebhookId : webhook.events.has(input.type),
+        );
+        const ids = targets.map((webhook) => {
+          const id = newId();
+          deliveries.push(newDelivery(id, eventId, webhook.id, input, now));
+          return id;
+        });
+        results.push({ eventId, deliveryIds: ids });
+      }
+      // Chunked so the largest batch stays under SQLite's limit on bound parameters.
+      for (const chunk of chunks(events, 500)) await trx.insertInto('events').values(chunk).execute();
+      for (const chunk of chunks(deliveries, 500)) await trx.insertInto('deliveries').values(chunk).execute();
+      if (deliveries.length > 0) {
+        const webhookIds = [...new Set(deliveries.map((d) => d.webhook_id))];
         // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
         // the payload names the webhooks, so workers claim for them without searching.
         if (backend.notify) {
-          await backend.notify(trx, DELIVERY_CHANNEL, targets.length <= MAX_NOTIFIED_WEBHOOKS ? targets.join(',') : '');
+          await backend.notify(trx, DELIVERY_CHANNEL, webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
         }
         // SQLite has one connection: the worker's claim queues behind this transaction, so an
         // early wake-up still sees the rows once (and only if) they commit.
-        else setImmediate(wakeLocalWorker, targets);
+        else setImmediate(wakeLocalWorker, webhookIds);
       }
-      return { eventId, deliveryIds: rows.map((row) => row.id) };
+      return results;
     },
+  };
+  return outbox;
+}
+
+interface Subscriber {
+  id: string;
+  events: Set<string>;
+}
+
+/** Enabled webhooks of each environment the inputs touch, read once per batch. */
+async function subscribersByEnvironment(trx: Kysely<Schema>, inputs: readonly EmitInput[]): Promise<Map<string, Subscriber[]>> {
+  const environmentIds = [...new Set(inputs.map((input) => input.environmentId))];
+  const rows = await trx
+    .selectFrom('webhooks')
+    .select(['id', 'environment_id', 'events'])
+    .where('environment_id', 'in', environmentIds)
+    .where('enabled', '=', 1)
+    .execute();
+  const byEnvironment = new Map<string, Subscriber[]>();
+  for (const row of rows) {
+    const list = byEnvironment.get(row.environment_id) ?? [];
+    list.push({ id: row.id, events: new Set(JSON.parse(row.events) as string[]) });
+    byEnvironment.set(row.environment_id, list);
+  }
+  return byEnvironment;
+}
+
+function newDelivery(id: string, eventId: string, webhookId: string, input: EmitInput, now: number): NewDelivery {
+  return {
+    id,
+    event_id: eventId,
+    webhook_id: webhookId,
+    environment_id: input.environmentId,
+    event_type: input.type,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    next_trigger: 'first',
+    lease_owner: null,
+    lease_expires_at: null,
+    last_attempt_at: null,
+    created_at: now,
+    updated_at: now,
   };
 }
 
-async function subscribedWebhooks(trx: Kysely<Schema>, input: EmitInput): Promise<string[]> {
-  const query = trx
-    .selectFrom('webhooks')
-    .select(['id', 'events'])
-    .where('environment_id', '=', input.environmentId)
-    .where('enabled', '=', 1);
-  if (input.onlyWebhookId) return (await query.where('id', '=', input.onlyWebhookId).execute()).map((w) => w.id);
-  const webhooks = await query.execute();
-  return webhooks.filter((w) => (JSON.parse(w.events) as string[]).includes(input.type)).map((w) => w.id);
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

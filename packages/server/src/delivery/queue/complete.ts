@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../store/ids.js';
 import type { Kysely } from 'kysely';
 import type { Backend } from '../../store/backends/backend.js';
 import type { AttemptTrigger, Schema } from '../../store/schema.js';
@@ -82,7 +82,7 @@ async function finish(
 
 function toRow(a: FinishedAttempt) {
   return {
-    id: randomUUID(),
+    id: newId(),
     delivery_id: a.deliveryId,
     webhook_id: a.webhookId,
     number: a.number,
@@ -126,8 +126,7 @@ async function updateWebhookHealth(
       .where('id', 'in', [...failing])
       .where('failing_since', 'is', null)
       .execute();
-    const days = Math.round((autoDisableAfterMs / 86_400_000) * 10) / 10;
-    const reason = `disabled automatically: every delivery failed for ${days} days without a success`;
+    const reason = `disabled automatically: every delivery failed for ${describeDuration(autoDisableAfterMs)} without a success`;
     const rows = await trx
       .updateTable('webhooks')
       .set({ enabled: 0, disabled_reason: reason, updated_at: now })
@@ -150,4 +149,19 @@ async function updateWebhookHealth(
     disabled.push(...rows.map((row) => ({ id: row.id, reason })));
   }
   return disabled;
+}
+
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+] as const;
+
+/** "5 days", "36 hours", "10 minutes": the window in the largest unit that divides it exactly. */
+function describeDuration(ms: number): string {
+  for (const [unit, size] of UNITS) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}${ms === size ? '' : 's'}`;
+  }
+  return `${ms} ms`;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../store/ids.js';
 import { sql } from 'kysely';
 import type { Backend } from '../../store/backends/backend.js';
 
@@ -28,7 +28,7 @@ export async function reclaimExpiredLeases(
       .insertInto('delivery_attempts')
       .values(
         expired.map((d) => ({
-          id: randomUUID(),
+          id: newId(),
           delivery_id: d.id,
           webhook_id: d.webhook_id,
           number: d.attempts,
