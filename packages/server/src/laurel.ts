@@ -36,11 +36,12 @@ export interface Laurel {
   backend: Backend;
   clock: Clock;
   outbox: Outbox;
-  app: FastifyInstance | undefined;
+  /** The HTTP server: the whole API, or only /healthz and /metrics in a worker-only process. */
+  app: FastifyInstance;
   worker: DeliveryWorker | undefined;
   logger: Logger;
   /** Starts listening (API role) and working (worker role). */
-  start(): Promise<{ url: string | undefined }>;
+  start(): Promise<{ url: string }>;
   close(): Promise<void>;
 }
 
@@ -72,7 +73,10 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       config.mode === 'production' ? createAddressPolicy({ allowPrivate: false, allowlist: config.delivery.allowlist }) : null;
     sender = createHttpSender({
       policy,
-      connectionsPerOrigin: config.delivery.perWebhookConcurrency,
+      // Lanes cap connections per webhook; two webhooks on one host must not share (and wait on)
+      // a smaller pool, so the per-origin bound is only the global one.
+      connectionsPerOrigin: config.delivery.concurrency,
+      now: () => clock.now(),
       ...(options.resolve ? { resolve: options.resolve } : {}),
     });
     worker = new DeliveryWorker(
@@ -92,7 +96,8 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
-  const app = roles.has('api') ? await buildApp({ backend, clock, config, outbox, metrics, version: VERSION }, logger) : undefined;
+  // A worker-only process still serves /healthz and /metrics, so it can be probed and scraped.
+  const app = await buildApp({ backend, clock, config, outbox, metrics, version: VERSION }, logger, { api: roles.has('api') });
 
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = async () => {
@@ -113,8 +118,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     worker,
     logger,
     async start() {
-      let url: string | undefined;
-      if (app) url = await app.listen({ port: config.port, host: config.host });
+      const url = await app.listen({ port: config.port, host: config.host });
       if (worker) {
         await worker.start();
         void sweep();
@@ -135,7 +139,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     },
     async close() {
       clearInterval(sweepTimer);
-      await app?.close();
+      await app.close();
       await worker?.stop();
       await sender?.close();
       await backend.close();

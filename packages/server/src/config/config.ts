@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createAddressPolicy } from '../delivery/ssrf-guard.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -27,7 +28,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** `sqlite:PATH` (default ./data/laurel.db) or `postgres://...`. */
   DATABASE_URL: z.string().default('sqlite:./data/laurel.db'),
-  /** production blocks webhook URLs that resolve to private addresses (SSRF) and marks cookies Secure. */
+  /** production refuses webhook URLs that resolve to private, loopback or metadata addresses (SSRF). */
   LAUREL_MODE: z.enum(['development', 'production']).optional(),
   NODE_ENV: z.string().optional(),
   /** An admin key `{prefix}.{secret}` registered at start for the production environment, if absent. */
@@ -129,5 +130,11 @@ function checkInvariants(config: Config): void {
   }
   if (perWebhookConcurrency > concurrency) {
     throw new ConfigError('LAUREL_WEBHOOK_CONCURRENCY cannot exceed LAUREL_DELIVERY_CONCURRENCY');
+  }
+  // Checked here, in every mode and role, so a typo fails at start rather than at first delivery.
+  try {
+    createAddressPolicy({ allowPrivate: false, allowlist: config.delivery.allowlist });
+  } catch (error) {
+    throw new ConfigError(`LAUREL_WEBHOOK_ALLOWLIST: ${(error as Error).message}`);
   }
 }

@@ -3,8 +3,9 @@
  *
  * - `scheduleMs[n]` is the delay after the (n+1)th failed attempt; past its end there are no more retries.
  * - ±20 % jitter spreads retries of a burst so a recovering receiver is not hit all at once.
- * - `Retry-After` is honoured but clamped to [scheduled, 2 × scheduled]: a receiver may slow us
- *   down, not make us hammer it sooner, and cannot park a delivery for ever.
+ * - `Retry-After` is honoured but clamped between the (jittered) scheduled delay and twice the
+ *   scheduled delay: a receiver may slow us down, not make us retry sooner than planned, and
+ *   cannot park a delivery for ever.
  */
 export interface RetryInput {
   /** Attempts made so far, including the one that just failed (1 after the first). */

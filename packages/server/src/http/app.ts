@@ -9,10 +9,11 @@ import {
 } from 'fastify-type-provider-zod';
 import { requireApiKey } from './auth.js';
 import type { HttpDependencies } from './dependencies.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkError, installErrorHandler } from './error-handler.js';
 import { deliveryRoutes } from './routes/admin/deliveries.js';
 import { eventTypeRoutes } from './routes/admin/event-types.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
+import { MAX_ID_LENGTH } from './schemas/common.js';
 import { systemRoutes } from './routes/system.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -21,16 +22,22 @@ export const BODY_LIMIT = 1_048_576;
  * The HTTP API. Request schemas (zod) validate input, shape responses and generate the OpenAPI
  * document served at /openapi.json, so the API and its description cannot drift apart.
  */
-export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogger, options: { api: boolean } = { api: true }): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
+    // Ids are at most this long; Fastify's default (100) answered longer ones with its own 414 body.
+    routerOptions: { maxParamLength: MAX_ID_LENGTH },
+    frameworkErrors: frameworkError,
     // One log line per request would dominate the logs (and CPU) of a busy event API.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // The API speaks JSON only; Fastify's built-in text/plain parser let a JSON body sent as text reach
+  // validation as a string ("expected array, received string") instead of being refused with 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {
@@ -48,6 +55,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   });
 
   await app.register(systemRoutes, deps);
+  if (!options.api) return app;
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(

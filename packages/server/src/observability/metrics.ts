@@ -11,7 +11,7 @@ export interface Metrics {
 
 export function createMetrics(backend: Backend, clock: Clock): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'laurel_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'laurel_' });
 
   const attempts = new Counter({
     name: 'laurel_delivery_attempts_total',

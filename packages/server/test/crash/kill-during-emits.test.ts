@@ -48,9 +48,10 @@ forEachBackend('a server killed mid-stream loses no committed event', (database)
       });
 
     child = await startServer(env, base);
-    const created = await (await call('POST', '/admin/v1/webhooks', [{ name: 'crash', url: receiver.url, events: ['points.changed'] }])).json();
-    const webhookId: string = created.created[0].id;
-    receiver.secrets = [created.created[0].secret];
+    const created = (await (await call('POST', '/admin/v1/webhooks', [{ name: 'crash', url: receiver.url, events: ['points.changed'] }])).json()) as { created: { id: string; secret: string }[] };
+    const [webhook] = created.created;
+    const webhookId = webhook!.id;
+    receiver.secrets = [webhook!.secret];
 
     // Eight concurrent emitters; kill the server once 150 emits have been acknowledged.
     const acknowledged: string[] = [];

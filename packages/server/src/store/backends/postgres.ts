@@ -16,7 +16,7 @@ export function openPostgres(url: string, poolSize = 10): Backend {
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  const listeners: pg.Client[] = [];
+  const listeners: { stop(): Promise<void> }[] = [];
   return {
     kind: 'postgres',
     db,
@@ -25,20 +25,72 @@ export function openPostgres(url: string, poolSize = 10): Backend {
       await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
     },
     async listen(channel, onNotify) {
-      // A dedicated connection: LISTEN is per session, and pooled clients come and go.
-      const client = new pg.Client({ connectionString: url, types });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (message) => onNotify(message.payload ?? ''));
-      await client.query(`LISTEN ${channel}`);
-      listeners.push(client);
-      return async () => {
-        await client.end().catch(() => {});
-      };
+      const listener = await listenWithReconnect(url, channel, onNotify);
+      listeners.push(listener);
+      return () => listener.stop();
     },
     async close() {
-      await Promise.all(listeners.map((client) => client.end().catch(() => {})));
+      await Promise.all(listeners.map((listener) => listener.stop()));
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * LISTEN on a dedicated connection (LISTEN is per session, pooled clients come and go). If the
+ * connection drops (server restart, network), it reconnects with backoff and then calls
+ * `onNotify('')` so the listener looks for anything it missed meanwhile.
+ */
+async function listenWithReconnect(url: string, channel: string, onNotify: (payload: string) => void): Promise<{ stop(): Promise<void> }> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delayMs = 500;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, types });
+    next.on('notification', (message) => onNotify(message.payload ?? ''));
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
+    client = next;
+    delayMs = 500;
+  };
+
+  const lost = (failed: pg.Client) => {
+    if (failed !== client) return;
+    client = undefined;
+    failed.end().catch(() => {});
+    scheduleReconnect();
+  };
+
+  const scheduleReconnect = () => {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(async () => {
+      retryTimer = undefined;
+      try {
+        await connect();
+        onNotify('');
+      } catch {
+        delayMs = Math.min(delayMs * 2, 30_000);
+        scheduleReconnect();
+      }
+    }, delayMs);
+    retryTimer.unref();
+  };
+
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await client?.end().catch(() => {});
     },
   };
 }
