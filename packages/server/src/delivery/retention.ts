@@ -2,36 +2,43 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 
 /**
- * Deletes finished deliveries (and their attempts, by cascade) and events older than the
- * retention window, in bounded batches so a large backlog never holds a long lock.
- * Deliveries still pending or retrying are kept whatever their age.
+ * Deletes the delivery log older than the retention window: events created before `cutoff`
+ * with their finished deliveries (attempts go by cascade). Deliveries still pending, retrying or
+ * in flight are kept, and so is their event, whatever their age.
+ *
+ * Walks old events in (created_at, id) order with a cursor, `batchSize` at a time, so every step
+ * reads through an index and no batch holds a long lock, however large the backlog.
  */
 export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchSize = 1_000): Promise<{ deliveries: number; events: number }> {
-  let deliveries = 0;
+  const removed = { deliveries: 0, events: 0 };
+  let cursor: { created_at: number; id: string } | undefined;
   for (;;) {
-    const batch = db
-      .selectFrom('deliveries')
-      .select('id')
-      .where('created_at', '<', cutoff)
-      .where('status', 'in', ['succeeded', 'failed'])
-      .limit(batchSize);
-    const result = await db.deleteFrom('deliveries').where('id', 'in', batch).executeTakeFirst();
-    const count = Number(result.numDeletedRows);
-    deliveries += count;
-    if (count < batchSize) break;
+    let query = db.selectFrom('events').select(['id', 'created_at']).where('created_at', '<', cutoff);
+    if (cursor) {
+      const after = cursor;
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)])]),
+      );
+    }
+    const batch = await query.orderBy('created_at').orderBy('id').limit(batchSize).execute();
+    if (batch.length === 0) break;
+    cursor = batch.at(-1);
+    const ids = batch.map((event) => event.id);
+    await db.transaction().execute(async (trx) => {
+      const deliveries = await trx
+        .deleteFrom('deliveries')
+        .where('event_id', 'in', ids)
+        .where('status', 'in', ['succeeded', 'failed'])
+        .executeTakeFirst();
+      const events = await trx
+        .deleteFrom('events')
+        .where('id', 'in', ids)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('id').whereRef('deliveries.event_id', '=', 'events.id'))))
+        .executeTakeFirst();
+      removed.deliveries += Number(deliveries.numDeletedRows);
+      removed.events += Number(events.numDeletedRows);
+    });
+    if (batch.length < batchSize) break;
   }
-  let events = 0;
-  for (;;) {
-    const batch = db
-      .selectFrom('events')
-      .select('id')
-      .where('created_at', '<', cutoff)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('id').whereRef('deliveries.event_id', '=', 'events.id'))))
-      .limit(batchSize);
-    const result = await db.deleteFrom('events').where('id', 'in', batch).executeTakeFirst();
-    const count = Number(result.numDeletedRows);
-    events += count;
-    if (count < batchSize) break;
-  }
-  return { deliveries, events };
+  return removed;
 }

@@ -11,6 +11,7 @@ import { claimDeliveries, type ClaimedDelivery } from './queue/claim.js';
 import { findDueWebhooks } from './queue/find-due-webhooks.js';
 import { completeAttempts, type FinishedAttempt } from './queue/complete.js';
 import { reclaimExpiredLeases } from './queue/reclaim-expired.js';
+import type { Lease } from './queue/lease-fence.js';
 import { releaseDeliveries } from './queue/release.js';
 import { signatureHeaders } from './signer.js';
 
@@ -150,7 +151,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     clearInterval(this.pollTimer);
     clearInterval(this.reclaimTimer);
     await this.unlisten?.();
-    const unstarted = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((p) => p.delivery.id));
+    const unstarted = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((p) => leaseOf(p.delivery)));
     this.held -= unstarted.length;
     await releaseDeliveries(this.backend, this.id, unstarted, this.clock.now());
     if (this.held > 0) await new Promise<void>((resolve) => (this.idle = resolve));
@@ -230,12 +231,12 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   private drain(webhookId: string): void {
     const lane = this.lane(webhookId);
-    const expired: string[] = [];
+    const expired: Lease[] = [];
     while (lane.inFlight < this.settings.perWebhookConcurrency && lane.queue.length > 0) {
       const item = lane.queue.shift()!;
       const timeoutMs = item.target?.timeoutMs ?? this.settings.timeoutMs;
       if (this.clock.now() + timeoutMs + LEASE_SAFETY_MS > item.delivery.leaseExpiresAt) {
-        expired.push(item.delivery.id);
+        expired.push(leaseOf(item.delivery));
         continue;
       }
       lane.inFlight++;
@@ -353,6 +354,10 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       this.emit('error', asError(error));
     }
   }
+}
+
+function leaseOf(delivery: ClaimedDelivery): Lease {
+  return { id: delivery.id, attempt: delivery.attempt };
 }
 
 function asError(error: unknown): Error {

@@ -62,12 +62,14 @@ export function forEachBackend(title: string, suite: (database: () => TestDataba
         current = created.database;
         drop = created.drop;
       });
-      after(async () => {
-        await drop?.();
-      });
       suite(() => {
         if (!current) throw new Error('database() is only available inside tests and hooks');
         return current;
+      });
+      // Registered after the suite's own hooks: node:test runs `after` hooks in registration
+      // order, and the suite must close its connections before its database is dropped.
+      after(async () => {
+        await drop?.();
       });
     });
   }

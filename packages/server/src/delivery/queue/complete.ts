@@ -1,5 +1,6 @@
 import { newId } from '../../store/ids.js';
 import type { Kysely } from 'kysely';
+import { heldLeases, leaseKey } from './lease-fence.js';
 import type { Backend } from '../../store/backends/backend.js';
 import type { AttemptTrigger, Schema } from '../../store/schema.js';
 
@@ -30,7 +31,9 @@ export interface CompletionResult {
 /**
  * Writes a batch of finished attempts in one transaction: the attempt log rows, each delivery's
  * next state, and webhook health (failure streaks, auto-disable). Every delivery write is fenced
- * on the lease owner; an attempt whose lease was reclaimed is not recorded and changes nothing.
+ * on the lease: same owner AND same attempt number as the claim. The owner alone is not enough: a
+ * worker whose lease was reclaimed may claim the same delivery again, and its late answer to the
+ * old attempt must not overwrite the new one. A fenced-out attempt is not recorded and changes nothing.
  * Batching is what lets one SQLite connection keep up with thousands of attempts per second.
  */
 export async function completeAttempts(
@@ -42,17 +45,17 @@ export async function completeAttempts(
 ): Promise<CompletionResult> {
   if (attempts.length === 0) return { recorded: [], disabledWebhooks: [] };
   return backend.db.transaction().execute(async (trx) => {
-    const fenced = new Set<string>();
+    const held = new Set<string>();
     for (const status of ['succeeded', 'failed'] as const) {
-      const ids = attempts.filter((a) => a.next.status === status).map((a) => a.deliveryId);
-      for (const id of await finish(trx, workerId, ids, { status }, now)) fenced.add(id);
+      const batch = attempts.filter((a) => a.next.status === status);
+      for (const key of await finish(trx, workerId, batch, { status }, now)) held.add(key);
     }
     for (const attempt of attempts) {
       if (attempt.next.status !== 'retrying') continue;
       const values = { status: 'retrying' as const, next_attempt_at: attempt.next.at, next_trigger: 'retry' as const };
-      for (const id of await finish(trx, workerId, [attempt.deliveryId], values, now)) fenced.add(id);
+      for (const key of await finish(trx, workerId, [attempt], values, now)) held.add(key);
     }
-    const recorded = attempts.filter((a) => fenced.has(a.deliveryId));
+    const recorded = attempts.filter((a) => held.has(leaseKey(a.deliveryId, a.number)));
     if (recorded.length > 0) {
       await trx.insertInto('delivery_attempts').values(recorded.map(toRow)).execute();
     }
@@ -61,23 +64,24 @@ export async function completeAttempts(
   });
 }
 
+/** Applies `values` to the deliveries whose lease these attempts still hold; returns their lease keys. */
 async function finish(
   trx: Kysely<Schema>,
   workerId: string,
-  ids: string[],
+  attempts: readonly FinishedAttempt[],
   values: { status: 'succeeded' | 'failed' | 'retrying'; next_attempt_at?: number; next_trigger?: 'retry' },
   now: number,
 ): Promise<string[]> {
-  if (ids.length === 0) return [];
+  if (attempts.length === 0) return [];
   const rows = await trx
     .updateTable('deliveries')
     .set({ ...values, lease_owner: null, lease_expires_at: null, last_attempt_at: now, updated_at: now })
-    .where('id', 'in', ids)
+    .where((eb) => heldLeases(eb, attempts.map((a) => ({ id: a.deliveryId, attempt: a.number }))))
     .where('lease_owner', '=', workerId)
     .where('status', '=', 'delivering')
-    .returning('id')
+    .returning(['id', 'attempts'])
     .execute();
-  return rows.map((row) => row.id);
+  return rows.map((row) => leaseKey(row.id, Number(row.attempts)));
 }
 
 function toRow(a: FinishedAttempt) {

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { Backend } from '../../store/backends/backend.js';
+import { heldLeases, type Lease } from './lease-fence.js';
 
 /**
  * Gives claimed deliveries back without attempting them (worker stopping, or a lease too short to
- * start an attempt safely). The claim's attempt count is undone; the owner check fences it.
+ * start an attempt safely). The claim's attempt count is undone; the owner and attempt number fence it.
  */
-export async function releaseDeliveries(backend: Backend, workerId: string, ids: readonly string[], now: number): Promise<number> {
-  if (ids.length === 0) return 0;
+export async function releaseDeliveries(backend: Backend, workerId: string, leases: readonly Lease[], now: number): Promise<number> {
+  if (leases.length === 0) return 0;
   const result = await backend.db
     .updateTable('deliveries')
     .set({
@@ -16,7 +17,7 @@ export async function releaseDeliveries(backend: Backend, workerId: string, ids:
       lease_expires_at: null,
       updated_at: now,
     })
-    .where('id', 'in', ids)
+    .where((eb) => heldLeases(eb, leases))
     .where('lease_owner', '=', workerId)
     .where('status', '=', 'delivering')
     .executeTakeFirst();

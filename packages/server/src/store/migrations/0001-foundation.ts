@@ -55,7 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('events_by_age').on('events').column('created_at').execute();
+  await db.schema.createIndex('events_by_age').on('events').columns(['created_at', 'id']).execute();
 
   await db.schema
     .createTable('deliveries')
