@@ -28,6 +28,8 @@ export interface EmitResult {
 export interface Outbox {
   emit(trx: Kysely<Schema>, input: EmitInput, now: number): Promise<EmitResult>;
   emitAll(trx: Kysely<Schema>, inputs: readonly EmitInput[], now: number): Promise<EmitResult[]>;
+  /** Tells workers that these webhooks have deliveries due now (after a resend or a recover). */
+  announce(db: Kysely<Schema>, webhookIds: readonly string[]): Promise<void>;
 }
 
 /** A NOTIFY payload is limited to 8000 bytes; past this many webhooks, listeners just look for themselves. */
@@ -62,18 +64,20 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
       // Chunked so the largest batch stays under SQLite's limit on bound parameters.
       for (const chunk of chunks(events, 500)) await trx.insertInto('events').values(chunk).execute();
       for (const chunk of chunks(deliveries, 500)) await trx.insertInto('deliveries').values(chunk).execute();
-      if (deliveries.length > 0) {
-        const webhookIds = [...new Set(deliveries.map((d) => d.webhook_id))];
-        // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
-        // the payload names the webhooks, so workers claim for them without searching.
-        if (backend.notify) {
-          await backend.notify(trx, DELIVERY_CHANNEL, webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
-        }
-        // SQLite has one connection: the worker's claim queues behind this transaction, so an
-        // early wake-up still sees the rows once (and only if) they commit.
-        else setImmediate(wakeLocalWorker, webhookIds);
-      }
+      if (deliveries.length > 0) await outbox.announce(trx, [...new Set(deliveries.map((d) => d.webhook_id))]);
       return results;
+    },
+
+    async announce(db, webhookIds) {
+      if (webhookIds.length === 0) return;
+      // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
+      // the payload names the webhooks, so workers claim for them without searching.
+      if (backend.notify) {
+        await backend.notify(db, DELIVERY_CHANNEL, webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
+      }
+      // SQLite has one connection: the worker's claim queues behind the caller's transaction, so
+      // an early wake-up still sees the rows once (and only if) they commit.
+      else setImmediate(wakeLocalWorker, webhookIds);
     },
   };
   return outbox;

@@ -77,3 +77,9 @@ export async function authenticateApiKey(db: Kysely<Schema>, presented: string):
 export async function touchApiKey(db: Kysely<Schema>, keyId: string, now: number): Promise<void> {
   await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
 }
+
+/** A revoked key stops authenticating at once; its row stays so its prefix is never reused. Returns false for an unknown id. */
+export async function revokeApiKey(db: Kysely<Schema>, keyId: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

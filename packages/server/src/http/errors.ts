@@ -22,8 +22,12 @@ export const errors = {
   /** The request breaks a business rule, or could not be parsed. */
   badRequest: (message: string) => new ApiError(400, message),
   malformedJson: () => new ApiError(400, 'Malformed JSON in request body'),
+  emptyJson: () => new ApiError(400, 'Request body is empty but content-type says JSON: send a JSON body, or no content-type'),
+  badUrl: (url: string) => new ApiError(400, `Malformed URL ${url}: check its percent-encoding`),
+  paramTooLong: (limit: number) => new ApiError(422, `A path parameter is longer than ${limit} characters`),
   bodyTooLarge: (limit: number) => new ApiError(413, `Request body exceeds ${limit} bytes`),
-  unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content-type "${type}": send application/json`),
+  unsupportedMediaType: (type: string | undefined) =>
+    new ApiError(415, type ? `Unsupported content-type "${type}": send application/json` : 'Missing content-type: send application/json'),
 } as const;
 
 export type ErrorName = keyof typeof errors;

@@ -48,9 +48,20 @@ export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly str
 /**
  * Replaces the current secret. The old one keeps signing (alongside the new one, in
  * `webhook-signature`) until `now + overlapMs`, so receivers can switch without dropping events.
+ * Returns the secrets active right after this rotation (newest first, read in the same transaction,
+ * so a concurrent rotation can't change the answer), or undefined when the webhook no longer exists.
  */
-export async function rotateSecret(db: Kysely<Schema>, webhookId: string, overlapMs: number, now: number): Promise<string> {
+export async function rotateSecret(db: Kysely<Schema>, webhookId: string, overlapMs: number, now: number): Promise<ActiveSecret[] | undefined> {
   return db.transaction().execute(async (trx) => {
+    // Locks the webhook's row (PostgreSQL) so concurrent rotations, say a double-clicked button, run one
+    // after the other. Without it each saw the same current secret and all inserted theirs: several
+    // secrets without an expiry, and the secret call and X-Trophy-Signature could disagree on which is current.
+    const locked = await trx
+      .updateTable('webhooks')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', webhookId)
+      .executeTakeFirst();
+    if (locked.numUpdatedRows === 0n) return undefined;
     await trx
       .updateTable('webhook_secrets')
       .set({ expires_at: now + overlapMs })
@@ -59,6 +70,7 @@ export async function rotateSecret(db: Kysely<Schema>, webhookId: string, overla
       .execute();
     // Secrets past their window are dead weight; they can never sign again.
     await trx.deleteFrom('webhook_secrets').where('webhook_id', '=', webhookId).where('expires_at', '<=', now).execute();
-    return insertSecret(trx, webhookId, now);
+    await insertSecret(trx, webhookId, now);
+    return (await activeSecrets(trx, [webhookId], now)).get(webhookId);
   });
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Schema, Webhook as WebhookRow } from '../store/schema.js';
+import { newId } from '../store/ids.js';
 import { insertSecret } from './secrets.js';
 
 /** A webhook as the API shows it (its secret is only ever returned by the secret calls). */
@@ -54,7 +54,8 @@ export async function createWebhooks(
     const created: (Webhook & { secret: string })[] = [];
     for (const input of inputs) {
       const row: WebhookRow = {
-        id: randomUUID(),
+        // Time-ordered, so webhooks created in one call list in the order they were sent.
+        id: newId(),
         environment_id: environmentId,
         name: input.name,
         url: input.url,
@@ -93,7 +94,9 @@ export async function findWebhookRow(db: Kysely<Schema>, environmentId: string, 
 
 /**
  * Applies changes by id; ids of other environments are as unknown as ids that never existed.
- * Enabling a webhook clears the reason it was disabled and its failure streak.
+ * Only the fields given are written (no read-modify-write), so two changes at once, or a change
+ * while the worker disables the webhook, never undo each other. Setting `enabled` by hand clears
+ * the reason Laurel disabled it; re-enabling a disabled webhook also clears its failure streak.
  */
 export async function updateWebhooks(
   db: Kysely<Schema>,
@@ -105,25 +108,32 @@ export async function updateWebhooks(
     const updated: Webhook[] = [];
     const missing: string[] = [];
     for (const change of changes) {
-      const existing = await findWebhookRow(trx, environmentId, change.id);
-      if (!existing) {
-        missing.push(change.id);
-        continue;
+      const set: UpdateObject<Schema, 'webhooks'> = { updated_at: now };
+      if (change.name !== undefined) set.name = change.name;
+      if (change.url !== undefined) {
+        set.url = change.url;
+        // A new address is a new receiver: failures of the old one must not count towards auto-disable.
+        set.failing_since = null;
       }
-      const enabling = change.enabled === true && existing.enabled === 0;
-      const next: WebhookRow = {
-        ...existing,
-        name: change.name ?? existing.name,
-        url: change.url ?? existing.url,
-        events: change.events ? JSON.stringify(dedupe(change.events)) : existing.events,
-        enabled: change.enabled === undefined ? existing.enabled : change.enabled ? 1 : 0,
-        disabled_reason: change.enabled === undefined ? existing.disabled_reason : null,
-        timeout_ms: change.timeoutMs === undefined ? existing.timeout_ms : change.timeoutMs,
-        failing_since: enabling ? null : existing.failing_since,
-        updated_at: now,
-      };
-      await trx.updateTable('webhooks').set(next).where('id', '=', existing.id).execute();
-      updated.push(toWebhook(next));
+      if (change.events !== undefined) set.events = JSON.stringify(dedupe(change.events));
+      if (change.timeoutMs !== undefined) set.timeout_ms = change.timeoutMs;
+      if (change.enabled !== undefined) {
+        set.enabled = change.enabled ? 1 : 0;
+        set.disabled_reason = null;
+        // SET expressions read the row as it was, so this sees whether the webhook was disabled.
+        if (change.enabled && change.url === undefined) {
+          set.failing_since = sql<number | null>`case when enabled = 0 then null else failing_since end`;
+        }
+      }
+      const row = await trx
+        .updateTable('webhooks')
+        .set(set)
+        .where('environment_id', '=', environmentId)
+        .where('id', '=', change.id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) updated.push(toWebhook(row));
+      else missing.push(change.id);
     }
     return { updated, missing };
   });

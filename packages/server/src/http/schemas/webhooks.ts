@@ -1,20 +1,25 @@
 import { z } from 'zod';
 import { eventTypes } from '../../events/event-types.js';
 import { deliveryStatuses, attemptTriggers } from '../../store/schema.js';
+import { objectId, text } from './common.js';
 
 export const MAX_URL_LENGTH = 2048;
 
 const eventType = z.enum(eventTypes, {
-  error: (issue) => `unknown event type ${JSON.stringify(issue.input)}; expected one of ${eventTypes.join(', ')}`,
+  error: (issue) =>
+    issue.input === undefined
+      ? `is required: one of ${eventTypes.join(', ')}`
+      : `unknown event type ${JSON.stringify(issue.input)}; expected one of ${eventTypes.join(', ')}`,
 });
 
-const webhookUrl = z
-  .string()
+// Trimmed because a pasted URL often carries a space or newline that would otherwise be stored and shown.
+const webhookUrl = text()
+  .trim()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
-  .refine(isHttpUrl, 'must be an absolute http or https URL');
+  .refine(isHttpUrl, 'must be an absolute http or https URL, like https://example.com/webhooks');
 
 export const webhookFields = {
-  name: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  name: text().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   url: webhookUrl,
   events: z.array(eventType).min(1, 'subscribe to at least one event type'),
   enabled: z.boolean(),
@@ -22,7 +27,8 @@ export const webhookFields = {
   timeoutMs: z.number().int().min(1_000).max(60_000).nullable(),
 };
 
-export const createWebhookItem = z.object({
+// Strict: a misspelt field (`enable: false`) is an error naming it, not silently ignored.
+export const createWebhookItem = z.strictObject({
   name: webhookFields.name,
   url: webhookFields.url,
   events: webhookFields.events,
@@ -31,8 +37,8 @@ export const createWebhookItem = z.object({
 });
 
 export const updateWebhookItem = z
-  .object({
-    id: z.string().max(255),
+  .strictObject({
+    id: objectId(),
     name: webhookFields.name.optional(),
     url: webhookFields.url.optional(),
     events: webhookFields.events.optional(),
@@ -64,12 +70,15 @@ export const secretInfo = z
   })
   .meta({ id: 'WebhookSecret' });
 
+export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+/** Optional as a whole: a bare `POST .../secret/rotate` (no body at all) rotates with the default overlap. */
 export const rotateBody = z
   .object({
     /** How long the old secret keeps signing next to the new one; 0 retires it at once. */
-    overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+    overlapSeconds: z.number().int().min(0).max(MAX_ROTATION_OVERLAP_SECONDS).optional(),
   })
-  .default({});
+  .nullish();
 
 export const testEventBody = z.object({ type: eventType });
 
@@ -117,7 +126,8 @@ export const recoverBody = z
   .refine((b) => !b.until || Date.parse(b.until) > Date.parse(b.since), { message: 'until must be after since', path: ['until'] });
 
 function isHttpUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
+  // The WHATWG parser also takes "https:example.com" and "https:/example.com"; ask for the full form.
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
   const url = new URL(value);
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }

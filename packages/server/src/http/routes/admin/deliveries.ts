@@ -5,14 +5,14 @@ import { RECOVER_LIMIT, recoverFailed, resendDelivery } from '../../../delivery/
 import { findWebhookRow } from '../../../webhooks/webhook-store.js';
 import { errors } from '../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errorResponses, idParam, pagination } from '../../schemas/common.js';
+import { errorResponses, idParam, objectId, pagination } from '../../schemas/common.js';
 import { deliveryDetail, deliveryFilter, deliverySummary, recoverBody } from '../../schemas/webhooks.js';
 
 const tags = ['Webhook deliveries (Laurel extension)'];
-const deliveryParams = z.object({ id: z.string().max(255), deliveryId: z.string().max(255) });
+const deliveryParams = z.object({ id: objectId(), deliveryId: objectId() });
 
 /** The delivery log of a webhook: what was sent, every attempt, and manual resends. */
-export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, { backend, clock }) => {
+export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, { backend, clock, outbox }) => {
   const db = backend.db;
 
   const requireWebhook = async (environmentId: string, id: string) => {
@@ -67,6 +67,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       if (!(await resendDelivery(db, webhook.id, existing.id, clock.now()))) {
         throw errors.invalid(`Delivery ${existing.id} is being attempted right now; resend it once this attempt ends`);
       }
+      await outbox.announce(db, [webhook.id]);
       return reply.status(202).send((await getDelivery(db, webhook.id, existing.id))!);
     },
   });
@@ -86,6 +87,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       const now = clock.now();
       const until = request.body.until ? Date.parse(request.body.until) : now;
       const recovered = await recoverFailed(db, webhook.id, Date.parse(request.body.since), until, now);
+      if (recovered > 0) await outbox.announce(db, [webhook.id]);
       return reply.status(202).send({ recovered });
     },
   });

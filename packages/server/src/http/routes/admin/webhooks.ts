@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalog } from '../../../events/catalog.js';
-import { DEFAULT_ROTATION_OVERLAP_MS, activeSecrets, rotateSecret } from '../../../webhooks/secrets.js';
+import { DEFAULT_ROTATION_OVERLAP_MS, activeSecrets, rotateSecret, type ActiveSecret } from '../../../webhooks/secrets.js';
 import { createWebhooks, deleteWebhooks, findWebhookRow, listWebhooks, toWebhook, updateWebhooks } from '../../../webhooks/webhook-store.js';
 import { getDelivery } from '../../../delivery/delivery-log.js';
 import { errors } from '../../errors.js';
@@ -99,7 +99,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
     },
     handler: async (request) => {
       const row = await requireWebhook(request.environmentId, request.params.id);
-      return secretsOf(row.id, clock.now());
+      const secrets = (await activeSecrets(db, [row.id], clock.now())).get(row.id);
+      if (!secrets) throw errors.notFound('Webhook', row.id);
+      return toSecretInfo(secrets);
     },
   });
 
@@ -108,17 +110,18 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       tags,
       summary: "Rotate a webhook's signing secret",
       description:
-        'The previous secret keeps signing (in webhook-signature, next to the new one) for overlapSeconds, default 24 h; 0 retires it at once. X-Trophy-Signature always uses the new secret.',
+        'The previous secret keeps signing (in webhook-signature, next to the new one) for overlapSeconds, default 24 h; 0 retires it (and any older one) at once. X-Trophy-Signature always uses the new secret. The body may be left out for the default overlap.',
       params: idParam,
       body: rotateBody,
       response: { 200: secretInfo, ...errorResponses },
     },
     handler: async (request) => {
       const row = await requireWebhook(request.environmentId, request.params.id);
-      const overlapMs = request.body.overlapSeconds === undefined ? DEFAULT_ROTATION_OVERLAP_MS : request.body.overlapSeconds * 1000;
-      const now = clock.now();
-      await rotateSecret(db, row.id, overlapMs, now);
-      return secretsOf(row.id, now);
+      const overlapSeconds = request.body?.overlapSeconds;
+      const overlapMs = overlapSeconds === undefined ? DEFAULT_ROTATION_OVERLAP_MS : overlapSeconds * 1000;
+      const secrets = await rotateSecret(db, row.id, overlapMs, clock.now());
+      if (!secrets) throw errors.notFound('Webhook', row.id);
+      return toSecretInfo(secrets);
     },
   });
 
@@ -133,23 +136,28 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
     },
     handler: async (request, reply) => {
       const row = await requireWebhook(request.environmentId, request.params.id);
-      if (row.enabled !== 1) throw errors.invalid(`Webhook ${row.id} is disabled; enable it to send events`);
+      const disabled = () => errors.invalid(`Webhook ${row.id} is disabled; enable it to send events`);
+      if (row.enabled !== 1) throw disabled();
       const now = clock.now();
       const type = request.body.type;
       const payload = catalog[type].sample(new Date(now));
-      const { deliveryIds } = await db.transaction().execute((trx) =>
-        outbox.emit(trx, { environmentId: request.environmentId, type, payload, onlyWebhookId: row.id }, now),
-      );
-      const detail = await getDelivery(db, row.id, deliveryIds[0]!);
-      return reply.status(202).send(detail!);
+      const deliveryId = await db.transaction().execute(async (trx) => {
+        const { deliveryIds } = await outbox.emit(trx, { environmentId: request.environmentId, type, payload, onlyWebhookId: row.id }, now);
+        // The webhook may have been disabled (or deleted) since the check above; roll the event back.
+        if (deliveryIds[0] === undefined) throw disabled();
+        return deliveryIds[0];
+      });
+      const detail = await getDelivery(db, row.id, deliveryId);
+      if (!detail) throw errors.notFound('Webhook', row.id);
+      return reply.status(202).send(detail);
     },
   });
-
-  async function secretsOf(webhookId: string, now: number) {
-    const [current, ...previous] = (await activeSecrets(db, [webhookId], now)).get(webhookId) ?? [];
-    return {
-      secret: current!.secret,
-      previousSecrets: previous.map((s) => ({ secret: s.secret, expires: new Date(s.expiresAt!).toISOString() })),
-    };
-  }
 };
+
+/** The secret call's answer: the current secret, then the ones still signing in their overlap window. */
+function toSecretInfo([current, ...previous]: ActiveSecret[]) {
+  return {
+    secret: current!.secret,
+    previousSecrets: previous.map((s) => ({ secret: s.secret, expires: new Date(s.expiresAt!).toISOString() })),
+  };
+}

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+import { eventAreas, eventTypes } from '../../src/events/event-types.js';
+import { forEachBackend } from '../support/backends.js';
+import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
+import { WEBHOOKS, assertError, createWebhook, webhookInput } from './admin-api.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule.default;
+
+type Json = Record<string, any>;
+
+/** The Admin API extension as users see it: every route, by method and OpenAPI path. */
+const adminRoutes = [
+  'GET /admin/v1/webhooks',
+  'POST /admin/v1/webhooks',
+  'PATCH /admin/v1/webhooks',
+  'DELETE /admin/v1/webhooks',
+  'GET /admin/v1/webhooks/{id}',
+  'GET /admin/v1/webhooks/{id}/secret',
+  'POST /admin/v1/webhooks/{id}/secret/rotate',
+  'POST /admin/v1/webhooks/{id}/test',
+  'GET /admin/v1/webhooks/{id}/deliveries',
+  'GET /admin/v1/webhooks/{id}/deliveries/{deliveryId}',
+  'POST /admin/v1/webhooks/{id}/deliveries/{deliveryId}/resend',
+  'POST /admin/v1/webhooks/{id}/recover',
+  'GET /admin/v1/webhook-event-types',
+].sort();
+
+const withBody = new Set(['POST /admin/v1/webhooks', 'PATCH /admin/v1/webhooks', 'POST /admin/v1/webhooks/{id}/secret/rotate', 'POST /admin/v1/webhooks/{id}/test', 'POST /admin/v1/webhooks/{id}/recover']);
+
+/** The router's own list of routes (from Fastify's printRoutes tree), HEAD left out, paths in OpenAPI form. */
+function registeredRoutes(app: FastifyInstance): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    stack.length = depth;
+    stack.push(match[2]!);
+    const path = stack.join('').replace(/:(\w+)/g, '{$1}');
+    for (const method of match[3]!.split(', ')) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+function operations(doc: Json): [route: string, operation: Json][] {
+  return Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+    Object.entries(item as Json).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation as Json] as [string, Json]),
+  );
+}
+
+forEachBackend('API description', (database) => {
+  let laurel: TestLaurel;
+  let doc: Json;
+  let ajv: Ajv2020;
+
+  before(async () => {
+    laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
+    const response = await laurel.api('GET', '/openapi.json', { key: null });
+    assert.equal(response.status, 200);
+    doc = response.body;
+    ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+  });
+  after(() => laurel.close());
+
+  /** A validator for a schema of the document; its `#/components/...` references resolve against the document. */
+  function validator(schema: Json): (value: unknown) => string[] {
+    const validate = ajv.compile({ ...schema, components: doc.components });
+    return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`));
+  }
+  const jsonSchema = (holder: Json | undefined): Json | undefined => holder?.content?.['application/json']?.schema;
+  const operation = (route: string): Json => {
+    const [method, path] = route.split(' ') as [string, string];
+    return doc.paths[path][method.toLowerCase()];
+  };
+
+  test('/healthz answers 200 without a key and names the backend', async () => {
+    const response = await laurel.api('GET', '/healthz', { key: null });
+    assert.equal(response.status, 200);
+    assert.equal(response.body.status, 'ok');
+    assert.equal(response.body.database, database().kind);
+  });
+
+  test('/openapi.json is an OpenAPI 3.1 document with the X-API-KEY scheme', () => {
+    assert.equal(doc.openapi, '3.1.0');
+    assert.equal(typeof doc.info.title, 'string');
+    assert.match(doc.info.version, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(doc.components.securitySchemes.ApiKeyAuth, { type: 'apiKey', in: 'header', name: 'X-API-KEY' });
+    assert.deepEqual(doc.security, [{ ApiKeyAuth: [] }]);
+  });
+
+  test('it describes every /admin/v1 route the server has, and no other', () => {
+    const documented = operations(doc).map(([route]) => route).filter((route) => route.includes(' /admin/v1/')).sort();
+    const served = registeredRoutes(laurel.app!).filter((route) => route.includes(' /admin/v1/')).sort();
+    assert.deepEqual(served, adminRoutes, 'the router serves the expected routes');
+    assert.deepEqual(documented, adminRoutes, 'the document lists exactly those routes');
+  });
+
+  test('each route has a summary, its parameters, a JSON request schema where it takes a body, and JSON response schemas', () => {
+    for (const route of adminRoutes) {
+      const op = operation(route);
+      assert.equal(typeof op.summary, 'string', `${route}: summary`);
+      const params: Json[] = op.parameters ?? [];
+      for (const [, name] of route.matchAll(/\{(\w+)\}/g)) {
+        assert.ok(params.some((p) => p.in === 'path' && p.name === name && p.required === true), `${route}: path parameter ${name}`);
+      }
+      if (withBody.has(route)) assert.ok(jsonSchema(op.requestBody), `${route}: request body schema`);
+      else assert.equal(op.requestBody, undefined, `${route}: no request body`);
+
+      const success = Object.keys(op.responses).filter((status) => status.startsWith('2'));
+      assert.equal(success.length, 1, `${route}: one success response`);
+      assert.ok(jsonSchema(op.responses[success[0]!]), `${route}: success response schema`);
+      if (route !== 'GET /admin/v1/webhook-event-types') {
+        for (const status of ['401', '404', '422']) {
+          assert.deepEqual(jsonSchema(op.responses[status]), { $ref: '#/components/schemas/ErrorBody' }, `${route}: ${status}`);
+        }
+      }
+    }
+    const queryOf = (route: string) => (operation(route).parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);
+    assert.deepEqual(queryOf('GET /admin/v1/webhooks').sort(), ['limit', 'skip']);
+    assert.deepEqual(queryOf('DELETE /admin/v1/webhooks'), ['ids']);
+    assert.deepEqual(queryOf('GET /admin/v1/webhooks/{id}/deliveries').sort(), ['eventType', 'limit', 'skip', 'status']);
+  });
+
+  test('every $ref resolves and every schema compiles as JSON Schema 2020-12', () => {
+    const refs = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref' && typeof value === 'string') refs.add(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(doc);
+    for (const ref of refs) {
+      const target = ref.replace(/^#\//, '').split('/').reduce<any>((node, part) => node?.[part], doc);
+      assert.ok(target, `${ref} resolves`);
+    }
+    for (const [route, op] of operations(doc)) {
+      const schemas = [jsonSchema(op.requestBody), ...Object.values(op.responses as Json).map(jsonSchema), ...(op.parameters ?? []).map((p: Json) => p.schema)];
+      for (const schema of schemas.filter(Boolean)) assert.doesNotThrow(() => validator(schema), `${route}: a schema does not compile`);
+    }
+  });
+
+  test('the documented schemas match what the API actually accepts and answers', async () => {
+    const createOp = operation('POST /admin/v1/webhooks');
+    const request = validator(jsonSchema(createOp.requestBody)!);
+    assert.deepEqual(request([webhookInput()]), []);
+    assert.notDeepEqual(request([webhookInput({ events: ['user.created'] })]), [], 'the documented enum refuses unknown event types');
+    assert.notDeepEqual(request([webhookInput({ name: 'n'.repeat(256) })]), [], 'the documented name length is 255');
+    const webhookSchema = validator(jsonSchema(operation('GET /admin/v1/webhooks/{id}').responses['200'])!);
+    assert.notDeepEqual(webhookSchema({ id: 'x' }), [], 'the documented response requires every field');
+
+    const created = await laurel.api('POST', WEBHOOKS, { body: [webhookInput()] });
+    const id = created.body.created[0].id;
+    const answers: [route: string, status: string, response: { status: number; body: unknown }][] = [
+      ['POST /admin/v1/webhooks', '201', created],
+      ['GET /admin/v1/webhooks', '200', await laurel.api('GET', WEBHOOKS)],
+      ['GET /admin/v1/webhooks/{id}', '200', await laurel.api('GET', `${WEBHOOKS}/${id}`)],
+      ['PATCH /admin/v1/webhooks', '200', await laurel.api('PATCH', WEBHOOKS, { body: [{ id, name: 'renamed' }, { id: 'missing', name: 'x' }] })],
+      ['POST /admin/v1/webhooks/{id}/secret/rotate', '200', await laurel.api('POST', `${WEBHOOKS}/${id}/secret/rotate`, { body: {} })],
+      ['GET /admin/v1/webhooks/{id}/secret', '200', await laurel.api('GET', `${WEBHOOKS}/${id}/secret`)],
+      ['POST /admin/v1/webhooks/{id}/test', '202', await laurel.api('POST', `${WEBHOOKS}/${id}/test`, { body: { type: 'streak.lost' } })],
+      ['GET /admin/v1/webhooks/{id}/deliveries', '200', await laurel.api('GET', `${WEBHOOKS}/${id}/deliveries`)],
+      ['GET /admin/v1/webhook-event-types', '200', await laurel.api('GET', '/admin/v1/webhook-event-types')],
+      ['GET /admin/v1/webhooks/{id}', '404', await laurel.api('GET', `${WEBHOOKS}/missing`)],
+      ['GET /admin/v1/webhooks', '401', await laurel.api('GET', WEBHOOKS, { key: null })],
+      ['DELETE /admin/v1/webhooks', '200', await laurel.api('DELETE', `${WEBHOOKS}?ids=${id},missing`)],
+    ];
+    for (const [route, status, response] of answers) {
+      assert.equal(String(response.status), status, `${route}: ${JSON.stringify(response.body)}`);
+      const schema = jsonSchema(operation(route).responses[status]);
+      assert.deepEqual(validator(schema!)(response.body), [], `${route} ${status} matches its documented schema`);
+    }
+  });
+
+  test('GET /admin/v1/webhook-event-types lists the 18 types with area, title, description and a sample', async () => {
+    assertError(await laurel.api('GET', '/admin/v1/webhook-event-types', { key: null }), 401);
+    const response = await laurel.api('GET', '/admin/v1/webhook-event-types');
+    assert.equal(response.status, 200);
+    assert.equal(response.body.length, 18);
+    assert.deepEqual(
+      response.body.map((entry: Json) => entry.type),
+      [...eventTypes],
+    );
+    for (const entry of response.body as Json[]) {
+      assert.deepEqual(Object.keys(entry).sort(), ['area', 'description', 'sample', 'title', 'type']);
+      assert.ok((eventAreas as readonly string[]).includes(entry.area), `${entry.type}: area ${entry.area}`);
+      assert.ok(entry.title.length > 0 && entry.description.length > 0, `${entry.type}: title and description`);
+      assert.equal(entry.sample.type, entry.type, `${entry.type}: the sample is of its own type`);
+    }
+  });
+
+  test('a webhook created from the event-type list subscribes to every type', async () => {
+    const types = (await laurel.api('GET', '/admin/v1/webhook-event-types')).body.map((entry: Json) => entry.type);
+    const created = await createWebhook(laurel, { events: types });
+    assert.deepEqual(created.events, types);
+  });
+});
