@@ -149,12 +149,9 @@ forEachBackend('leases and fencing (queue operations)', (database) => {
   });
 });
 
-forEachBackend('several workers on one database', (database) => {
-  test('two workers on PostgreSQL never deliver the same delivery twice', async (t) => {
-    if (database().kind !== 'postgres') {
-      t.skip('SQLite: one process owns delivery');
-      return;
-    }
+// SQLite is single-process (one worker owns delivery); PostgreSQL shares the queue between workers.
+forEachBackend('several workers on one database', (database, kind) => {
+  if (kind === 'postgres') test('two workers on PostgreSQL never deliver the same delivery twice', async (t) => {
     const EVENTS = 200;
     // A receiver slow enough (20 ms) and a cap low enough that one worker alone could not keep up.
     const env = { LAUREL_WEBHOOK_CONCURRENCY: '8' };
@@ -189,11 +186,8 @@ forEachBackend('several workers on one database', (database) => {
     assert.equal(byWorker.size, 2, `both workers took part (${[...byWorker.values()].join(' + ')} attempts)`);
   });
 
-  test("SQLite: 'delivering' rows left by a dead process are reclaimed when laurel starts", async (t) => {
-    if (database().kind !== 'sqlite') {
-      t.skip('PostgreSQL: other live workers may hold those leases; only expired ones are reclaimed (see the queue tests)');
-      return;
-    }
+  // On PostgreSQL other live workers may hold those leases; only expired ones are reclaimed (queue tests above).
+  if (kind === 'sqlite') test("SQLite: 'delivering' rows left by a dead process are reclaimed when laurel starts", async (t) => {
     const clock = new ManualClock(Date.now());
     const receiver = await startReceiver();
     t.after(() => receiver.close());

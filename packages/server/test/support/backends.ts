@@ -51,7 +51,7 @@ const skipPostgres = await postgresUnavailable();
  * Declares `suite` once per backend. Inside, `database()` gives the suite's database URL (created
  * before the suite's tests, dropped after).
  */
-export function forEachBackend(title: string, suite: (database: () => TestDatabase) => void): void {
+export function forEachBackend(title: string, suite: (database: () => TestDatabase, kind: BackendKind) => void): void {
   for (const kind of selectedKinds()) {
     const skip = kind === 'postgres' ? skipPostgres : undefined;
     describe(`${title} [${kind}]`, { skip }, () => {
@@ -65,7 +65,7 @@ export function forEachBackend(title: string, suite: (database: () => TestDataba
       suite(() => {
         if (!current) throw new Error('database() is only available inside tests and hooks');
         return current;
-      });
+      }, kind);
       // Registered after the suite's own hooks: node:test runs `after` hooks in registration
       // order, and the suite must close its connections before its database is dropped.
       after(async () => {
