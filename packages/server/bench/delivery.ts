@@ -18,6 +18,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'postgres-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    /** Run only these backends (comma-separated): sqlite, postgres. */
+    backends: { type: 'string', default: 'sqlite,postgres' },
   },
 });
 const total = Number(values.total);
@@ -31,8 +33,13 @@ const receiver = await startReceiver();
 const rows: Row[] = [];
 try {
   rows.push(...(await runPeers({ receiver, total, concurrency, warmup: 2_000, redisUrl: values['redis-url'] })));
-  rows.push(...(await benchLaurel({ backend: 'sqlite', receiver, total, concurrency, rate: Number(values.rate), rateSeconds: Number(values.seconds) })));
-  if (await reachable(postgresUrl)) {
+  const backends = values.backends.split(',');
+  if (backends.includes('sqlite')) {
+    rows.push(...(await benchLaurel({ backend: 'sqlite', receiver, total, concurrency, rate: Number(values.rate), rateSeconds: Number(values.seconds) })));
+  }
+  if (!backends.includes('postgres')) {
+    // not requested
+  } else if (await reachable(postgresUrl)) {
     rows.push(...(await benchLaurel({ backend: 'postgres', postgresUrl, receiver, total, concurrency, rate: Number(values.rate), rateSeconds: Number(values.seconds) })));
   } else {
     rows.push({ name: 'Laurel, PostgreSQL', note: `skipped: no PostgreSQL at ${postgresUrl}` });

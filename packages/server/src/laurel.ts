@@ -56,7 +56,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     options.logger ??
     pino({ level: config.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'] });
 
-  const backend = openBackend(config.databaseUrl);
+  const backend = openBackend(config.databaseUrl, { poolSize: config.databasePoolSize });
   try {
     await migrateToLatest(backend.db);
     await ensureDefaultEnvironments(backend.db, clock.now());

@@ -39,10 +39,10 @@ wrap(laurel.worker as any, 'load');
 const origPump = (laurel.worker as any).pump;
 t = performance.now();
 const { Session } = await import('node:inspector/promises');
-const session = new Session(); session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start');
-const elu0 = performance.eventLoopUtilization();
+const session = new Session(); session.connect(); await session.post('Profiler.enable'); if (process.env.PROFILE) await session.post('Profiler.start');
+const elu0 = performance.eventLoopUtilization(); const cpu0 = process.cpuUsage();
 await laurel.start();
 await receiver.waitFor(N, 120000);
-console.log([...pgTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); const { profile } = await session.post('Profiler.stop') as any; (await import('node:fs')).writeFileSync('/tmp/deliver.cpuprofile', JSON.stringify(profile));
-console.log(timers); console.log('ELU', performance.eventLoopUtilization(elu0).utilization.toFixed(2)); console.log([...sqlTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); console.log('deliver', N, (performance.now() - t).toFixed(0), 'ms', 'flushes', batches, 'avg batch', (items / batches).toFixed(1));
+console.log([...pgTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); if (process.env.PROFILE) { const { profile } = await session.post('Profiler.stop') as any; (await import('node:fs')).writeFileSync('/tmp/deliver.cpuprofile', JSON.stringify(profile)); }
+console.log(timers); const cpu = process.cpuUsage(cpu0); console.log('cpu µs/delivery user', (cpu.user / N).toFixed(0), 'sys', (cpu.system / N).toFixed(0)); console.log('ELU', performance.eventLoopUtilization(elu0).utilization.toFixed(2)); console.log([...sqlTimes].sort((a,b)=>b[1][0]-a[1][0]).slice(0,10).map(([k,[t,n]])=>`${t.toFixed(0)}ms ${n}x ${k}`).join('\n')); console.log('deliver', N, (performance.now() - t).toFixed(0), 'ms', 'flushes', batches, 'avg batch', (items / batches).toFixed(1));
 await laurel.close(); await receiver.close();

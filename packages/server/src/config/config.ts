@@ -28,6 +28,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** `sqlite:PATH` (default ./data/laurel.db) or `postgres://...`. */
   DATABASE_URL: z.string().default('sqlite:./data/laurel.db'),
+  /** PostgreSQL connections for API requests per process (the worker has a small pool of its own). */
+  LAUREL_DATABASE_POOL: positiveInt(20),
   /** production refuses webhook URLs that resolve to private, loopback or metadata addresses (SSRF). */
   LAUREL_MODE: z.enum(['development', 'production']).optional(),
   NODE_ENV: z.string().optional(),
@@ -72,6 +74,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  databasePoolSize: number;
   mode: Mode;
   bootstrapApiKey: string | undefined;
   logLevel: string;
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.LAUREL_DATABASE_POOL,
     mode,
     bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
     logLevel: e.LOG_LEVEL,

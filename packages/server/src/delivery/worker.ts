@@ -197,7 +197,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   /** Fetches what an attempt needs: each event's body and each webhook's URL, state and secrets. */
   private async load(claimed: ClaimedDelivery[]): Promise<Pending[]> {
-    const db = this.backend.db;
+    const db = this.backend.queue;
     const eventIds = [...new Set(claimed.map((c) => c.eventId))];
     const webhookIds = [...new Set(claimed.map((c) => c.webhookId))];
     const [events, webhooks, secrets] = await Promise.all([

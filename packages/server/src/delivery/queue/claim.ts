@@ -49,7 +49,7 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
       ${lock}
     )
     returning id, event_id, event_type, attempts, next_trigger
-  `.execute(backend.db);
+  `.execute(backend.queue);
   return result.rows.map((row) => ({
     id: row.id,
     eventId: row.event_id,

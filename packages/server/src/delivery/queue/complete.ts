@@ -44,7 +44,7 @@ export async function completeAttempts(
   autoDisableAfterMs: number,
 ): Promise<CompletionResult> {
   if (attempts.length === 0) return { recorded: [], disabledWebhooks: [] };
-  return backend.db.transaction().execute(async (trx) => {
+  return backend.queue.transaction().execute(async (trx) => {
     const held = new Set<string>();
     for (const status of ['succeeded', 'failed'] as const) {
       const batch = attempts.filter((a) => a.next.status === status);

@@ -7,7 +7,7 @@ import type { Backend } from '../../store/backends/backend.js';
  * due and anything a wake-up missed. It reads only the partial index of due-able rows.
  */
 export async function findDueWebhooks(backend: Backend, now: number, limit = 1_000): Promise<string[]> {
-  const rows = await backend.db
+  const rows = await backend.queue
     .selectFrom('deliveries')
     .select('webhook_id')
     .where('status', 'in', ['pending', 'retrying'])

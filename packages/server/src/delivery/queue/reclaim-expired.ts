@@ -13,7 +13,7 @@ export async function reclaimExpiredLeases(
   now: number,
   options: { ownedByDeadProcesses?: boolean; limit?: number } = {},
 ): Promise<number> {
-  return backend.db.transaction().execute(async (trx) => {
+  return backend.queue.transaction().execute(async (trx) => {
     let query = trx
       .selectFrom('deliveries')
       .select(['id', 'webhook_id', 'attempts', 'next_trigger', 'last_attempt_at', 'updated_at', 'lease_owner'])

@@ -8,7 +8,7 @@ import { heldLeases, type Lease } from './lease-fence.js';
  */
 export async function releaseDeliveries(backend: Backend, workerId: string, leases: readonly Lease[], now: number): Promise<number> {
   if (leases.length === 0) return 0;
-  const result = await backend.db
+  const result = await backend.queue
     .updateTable('deliveries')
     .set({
       status: sql`case when attempts <= 1 then 'pending' else 'retrying' end`,

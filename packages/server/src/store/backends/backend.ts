@@ -8,6 +8,14 @@ import type { Schema } from '../schema.js';
 export interface Backend {
   kind: 'sqlite' | 'postgres';
   db: Kysely<Schema>;
+  /**
+   * What the delivery worker uses for its own bookkeeping (claims, attempt log, leases). On
+   * PostgreSQL a separate small pool that commits without waiting for the disk flush: if the
+   * database server crashes, the last few claims or outcomes may be forgotten, which only means
+   * those deliveries are sent again (at least once, as always); events themselves are written by
+   * `db`, durably. On SQLite it is `db` itself (one connection).
+   */
+  queue: Kysely<Schema>;
   /** PostgreSQL claims with FOR UPDATE SKIP LOCKED so many workers can share the queue. */
   supportsSkipLocked: boolean;
   /** Wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY); undefined on SQLite. */

@@ -11,15 +11,22 @@ const types = {
   },
 };
 
+// The worker runs at most a claim, a batch of loads and one write at a time.
+const QUEUE_POOL_SIZE = 6;
+
 export function openPostgres(url: string, poolSize = 10): Backend {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const queuePool = new pg.Pool({ connectionString: url, max: QUEUE_POOL_SIZE, types, options: '-c synchronous_commit=off' });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  queuePool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const queue = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: queuePool }) });
   const listeners: { stop(): Promise<void> }[] = [];
   return {
     kind: 'postgres',
     db,
+    queue,
     supportsSkipLocked: true,
     async notify(trx, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
@@ -31,7 +38,7 @@ export function openPostgres(url: string, poolSize = 10): Backend {
     },
     async close() {
       await Promise.all(listeners.map((listener) => listener.stop()));
-      await db.destroy();
+      await Promise.all([db.destroy(), queue.destroy()]);
     },
   };
 }

@@ -22,6 +22,7 @@ export function openSqlite(path: string): Backend {
   return {
     kind: 'sqlite',
     db,
+    queue: db,
     supportsSkipLocked: false,
     listen: undefined,
     notify: undefined,
