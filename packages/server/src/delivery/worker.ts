@@ -79,7 +79,14 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   private readonly candidates = new Set<string>();
   /** Ask the database which webhooks have due work before the next claims. */
   private discover = true;
+  /** Deliveries this worker has claimed and not yet finished with (queued, in flight or unwritten). */
   private held = 0;
+  /**
+   * Attempts in flight or waiting for their outcome to be written: what the global concurrency
+   * caps. Rows merely queued in a lane do not count, so a lane stuck behind a hanging receiver
+   * never takes global slots from the others.
+   */
+  private busy = 0;
   private running = false;
   private pumping = false;
   private pumpAgain = false;
@@ -157,10 +164,6 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     if (this.held > 0) await new Promise<void>((resolve) => (this.idle = resolve));
   }
 
-  get inFlight(): number {
-    return this.held;
-  }
-
   private async pump(): Promise<void> {
     const { concurrency, perWebhookConcurrency } = this.settings;
     if (this.discover) {
@@ -172,7 +175,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     const room = (lane: Lane | undefined) => 2 * perWebhookConcurrency - (lane ? held(lane) : 0);
     for (const webhookId of [...this.candidates]) {
       if (!this.running) return;
-      const free = concurrency - this.held;
+      const free = concurrency - this.busy;
       if (free <= 0) return;
       const lane = this.lanes.get(webhookId);
       if (room(lane) < perWebhookConcurrency) continue;
@@ -232,7 +235,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   private drain(webhookId: string): void {
     const lane = this.lane(webhookId);
     const expired: Lease[] = [];
-    while (lane.inFlight < this.settings.perWebhookConcurrency && lane.queue.length > 0) {
+    while (lane.inFlight < this.settings.perWebhookConcurrency && this.busy < this.settings.concurrency && lane.queue.length > 0) {
       const item = lane.queue.shift()!;
       const timeoutMs = item.target?.timeoutMs ?? this.settings.timeoutMs;
       if (this.clock.now() + timeoutMs + LEASE_SAFETY_MS > item.delivery.leaseExpiresAt) {
@@ -240,6 +243,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         continue;
       }
       lane.inFlight++;
+      this.busy++;
       // The lane's slot frees when the receiver has answered; the global slot only once the
       // outcome is written, which bounds how many unwritten outcomes can pile up.
       void this.attempt(item)
@@ -250,7 +254,10 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
           return this.finish(finished);
         })
         .catch((error: unknown) => this.emit('error', asError(error)))
-        .finally(() => this.release(1));
+        .finally(() => {
+          this.busy--;
+          this.release(1);
+        });
     }
     if (expired.length > 0) {
       // Waited too long behind a slow receiver: hand back rather than risk a second worker sending it too.
@@ -264,12 +271,18 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     if (lane.inFlight === 0 && lane.queue.length === 0) this.lanes.delete(webhookId);
   }
 
+  /** Forgets finished or handed-back deliveries; whatever waited for a global slot can go on now. */
   private release(count: number): void {
     this.held -= count;
     if (this.held === 0 && this.idle) {
       this.idle();
       this.idle = undefined;
     }
+    for (const [webhookId, lane] of this.lanes) {
+      if (this.busy >= this.settings.concurrency) break;
+      if (lane.queue.length > 0) this.drain(webhookId);
+    }
+    if (this.candidates.size > 0) this.schedulePump();
   }
 
   /** Makes one attempt and decides what follows; never throws (the sender reports failures as outcomes). */

@@ -112,6 +112,7 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   resolve?: Resolver;
+  pollIntervalMs?: number;
 }
 
 export async function startHarness(database: TestDatabase, options: HarnessOptions = {}): Promise<Harness> {
@@ -121,6 +122,7 @@ export async function startHarness(database: TestDatabase, options: HarnessOptio
     clock,
     env: { ...FAST_ENV, ...options.env },
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
   const worker = laurel.worker!;
   const events = new WorkerRecorder(worker);

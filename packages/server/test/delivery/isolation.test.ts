@@ -43,4 +43,34 @@ forEachBackend('isolation between webhooks', (database) => {
     const lastHealthy = attempts.findLastIndex((a) => a.webhookId === healthyHook.id);
     assert.ok(lastHealthy < firstSlow, 'every healthy attempt was recorded before the first slow one');
   });
+
+  test('hanging receivers never take the global slots a healthy webhook needs', async (t) => {
+    // Tight caps: the two hanging webhooks' attempts in flight (3 each) leave 2 of the 8 global
+    // slots; the rows they have queued behind those must not count against the global cap.
+    // The poll is an hour, so progress must come from the worker itself, not from a timer.
+    const h = await startHarness(database(), {
+      env: { LAUREL_DELIVERY_CONCURRENCY: '8', LAUREL_WEBHOOK_CONCURRENCY: '3' },
+      pollIntervalMs: 3_600_000,
+    });
+    t.after(() => h.close());
+    const hanging = [await h.receiver(), await h.receiver()];
+    for (const receiver of hanging) {
+      receiver.reply = () => 'hang';
+      await h.createWebhook({ receiver, events: ['points.changed'] });
+    }
+    const healthy = await h.receiver();
+    const healthyHook = await h.createWebhook({ receiver: healthy, events: ['points.changed'] });
+
+    const environmentId = await h.environmentId('development');
+    const now = h.clock.now();
+    const events = 3 * EVENTS;
+    await h.laurel.backend.db.transaction().execute(async (trx) => {
+      const payload = catalog['points.changed'].sample(new Date(now));
+      await h.laurel.outbox.emitAll(trx, Array.from({ length: events }, () => ({ environmentId, type: 'points.changed' as const, payload })), now);
+    });
+
+    await h.events.waitForAll('delivery:succeeded', (a) => a.webhookId === healthyHook.id, { count: events, timeoutMs: 5_000 });
+    assert.equal(healthy.received.length, events);
+    assert.ok(hanging.every((r) => r.received.length <= 3), 'each hanging webhook had at most its own cap in flight');
+  });
 });

@@ -23,6 +23,8 @@ export interface TestLaurelOptions {
   clock?: Clock;
   resolve?: LaurelOptions['resolve'];
   roles?: LaurelOptions['roles'];
+  /** The worker's idle poll; tests that must progress without it set it very long. */
+  pollIntervalMs?: number;
 }
 
 export async function startTestLaurel(options: TestLaurelOptions): Promise<TestLaurel> {
@@ -34,6 +36,7 @@ export async function startTestLaurel(options: TestLaurelOptions): Promise<TestL
     roles: options.roles ?? ['api', 'worker'],
     random: () => 0.5,
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
   const keys = {
     production: await keyFor(laurel, 'production'),
