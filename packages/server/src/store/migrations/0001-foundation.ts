@@ -107,8 +107,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('request_headers', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('delivery_attempts_by_delivery').on('delivery_attempts').columns(['delivery_id', 'number']).execute();
-  // Success rate and last status per webhook over a window (dashboard list).
-  await db.schema.createIndex('delivery_attempts_by_webhook').on('delivery_attempts').columns(['webhook_id', 'started_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
