@@ -369,4 +369,4 @@ export type PayloadOf<T extends EventType> = Extract<WebhookPayload, { type: T }
 // Compile-time guard: the union and the list of event types must name the same set.
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type AssertTrue<T extends true> = T;
-type _PayloadsCoverEventTypes = AssertTrue<Exact<WebhookPayload['type'], EventType>>;
+export type _PayloadsCoverEventTypes = AssertTrue<Exact<WebhookPayload['type'], EventType>>;

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDelivery, listDeliveries } from '../../../delivery/delivery-log.js';
 import { RECOVER_LIMIT, recoverFailed, resendDelivery } from '../../../delivery/queue/resend.js';
-import { findWebhookRow } from '../../../webhooks/webhook-store.js';
 import { errors } from '../../errors.js';
+import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { errorResponses, idParam, objectId, pagination } from '../../schemas/common.js';
 import { deliveryDetail, deliveryFilter, deliverySummary, recoverBody } from '../../schemas/webhooks.js';
@@ -15,12 +15,6 @@ const deliveryParams = z.object({ id: objectId(), deliveryId: objectId() });
 export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, { backend, clock, outbox }) => {
   const db = backend.db;
 
-  const requireWebhook = async (environmentId: string, id: string) => {
-    const row = await findWebhookRow(db, environmentId, id);
-    if (!row) throw errors.notFound('Webhook', id);
-    return row;
-  };
-
   app.get('/webhooks/:id/deliveries', {
     schema: {
       tags,
@@ -31,7 +25,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       response: { 200: z.array(deliverySummary), ...errorResponses },
     },
     handler: async (request) => {
-      const webhook = await requireWebhook(request.environmentId, request.params.id);
+      const webhook = await requireWebhook(db, request.environmentId, request.params.id);
       return listDeliveries(db, webhook.id, request.query);
     },
   });
@@ -44,7 +38,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       response: { 200: deliveryDetail, ...errorResponses },
     },
     handler: async (request) => {
-      const webhook = await requireWebhook(request.environmentId, request.params.id);
+      const webhook = await requireWebhook(db, request.environmentId, request.params.id);
       const detail = await getDelivery(db, webhook.id, request.params.deliveryId);
       if (!detail) throw errors.notFound('Delivery', request.params.deliveryId);
       return detail;
@@ -60,7 +54,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       response: { 202: deliveryDetail, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const webhook = await requireWebhook(request.environmentId, request.params.id);
+      const webhook = await requireWebhook(db, request.environmentId, request.params.id);
       if (webhook.enabled !== 1) throw errors.invalid(`Webhook ${webhook.id} is disabled; enable it to resend`);
       const existing = await getDelivery(db, webhook.id, request.params.deliveryId);
       if (!existing) throw errors.notFound('Delivery', request.params.deliveryId);
@@ -82,7 +76,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       response: { 202: z.object({ recovered: z.number() }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const webhook = await requireWebhook(request.environmentId, request.params.id);
+      const webhook = await requireWebhook(db, request.environmentId, request.params.id);
       if (webhook.enabled !== 1) throw errors.invalid(`Webhook ${webhook.id} is disabled; enable it to recover deliveries`);
       const now = clock.now();
       const until = request.body.until ? Date.parse(request.body.until) : now;

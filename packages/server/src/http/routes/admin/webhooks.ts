@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalog } from '../../../events/catalog.js';
 import { DEFAULT_ROTATION_OVERLAP_MS, activeSecrets, rotateSecret, type ActiveSecret } from '../../../webhooks/secrets.js';
-import { createWebhooks, deleteWebhooks, findWebhookRow, listWebhooks, toWebhook, updateWebhooks } from '../../../webhooks/webhook-store.js';
+import { createWebhooks, deleteWebhooks, listWebhooks, toWebhook, updateWebhooks } from '../../../webhooks/webhook-store.js';
 import { getDelivery } from '../../../delivery/delivery-log.js';
 import { errors } from '../../errors.js';
+import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { adminIssue, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {
@@ -27,12 +28,6 @@ const tags = ['Webhooks (Laurel extension)'];
 export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
   const { backend, clock, outbox } = deps;
   const db = backend.db;
-
-  const requireWebhook = async (environmentId: string, id: string) => {
-    const row = await findWebhookRow(db, environmentId, id);
-    if (!row) throw errors.notFound('Webhook', id);
-    return row;
-  };
 
   app.get('/webhooks', {
     schema: { tags, summary: 'List webhooks', querystring: pagination, response: { 200: z.array(webhook), ...errorResponses } },
@@ -86,7 +81,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
 
   app.get('/webhooks/:id', {
     schema: { tags, summary: 'Get a webhook', params: idParam, response: { 200: webhook, ...errorResponses } },
-    handler: async (request) => toWebhook(await requireWebhook(request.environmentId, request.params.id)),
+    handler: async (request) => toWebhook(await requireWebhook(db, request.environmentId, request.params.id)),
   });
 
   app.get('/webhooks/:id/secret', {
@@ -98,7 +93,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       response: { 200: secretInfo, ...errorResponses },
     },
     handler: async (request) => {
-      const row = await requireWebhook(request.environmentId, request.params.id);
+      const row = await requireWebhook(db, request.environmentId, request.params.id);
       const secrets = (await activeSecrets(db, [row.id], clock.now())).get(row.id);
       if (!secrets) throw errors.notFound('Webhook', row.id);
       return toSecretInfo(secrets);
@@ -116,7 +111,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       response: { 200: secretInfo, ...errorResponses },
     },
     handler: async (request) => {
-      const row = await requireWebhook(request.environmentId, request.params.id);
+      const row = await requireWebhook(db, request.environmentId, request.params.id);
       const overlapSeconds = request.body?.overlapSeconds;
       const overlapMs = overlapSeconds === undefined ? DEFAULT_ROTATION_OVERLAP_MS : overlapSeconds * 1000;
       const secrets = await rotateSecret(db, row.id, overlapMs, clock.now());
@@ -135,7 +130,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       response: { 202: deliveryDetail, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const row = await requireWebhook(request.environmentId, request.params.id);
+      const row = await requireWebhook(db, request.environmentId, request.params.id);
       const disabled = () => errors.invalid(`Webhook ${row.id} is disabled; enable it to send events`);
       if (row.enabled !== 1) throw disabled();
       const now = clock.now();
