@@ -193,6 +193,12 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       if (claimed.length === 0) continue;
       this.held += claimed.length;
       const pending = await this.load(claimed);
+      if (!this.running) {
+        // Stopped while this claim was under way: give the rows straight back.
+        await releaseDeliveries(this.backend, this.id, claimed.map(leaseOf), this.clock.now());
+        this.release(claimed.length);
+        return;
+      }
       this.lane(webhookId).queue.push(...pending);
       this.drain(webhookId);
     }
