@@ -35,13 +35,16 @@ program
 program
   .command('migrate')
   .description('create or upgrade the database schema (start does this too)')
-  .action(() =>
-    withDatabase(async (backend) => {
+  .action(async () => {
+    const backend = openBackend(loadConfig().databaseUrl);
+    try {
       const applied = await migrateToLatest(backend.db);
       await ensureDefaultEnvironments(backend.db, Date.now());
       console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
-    }),
-  );
+    } finally {
+      await backend.close();
+    }
+  });
 
 const keys = program.command('keys').description('admin API keys');
 keys

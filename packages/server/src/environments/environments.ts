@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { newId } from '../store/ids.js';
 import type { Schema } from '../store/schema.js';
 
 /** Every instance starts with these; webhooks, users and the rest each belong to exactly one. */
@@ -17,14 +17,14 @@ export async function ensureDefaultEnvironments(db: Kysely<Schema>, now: number)
   for (const name of DEFAULT_ENVIRONMENTS) {
     await db
       .insertInto('environments')
-      .values({ id: randomUUID(), name, created_at: now })
+      .values({ id: newId(), name, created_at: now })
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
   }
 }
 
 export async function listEnvironments(db: Kysely<Schema>): Promise<Environment[]> {
-  const rows = await db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('name').execute();
+  const rows = await db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('id').execute();
   return rows.map(toEnvironment);
 }
 
@@ -35,7 +35,7 @@ export async function findEnvironmentByName(db: Kysely<Schema>, name: string): P
 
 /** Returns undefined when the name is taken. */
 export async function createEnvironment(db: Kysely<Schema>, name: string, now: number): Promise<Environment | undefined> {
-  const id = randomUUID();
+  const id = newId();
   const inserted = await db
     .insertInto('environments')
     .values({ id, name, created_at: now })
