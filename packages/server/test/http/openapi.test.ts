@@ -116,10 +116,10 @@ forEachBackend('API description', (database) => {
       const success = Object.keys(op.responses).filter((status) => status.startsWith('2'));
       assert.equal(success.length, 1, `${route}: one success response`);
       assert.ok(jsonSchema(op.responses[success[0]!]), `${route}: success response schema`);
-      if (route !== 'GET /admin/v1/webhook-event-types') {
-        for (const status of ['401', '404', '422']) {
-          assert.deepEqual(jsonSchema(op.responses[status]), { $ref: '#/components/schemas/ErrorBody' }, `${route}: ${status}`);
-        }
+      const errorStatuses =
+        route === 'GET /admin/v1/webhook-event-types' ? ['401'] : ['400', '401', '404', '422', ...(withBody.has(route) ? ['413', '415'] : [])];
+      for (const status of errorStatuses) {
+        assert.deepEqual(jsonSchema(op.responses[status]), { $ref: '#/components/schemas/ErrorBody' }, `${route}: ${status}`);
       }
     }
     const queryOf = (route: string) => (operation(route).parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);

@@ -5,7 +5,7 @@ import { RECOVER_LIMIT, recoverFailed, resendDelivery } from '../../../delivery/
 import { errors } from '../../errors.js';
 import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errorResponses, idParam, objectId, pagination } from '../../schemas/common.js';
+import { bodyErrorResponses, errorResponses, idParam, objectId, pagination } from '../../schemas/common.js';
 import { deliveryDetail, deliveryFilter, deliverySummary, recoverBody } from '../../schemas/webhooks.js';
 
 const tags = ['Webhook deliveries (Laurel extension)'];
@@ -73,7 +73,7 @@ export const deliveryRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (ap
       description: `Resends failed deliveries created in [since, until) (until defaults to now), at most ${RECOVER_LIMIT} per call.`,
       params: idParam,
       body: recoverBody,
-      response: { 202: z.object({ recovered: z.number() }), ...errorResponses },
+      response: { 202: z.object({ recovered: z.number() }), ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
       const webhook = await requireWebhook(db, request.environmentId, request.params.id);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { catalogEntries } from '../../../events/catalog.js';
 import { eventAreas } from '../../../events/event-types.js';
 import type { HttpDependencies } from '../../dependencies.js';
+import { errorBody } from '../../schemas/common.js';
 
 const eventTypeInfo = z
   .object({ type: z.string(), area: z.enum(eventAreas), title: z.string(), description: z.string(), sample: z.unknown() })
@@ -11,7 +12,7 @@ const eventTypeInfo = z
 /** The catalog of webhook event types, for pickers and docs: what each type means and what it looks like. */
 export const eventTypeRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, { clock }) => {
   app.get('/webhook-event-types', {
-    schema: { tags: ['Webhooks (Laurel extension)'], summary: 'List webhook event types', response: { 200: z.array(eventTypeInfo) } },
+    schema: { tags: ['Webhooks (Laurel extension)'], summary: 'List webhook event types', response: { 200: z.array(eventTypeInfo), 401: errorBody } },
     handler: async () => {
       const now = new Date(clock.now());
       return catalogEntries.map((entry) => ({

@@ -7,7 +7,7 @@ import { getDelivery } from '../../../delivery/delivery-log.js';
 import { errors } from '../../errors.js';
 import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { adminIssue, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
+import { adminIssue, bodyErrorResponses, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {
   createWebhookItem,
   deliveryDetail,
@@ -40,7 +40,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       summary: 'Create webhooks',
       description: 'Each created webhook carries its signing secret; it is shown here and by the secret call only.',
       body: z.array(createWebhookItem).min(1, 'send at least one webhook').max(100, 'at most 100 webhooks per request'),
-      response: { 201: z.object({ created: z.array(webhookWithSecret), issues: z.array(adminIssue) }), ...errorResponses },
+      response: { 201: z.object({ created: z.array(webhookWithSecret), issues: z.array(adminIssue) }), ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
       const created = await createWebhooks(db, request.environmentId, request.body, clock.now());
@@ -54,7 +54,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       summary: 'Update webhooks',
       description: 'Enabling a webhook clears the reason it was disabled automatically.',
       body: z.array(updateWebhookItem).min(1, 'send at least one change').max(100, 'at most 100 changes per request'),
-      response: { 200: z.object({ updated: z.array(webhook), issues: z.array(adminIssue) }), ...errorResponses },
+      response: { 200: z.object({ updated: z.array(webhook), issues: z.array(adminIssue) }), ...bodyErrorResponses },
     },
     handler: async (request) => {
       const { updated, missing } = await updateWebhooks(db, request.environmentId, request.body, clock.now());
@@ -108,7 +108,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
         'The previous secret keeps signing (in webhook-signature, next to the new one) for overlapSeconds, default 24 h; 0 retires it (and any older one) at once. X-Trophy-Signature always uses the new secret. The body may be left out for the default overlap.',
       params: idParam,
       body: rotateBody,
-      response: { 200: secretInfo, ...errorResponses },
+      response: { 200: secretInfo, ...bodyErrorResponses },
     },
     handler: async (request) => {
       const row = await requireWebhook(db, request.environmentId, request.params.id);
@@ -127,7 +127,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       description: 'Delivers a realistic sample of the given type to this webhook through the normal delivery path (signed, retried, logged).',
       params: idParam,
       body: testEventBody,
-      response: { 202: deliveryDetail, ...errorResponses },
+      response: { 202: deliveryDetail, ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
       const row = await requireWebhook(db, request.environmentId, request.params.id);
