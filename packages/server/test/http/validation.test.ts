@@ -24,6 +24,7 @@ const createCases: Case<unknown>[] = [
   ['a url without a host', [webhookInput({ url: 'http://' })], 422, /body\[0\]\.url: must be an absolute/],
   ['an ftp: url', [webhookInput({ url: 'ftp://example.com/webhooks' })], 422, /body\[0\]\.url: must be an absolute http or https URL/],
   ['a javascript: url', [webhookInput({ url: 'javascript:alert(1)' })], 422, /body\[0\]\.url: must be an absolute http or https URL/],
+  ['a url with credentials', [webhookInput({ url: 'https://user:pass@example.com/hooks' })], 422, /body\[0\]\.url: must not contain a user name or password/],
   ['a 2049-character url', [webhookInput({ url: 'https://example.com/'.padEnd(2049, 'x') })], 422, /body\[0\]\.url: must be at most 2048 characters/],
   ['a url with a NUL character', [webhookInput({ url: 'https://example.com/\u0000' })], 422, /body\[0\]\.url: must not contain NUL/],
   ['no events', [webhookInput({ events: [] })], 422, /body\[0\]\.events: subscribe to at least one event type/],

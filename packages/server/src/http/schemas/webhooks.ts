@@ -16,7 +16,9 @@ const eventType = z.enum(eventTypes, {
 const webhookUrl = text()
   .trim()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
-  .refine(isHttpUrl, 'must be an absolute http or https URL, like https://example.com/webhooks');
+  .refine(isHttpUrl, 'must be an absolute http or https URL, like https://example.com/webhooks')
+  // Credentials in a URL would be shown in every listing and are not sent; the signature is the authentication.
+  .refine((value) => !hasCredentials(value), 'must not contain a user name or password; receivers authenticate deliveries by their signature');
 
 export const webhookFields = {
   name: text().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
@@ -124,6 +126,12 @@ export const recoverBody = z
     until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   })
   .refine((b) => !b.until || Date.parse(b.until) > Date.parse(b.since), { message: 'until must be after since', path: ['until'] });
+
+function hasCredentials(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.username !== '' || url.password !== '';
+}
 
 function isHttpUrl(value: string): boolean {
   // The WHATWG parser also takes "https:example.com" and "https:/example.com"; ask for the full form.
