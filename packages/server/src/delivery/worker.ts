@@ -67,7 +67,7 @@ interface Lane {
   queue: Pending[];
 }
 
-const held = (lane: Lane) => lane.inFlight + lane.queue.length;
+const laneSize = (lane: Lane) => lane.inFlight + lane.queue.length;
 
 // An attempt may only start if the lease outlives its timeout by this much.
 const LEASE_SAFETY_MS = 5_000;
@@ -175,7 +175,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     }
     // A lane holds up to twice its concurrency (in flight plus queued) so it never runs dry
     // between claims; it is refilled once half of that has drained.
-    const room = (lane: Lane | undefined) => 2 * perWebhookConcurrency - (lane ? held(lane) : 0);
+    const room = (lane: Lane | undefined) => 2 * perWebhookConcurrency - (lane ? laneSize(lane) : 0);
     for (const webhookId of [...this.candidates]) {
       if (!this.running) return;
       const free = concurrency - this.busy;

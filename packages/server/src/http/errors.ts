@@ -19,7 +19,7 @@ export const errors = {
   routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`),
   /** The request is well-formed but a field's value is not acceptable. */
   invalid: (message: string) => new ApiError(422, message),
-  /** The request breaks a business rule, or could not be parsed. */
+  /** The request could not be understood (framework-level rejections with Fastify's own message). */
   badRequest: (message: string) => new ApiError(400, message),
   malformedJson: () => new ApiError(400, 'Malformed JSON in request body'),
   emptyJson: () => new ApiError(400, 'Request body is empty but content-type says JSON: send a JSON body, or no content-type'),
@@ -29,5 +29,3 @@ export const errors = {
   unsupportedMediaType: (type: string | undefined) =>
     new ApiError(415, type ? `Unsupported content-type "${type}": send application/json` : 'Missing content-type: send application/json'),
 } as const;
-
-export type ErrorName = keyof typeof errors;

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Times are Unix milliseconds (bigint in PostgreSQL, integer in
@@ -95,8 +95,6 @@ export interface DeliveryTable {
   updated_at: number;
 }
 
-export const attemptErrorKinds = ['timeout', 'connection', 'dns', 'refused_by_policy', 'lease_expired', 'webhook_disabled'] as const;
-
 export interface DeliveryAttemptTable {
   id: string;
   delivery_id: string;
@@ -118,4 +116,3 @@ export type Webhook = Selectable<WebhookTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
 export type NewDelivery = Insertable<DeliveryTable>;
-export type DeliveryUpdate = Updateable<DeliveryTable>;
