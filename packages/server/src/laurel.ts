@@ -10,6 +10,8 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
 import { ensureDefaultEnvironments, findEnvironmentByName } from './environments/environments.js';
 import { buildApp } from './http/app.js';
+import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
+import { Scheduler, type JobHandler } from './schedule/scheduler.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Backend } from './store/backends/backend.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -39,6 +41,8 @@ export interface Laurel {
   /** The HTTP server: the whole API, or only /healthz and /metrics in a worker-only process. */
   app: FastifyInstance;
   worker: DeliveryWorker | undefined;
+  /** Runs durable time-based jobs (streak rollovers, freeze grants, batches); with the worker role. */
+  scheduler: Scheduler | undefined;
   logger: Logger;
   /** Starts listening (API role) and working (worker role). */
   start(): Promise<{ url: string }>;
@@ -46,6 +50,7 @@ export interface Laurel {
 }
 
 const RETENTION_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+const SCHEDULER_POLL_MS = 1000;
 
 /** The composition root: builds every dependency from config, once, and wires the roles together. */
 export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
@@ -94,10 +99,19 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     worker.on('webhook:disabled', ({ id, reason }) => logger.warn({ webhookId: id, reason }, 'webhook disabled'));
   }
   const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
+  let scheduler: Scheduler | undefined;
+  if (roles.has('worker')) {
+    const handlers = new Map<string, JobHandler>([[EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox }, logger)]]);
+    scheduler = new Scheduler(backend, clock, handlers, { pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS, leaseMs: config.delivery.leaseMs, batchSize: 20 }, (error, job) =>
+      logger.error({ err: error, job: job && { kind: job.kind, subject: job.subject } }, 'scheduled job failed'),
+    );
+  }
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
   // A worker-only process still serves /healthz and /metrics, so it can be probed and scraped.
-  const app = await buildApp({ backend, clock, config, outbox, metrics, version: VERSION }, logger, { api: roles.has('api') });
+  const app = await buildApp({ backend, clock, config, outbox, metrics, version: VERSION, wakeScheduler: scheduler && (() => scheduler.wake()) }, logger, {
+    api: roles.has('api'),
+  });
 
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = async () => {
@@ -116,11 +130,13 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     outbox,
     app,
     worker,
+    scheduler,
     logger,
     async start() {
       const url = await app.listen({ port: config.port, host: config.host });
       if (worker) {
         await worker.start();
+        scheduler?.start();
         void sweep();
         sweepTimer = setInterval(() => void sweep(), RETENTION_SWEEP_INTERVAL_MS);
         sweepTimer.unref();
@@ -140,6 +156,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     async close() {
       clearInterval(sweepTimer);
       await app.close();
+      await scheduler?.stop();
       await worker?.stop();
       await sender?.close();
       await backend.close();

@@ -10,10 +10,20 @@ import {
 import { requireApiKey } from './auth.js';
 import type { HttpDependencies } from './dependencies.js';
 import { frameworkError, installErrorHandler } from './error-handler.js';
+import { achievementRoutes } from './routes/admin/achievements.js';
+import { attributeRoutes } from './routes/admin/attributes.js';
 import { deliveryRoutes } from './routes/admin/deliveries.js';
 import { eventTypeRoutes } from './routes/admin/event-types.js';
+import { metricEventBatchRoutes } from './routes/admin/metric-events.js';
+import { metricRoutes } from './routes/admin/metrics.js';
+import { streakAdminRoutes } from './routes/admin/streaks.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
+import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
+import { achievementListRoutes } from './routes/app/achievements.js';
+import { metricEventRoutes } from './routes/app/events.js';
+import { streakRoutes } from './routes/app/streaks.js';
+import { userRoutes } from './routes/app/users.js';
 import { systemRoutes } from './routes/system.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -64,8 +74,26 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       await admin.register(webhookRoutes, deps);
       await admin.register(deliveryRoutes, deps);
       await admin.register(eventTypeRoutes, deps);
+      await admin.register(attributeRoutes, deps);
+      await admin.register(metricRoutes, deps);
+      await admin.register(metricEventBatchRoutes, deps);
+      await admin.register(achievementRoutes, deps);
+      await admin.register(streakAdminRoutes, deps);
     },
     { prefix: '/admin/v1' },
+  );
+
+  // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
+  await app.register(
+    async (application) => {
+      requireApiKey(application, deps.backend.db, deps.clock);
+      await application.register(metricEventRoutes, deps);
+      await application.register(userRoutes, deps);
+      await application.register(achievementListRoutes, deps);
+      await application.register(achievementCompletionRoutes, deps);
+      await application.register(streakRoutes, deps);
+    },
+    { prefix: '/v1' },
   );
   return app;
 }

@@ -12,4 +12,6 @@ export interface HttpDependencies {
   outbox: Outbox;
   metrics: Metrics;
   version: string;
+  /** Runs due jobs now (after queuing work due immediately); undefined where no scheduler runs in this process. */
+  wakeScheduler?: (() => void) | undefined;
 }

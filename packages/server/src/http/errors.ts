@@ -15,10 +15,18 @@ export class ApiError extends Error {
 
 export const errors = {
   unauthorized: () => new ApiError(401, 'Missing or invalid API key: send X-API-KEY: {prefix}.{secret}'),
+  forbidden: (message: string) => new ApiError(403, message),
   notFound: (what: string, id: string) => new ApiError(404, `${what} not found: ${id}`),
   routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`),
   /** The request is well-formed but a field's value is not acceptable. */
   invalid: (message: string) => new ApiError(422, message),
+  /** The request is valid but breaks a rule of the platform (Trophy answers these with 400). */
+  business: (message: string) => new ApiError(400, message),
+  unknownAttributes: (type: 'user' | 'event', keys: readonly string[]) =>
+    new ApiError(
+      400,
+      `Invalid attribute keys: ${keys.join(', ')}. Please ensure all attribute keys match ${type} attributes declared through POST /admin/v1/attributes.`,
+    ),
   /** The request could not be understood (framework-level rejections with Fastify's own message). */
   badRequest: (message: string) => new ApiError(400, message),
   malformedJson: () => new ApiError(400, 'Malformed JSON in request body'),

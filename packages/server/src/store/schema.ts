@@ -13,6 +13,20 @@ export interface Schema {
   events: EventTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
+  attributes: AttributeTable;
+  metrics: MetricTable;
+  users: UserTable;
+  user_metrics: UserMetricTable;
+  metric_events: MetricEventTable;
+  metric_daily: MetricDailyTable;
+  achievements: AchievementTable;
+  user_achievements: UserAchievementTable;
+  achievement_progress: AchievementProgressTable;
+  streak_settings: StreakSettingsTable;
+  user_streaks: UserStreakTable;
+  streak_periods: StreakPeriodTable;
+  streak_pauses: StreakPauseTable;
+  scheduled_jobs: ScheduledJobTable;
 }
 
 export interface EnvironmentTable {
@@ -116,3 +130,184 @@ export type Webhook = Selectable<WebhookTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
 export type NewDelivery = Insertable<DeliveryTable>;
+
+// ---- The gamification engine. Dates of local calendars are `YYYY-MM-DD` text; JSON columns are text.
+
+export type AttributeType = 'user' | 'event';
+
+export interface AttributeTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  type: AttributeType;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MetricTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  unit_type: 'number' | 'currency';
+  units: string;
+  status: 'active' | 'archived';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserTable {
+  environment_id: string;
+  /** The customer's own id for the user. */
+  id: string;
+  email: string | null;
+  name: string | null;
+  tz: string | null;
+  /** JSON array, or null when the user has none. */
+  device_tokens: string | null;
+  subscribe_to_emails: number;
+  /** JSON object of user-attribute key to value. */
+  attributes: string;
+  control: number;
+  /** JSON `{notifications, streak?}` as set through the preferences API. */
+  preferences: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserMetricTable {
+  environment_id: string;
+  user_id: string;
+  metric_id: string;
+  total: number;
+  updated_at: number;
+}
+
+export interface MetricEventTable {
+  id: string;
+  environment_id: string;
+  user_id: string;
+  metric_id: string;
+  value: number;
+  /** JSON object of event-attribute key to value. */
+  attributes: string;
+  idempotency_key: string | null;
+  /** The user's total for the metric right after this event. */
+  total: number;
+  created_at: number;
+}
+
+export interface MetricDailyTable {
+  environment_id: string;
+  user_id: string;
+  metric_id: string;
+  /** The user's local date when the events happened. */
+  day: string;
+  change: number;
+}
+
+export type AchievementTriggerKind = 'metric' | 'streak' | 'api' | 'achievement';
+export type AchievementStatus = 'inactive' | 'active' | 'locked';
+
+export interface AchievementTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badge_url: string | null;
+  trigger: AchievementTriggerKind;
+  status: AchievementStatus;
+  metric_id: string | null;
+  metric_value: number | null;
+  streak_length: number | null;
+  /** JSON array of achievement ids (composite trigger). */
+  prerequisite_ids: string;
+  /** JSON array of {key, value}. */
+  user_attributes: string;
+  /** JSON array of {key, value} (metric trigger). */
+  event_attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserAchievementTable {
+  /** The completion id. */
+  id: string;
+  environment_id: string;
+  user_id: string;
+  achievement_id: string;
+  achieved_at: number;
+  /** 1 when granted silently because the user already qualified when the achievement went live. */
+  backdated: number;
+}
+
+export interface AchievementProgressTable {
+  environment_id: string;
+  user_id: string;
+  achievement_id: string;
+  total: number;
+}
+
+export interface StreakSettingsTable {
+  environment_id: string;
+  /** JSON of engine/streaks StreakSettings. */
+  settings: string;
+  updated_at: number;
+}
+
+export interface UserStreakTable {
+  environment_id: string;
+  user_id: string;
+  length: number;
+  /** Local date the current streak began. */
+  started: string | null;
+  /** Start of the latest period the streak counts (met, frozen or paused). */
+  last_period_start: string | null;
+  last_extended_at: number | null;
+  freezes: number;
+  /** Local date of the next automatic freeze grant. */
+  next_freeze_earn: string | null;
+  updated_at: number;
+}
+
+export interface StreakPeriodTable {
+  environment_id: string;
+  user_id: string;
+  period_start: string;
+  period_end: string;
+  length: number;
+  used_freeze: number;
+  used_pause: number;
+}
+
+export interface StreakPauseTable {
+  id: string;
+  environment_id: string;
+  user_id: string;
+  start_date: string;
+  end_date: string;
+  status: 'active' | 'archived';
+  created_at: number;
+}
+
+export interface ScheduledJobTable {
+  id: string;
+  environment_id: string;
+  kind: string;
+  subject: string;
+  payload: string | null;
+  due_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type MetricRow = Selectable<MetricTable>;
+export type AchievementRow = Selectable<AchievementTable>;
+export type UserStreakRow = Selectable<UserStreakTable>;

@@ -12,7 +12,11 @@ import type { WorkerEvents } from '../../src/delivery/worker.js';
 export interface TestLaurel extends Laurel {
   keys: { production: string; development: string };
   clock: Clock;
-  api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options?: { body?: unknown; key?: string | null; rawBody?: string }): Promise<{ status: number; body: any }>;
+  api(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    options?: { body?: unknown; key?: string | null; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   /** Resolves with the first event of this name whose first argument matches. */
   next<E extends keyof WorkerEvents>(event: E, match?: (...args: WorkerEvents[E]) => boolean, timeoutMs?: number): Promise<WorkerEvents[E]>;
 }
@@ -48,8 +52,8 @@ export async function startTestLaurel(options: TestLaurelOptions): Promise<TestL
     ...laurel,
     keys,
     clock,
-    async api(method, path, { body, key, rawBody } = {}) {
-      const headers: Record<string, string> = {};
+    async api(method, path, { body, key, rawBody, headers: extra } = {}) {
+      const headers: Record<string, string> = { ...extra };
       const apiKey = key === undefined ? keys.development : key;
       if (apiKey !== null) headers['x-api-key'] = apiKey;
       if (body !== undefined || rawBody !== undefined) headers['content-type'] = 'application/json';

@@ -174,3 +174,68 @@ function escapePointer(segment: string): string {
 function isObject(x: unknown): x is Schema {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
+
+// ---- Trophy's Admin API document (trophy-openapi-admin.json), for admin response bodies.
+
+const ADMIN_BASE = 'https://laurel.invalid/trophy-openapi-admin.json';
+const adminReferencePath = fileURLToPath(new URL('../../../../../shared/reference/trophy-openapi-admin.json', import.meta.url));
+let adminDoc: ReferenceDoc | null | undefined;
+let adminAjv: Ajv2020 | undefined;
+const adminValidators = new Map<string, (payload: unknown) => string[]>();
+
+/**
+ * A checker for a body against one component schema of Trophy's Admin API document (e.g.
+ * `CreateMetricsResponse`), reporting schema errors and keys the reference does not define;
+ * empty when valid. undefined when the document is not on this machine (callers skip).
+ */
+export function adminSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
+  adminDoc ??= existsSync(adminReferencePath) ? (JSON.parse(readFileSync(adminReferencePath, 'utf8')) as ReferenceDoc) : null;
+  if (!adminDoc) return undefined;
+  const doc = adminDoc;
+  const cached = adminValidators.get(schemaName);
+  if (cached) return cached;
+  const schema = doc.components.schemas[schemaName];
+  if (!schema) throw new Error(`The admin reference has no schema named "${schemaName}"`);
+  if (!adminAjv) {
+    adminAjv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(adminAjv);
+    for (const name of formatsUsed(doc)) if (!adminAjv.formats[name]) adminAjv.addFormat(name, true);
+    adminAjv.addSchema({ $id: ADMIN_BASE, components: doc.components });
+  }
+  const validate = adminAjv.compile({ $ref: `${ADMIN_BASE}#/components/schemas/${escapePointer(schemaName)}` });
+  const check = (payload: unknown): string[] => {
+    const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+    unknownKeys(doc, schema, payload, '', errors);
+    return errors;
+  };
+  adminValidators.set(schemaName, check);
+  return check;
+}
+
+// ---- Component schemas of the Application API document, for Application API response bodies.
+
+const appValidators = new Map<string, (payload: unknown) => string[]>();
+
+/**
+ * A checker for a body against one component schema of Trophy's Application API document (e.g.
+ * `AchievementWithStatsResponse`), reporting schema errors and keys the reference does not
+ * define; empty when valid. undefined when the document is not on this machine (callers skip).
+ */
+export function appSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
+  const ref = loadReference();
+  if (!ref) return undefined;
+  const { doc } = ref;
+  const cached = appValidators.get(schemaName);
+  if (cached) return cached;
+  const schema = doc.components.schemas[schemaName];
+  if (!schema) throw new Error(`The reference has no schema named "${schemaName}"`);
+  ajv ??= createAjv(doc);
+  const validate = ajv.compile({ $ref: `${BASE}#/components/schemas/${escapePointer(schemaName)}` });
+  const check = (payload: unknown): string[] => {
+    const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+    unknownKeys(doc, schema, payload, '', errors);
+    return errors;
+  };
+  appValidators.set(schemaName, check);
+  return check;
+}

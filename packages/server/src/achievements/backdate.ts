@@ -1,0 +1,155 @@
+import type { Insertable, Kysely } from 'kysely';
+import { attributesMatch, newlyCompleted, type KeyValue, type UserProgress } from '../engine/achievements/qualify.js';
+import type { AchievementProgressTable, AchievementRow, Schema } from '../store/schema.js';
+import { toRule } from './achievement-view.js';
+import { completionRow, insertCompletionRows } from './completions.js';
+
+// Users considered per round of queries, and events read per page while rebuilding progress.
+const USER_PAGE = 500;
+const EVENT_PAGE = 5_000;
+const INSERT_CHUNK = 500;
+
+/** Whether the achievement counts only matching events, and so keeps its own totals in achievement_progress. */
+export function tracksProgress(row: Pick<AchievementRow, 'trigger' | 'metric_id' | 'event_attributes'>): boolean {
+  return row.trigger === 'metric' && row.metric_id !== null && (JSON.parse(row.event_attributes) as KeyValue[]).length > 0;
+}
+
+/**
+ * Recomputes, for every user, the sum of their events of the achievement's metric that match all
+ * its event-attribute filters (Trophy: "only events matching every filter count"). Achievements
+ * without filters (or without a metric) keep no progress rows: they use the metric total.
+ */
+export async function rebuildProgress(trx: Kysely<Schema>, environmentId: string, achievement: AchievementRow): Promise<void> {
+  await trx.deleteFrom('achievement_progress').where('environment_id', '=', environmentId).where('achievement_id', '=', achievement.id).execute();
+  if (!tracksProgress(achievement)) return;
+  const filters = JSON.parse(achievement.event_attributes) as KeyValue[];
+
+  const totals = new Map<string, number>();
+  let after: string | undefined;
+  for (;;) {
+    let query = trx
+      .selectFrom('metric_events')
+      .select(['id', 'user_id', 'value', 'attributes'])
+      .where('environment_id', '=', environmentId)
+      .where('metric_id', '=', achievement.metric_id!);
+    if (after !== undefined) query = query.where('id', '>', after);
+    const events = await query.orderBy('id').limit(EVENT_PAGE).execute();
+    for (const event of events) {
+      if (!attributesMatch(filters, JSON.parse(event.attributes) as Record<string, string>)) continue;
+      totals.set(event.user_id, (totals.get(event.user_id) ?? 0) + event.value);
+    }
+    if (events.length < EVENT_PAGE) break;
+    after = events.at(-1)!.id;
+  }
+
+  const rows: Insertable<AchievementProgressTable>[] = [...totals].map(([userId, total]) => ({
+    environment_id: environmentId,
+    user_id: userId,
+    achievement_id: achievement.id,
+    total,
+  }));
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await trx.insertInto('achievement_progress').values(rows.slice(start, start + INSERT_CHUNK)).execute();
+  }
+}
+
+export interface BackdatedCompletion {
+  id: string;
+  userId: string;
+  achievementId: string;
+}
+
+/**
+ * Silently grants every active achievement to every user of the environment who already meets its
+ * rule (Trophy's backdating, when an achievement goes live or a live one is edited), composites
+ * cascading. Completions are marked backdated and stamped `now`; no webhook events are recorded.
+ * Users are read a page at a time, with one query per kind of progress for the whole page.
+ */
+export async function backdate(trx: Kysely<Schema>, environmentId: string, now: number): Promise<BackdatedCompletion[]> {
+  const rows = await trx.selectFrom('achievements').selectAll().where('environment_id', '=', environmentId).where('status', '=', 'active').execute();
+  const rules = rows.map(toRule).filter((rule) => rule.trigger !== 'api');
+  if (rules.length === 0) return [];
+
+  const metricIds = [...new Set(rules.flatMap((r) => (r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length === 0 ? [r.metricId] : [])))];
+  const filteredIds = rules.filter((r) => r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length > 0).map((r) => r.id);
+  const needsStreaks = rules.some((r) => r.trigger === 'streak');
+
+  const granted: BackdatedCompletion[] = [];
+  let after: string | undefined;
+  for (;;) {
+    let query = trx.selectFrom('users').select(['id', 'attributes']).where('environment_id', '=', environmentId);
+    if (after !== undefined) query = query.where('id', '>', after);
+    const users = await query.orderBy('id').limit(USER_PAGE).execute();
+    if (users.length === 0) break;
+    const userIds = users.map((u) => u.id);
+
+    const metricTotals = new Map<string, Map<string, number>>();
+    if (metricIds.length > 0) {
+      const totals = await trx
+        .selectFrom('user_metrics')
+        .select(['user_id', 'metric_id', 'total'])
+        .where('environment_id', '=', environmentId)
+        .where('user_id', 'in', userIds)
+        .where('metric_id', 'in', metricIds)
+        .execute();
+      for (const t of totals) entry(metricTotals, t.user_id).set(t.metric_id, t.total);
+    }
+    const filteredTotals = new Map<string, Map<string, number>>();
+    if (filteredIds.length > 0) {
+      const totals = await trx
+        .selectFrom('achievement_progress')
+        .select(['user_id', 'achievement_id', 'total'])
+        .where('environment_id', '=', environmentId)
+        .where('user_id', 'in', userIds)
+        .where('achievement_id', 'in', filteredIds)
+        .execute();
+      for (const t of totals) entry(filteredTotals, t.user_id).set(t.achievement_id, t.total);
+    }
+    const streaks = new Map<string, number>();
+    if (needsStreaks) {
+      const lengths = await trx
+        .selectFrom('user_streaks')
+        .select(['user_id', 'length'])
+        .where('environment_id', '=', environmentId)
+        .where('user_id', 'in', userIds)
+        .execute();
+      for (const s of lengths) streaks.set(s.user_id, s.length);
+    }
+    const completed = new Map<string, Set<string>>();
+    const held = await trx
+      .selectFrom('user_achievements')
+      .select(['user_id', 'achievement_id'])
+      .where('environment_id', '=', environmentId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    for (const h of held) {
+      let set = completed.get(h.user_id);
+      if (!set) completed.set(h.user_id, (set = new Set()));
+      set.add(h.achievement_id);
+    }
+
+    const inserts = [];
+    for (const user of users) {
+      const progress: UserProgress = {
+        attributes: JSON.parse(user.attributes) as Record<string, string>,
+        metricTotals: metricTotals.get(user.id) ?? new Map(),
+        filteredTotals: filteredTotals.get(user.id) ?? new Map(),
+        streakLength: streaks.get(user.id) ?? 0,
+        completed: completed.get(user.id) ?? new Set(),
+      };
+      for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, now, true));
+    }
+    const inserted = new Set(await insertCompletionRows(trx, inserts));
+    for (const row of inserts) if (inserted.has(row.id)) granted.push({ id: row.id, userId: row.user_id, achievementId: row.achievement_id });
+
+    if (users.length < USER_PAGE) break;
+    after = users.at(-1)!.id;
+  }
+  return granted;
+}
+
+function entry<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key);
+  if (!inner) map.set(key, (inner = new Map()));
+  return inner;
+}

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordMetricEvent } from '../../../metrics/record-event.js';
+import type { HttpDependencies } from '../../dependencies.js';
+import { bodyErrorResponses, objectId } from '../../schemas/common.js';
+import { eventResponse, idempotencyHeaders, metricEventBody } from '../../schemas/app.js';
+
+/** `POST /metrics/{key}/event`: the core write of the platform. */
+export const metricEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
+  app.post('/metrics/:key/event', {
+    schema: {
+      tags: ['Metrics'],
+      summary: 'Record a metric event for a user',
+      description:
+        'Upserts the user, adds `value` to their total and evaluates streaks and achievements in one transaction. ' +
+        'Send an `Idempotency-Key`: a repeat of a key for the same user and metric answers 202 with `idempotentReplayed: true` and changes nothing.',
+      params: z.object({ key: objectId() }),
+      headers: idempotencyHeaders,
+      body: metricEventBody,
+      response: { 201: eventResponse, 202: eventResponse, ...bodyErrorResponses },
+    },
+    handler: async (request, reply) => {
+      const { response, replayed } = await recordMetricEvent(
+        deps,
+        {
+          environmentId: request.environmentId,
+          metricKey: request.params.key,
+          user: request.body.user,
+          value: request.body.value,
+          attributes: request.body.attributes ?? {},
+          idempotencyKey: request.headers['idempotency-key'],
+        },
+        deps.clock.now(),
+      );
+      return reply.status(replayed ? 202 : 201).send(response);
+    },
+  });
+};

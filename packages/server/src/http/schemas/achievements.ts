@@ -1,0 +1,181 @@
+import type { FastifySchemaCompiler } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Parsed } from '../../achievements/achievement-store.js';
+import { objectId, text } from './common.js';
+
+export const MAX_BADGE_URL_LENGTH = 2048;
+export const MAX_DESCRIPTION_LENGTH = 1000;
+/** Items per create or update call, like Trophy's other bulk Admin endpoints. */
+export const MAX_ACHIEVEMENT_ITEMS = 100;
+
+const triggers = ['metric', 'streak', 'api', 'achievement'] as const;
+const statuses = ['inactive', 'active', 'locked'] as const;
+
+// ---- What clients send (Admin API, a Laurel extension: Trophy keeps achievements in its dashboard).
+
+const attributeFilter = z.strictObject({
+  key: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  value: text().max(255, 'must be at most 255 characters'),
+});
+
+// Trimmed because a pasted URL often carries a space or newline that would otherwise be stored and shown.
+const badgeUrl = text()
+  .trim()
+  .max(MAX_BADGE_URL_LENGTH, `must be at most ${MAX_BADGE_URL_LENGTH} characters`)
+  .refine(isHttpUrl, 'must be an absolute http or https URL, like https://example.com/badge.png')
+  .nullable();
+
+const fields = {
+  name: text().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  key: text()
+    .max(255, 'must be at most 255 characters')
+    .regex(/^[a-zA-Z0-9_-]+$/, 'must be letters, digits, - and _ only'),
+  trigger: z.enum(triggers, { error: `must be one of ${triggers.join(', ')}` }),
+  description: text().max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`).nullable(),
+  badgeUrl,
+  status: z.enum(statuses, { error: `must be one of ${statuses.join(', ')}` }),
+  metricKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  metricId: objectId(),
+  // JSON cannot carry NaN or Infinity and zod refuses them too, so this is any finite number.
+  metricValue: z.number(),
+  streakLength: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+  achievementIds: z.array(objectId()).min(1, 'must list at least one achievement'),
+  userAttributes: z.array(attributeFilter),
+  eventAttributes: z.array(attributeFilter),
+};
+
+const optionalFields = {
+  description: fields.description.optional(),
+  badgeUrl: fields.badgeUrl.optional(),
+  status: fields.status.optional(),
+  metricKey: fields.metricKey.optional(),
+  metricId: fields.metricId.optional(),
+  metricValue: fields.metricValue.optional(),
+  streakLength: fields.streakLength.optional(),
+  achievementIds: fields.achievementIds.optional(),
+  userAttributes: fields.userAttributes.optional(),
+  eventAttributes: fields.eventAttributes.optional(),
+};
+
+// Strict: a misspelt field (`metricvalue`) is a problem naming it, not silently ignored.
+export const createAchievementItem = z
+  .strictObject({ name: fields.name, key: fields.key, trigger: fields.trigger, ...optionalFields })
+  .meta({ id: 'CreateAchievement' });
+
+export const updateAchievementItem = z
+  .strictObject({
+    id: objectId(),
+    name: fields.name.optional(),
+    // Immutable: accepted only when unchanged, so a client may send back what it read.
+    key: fields.key.optional(),
+    trigger: fields.trigger.optional(),
+    ...optionalFields,
+  })
+  .refine((item) => Object.keys(item).length > 1, 'give at least one field to change besides id')
+  .meta({ id: 'UpdateAchievement' });
+
+/**
+ * Checks one item of a bulk body. Trophy's bulk Admin endpoints report a bad item as an issue
+ * ("Name not a string") and still process the others, so items are validated one by one here;
+ * only the envelope (an array of 1 to 100 items) is validated by the route.
+ */
+export function parseItem<T>(schema: z.ZodType<T>, item: unknown): Parsed<T> {
+  const result = schema.safeParse(item, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, problems: result.error.issues.map(describeIssue) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
+  const message =
+    issue.code === 'invalid_type' && issue.input === undefined
+      ? 'is required'
+      : issue.code === 'unrecognized_keys'
+        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+        : issue.message;
+  return path ? `${path}: ${message}` : message;
+}
+
+/**
+ * The route-level validator of a bulk body: the body must be an array of 1 to `max` items; each
+ * item is checked by the handler (with `parseItem`) so one bad item becomes an issue instead of
+ * failing the request. The route's `body` schema still describes the items for the API document.
+ */
+export function bulkBodyValidator<S>(max: number, noun: string): FastifySchemaCompiler<S> {
+  const envelope = z.array(z.unknown()).min(1, `send at least one ${noun}`).max(max, `at most ${max} ${noun}s per request`);
+  // Every part's schema is a zod schema here (the type only knows the route's whole schema object).
+  const compile = validatorCompiler as FastifySchemaCompiler<unknown>;
+  return (route) => compile(route.httpPart === 'body' ? { ...route, schema: envelope } : route);
+}
+
+// ---- What the API answers: Trophy's AchievementResponse family.
+
+const keyValue = z.object({ key: z.string(), value: z.string() });
+
+const achievementResponseShape = {
+  id: z.string(),
+  name: z.string(),
+  trigger: z.enum(triggers),
+  description: z.string().nullable(),
+  badgeUrl: z.string().nullable(),
+  key: z.string().optional(),
+  streakLength: z.number().int().optional(),
+  achievementIds: z.array(z.string()).optional(),
+  metricId: z.string().optional(),
+  metricValue: z.number().optional(),
+  metricName: z.string().optional(),
+  userAttributes: z.array(keyValue),
+  eventAttribute: keyValue.optional().meta({ deprecated: true, description: 'Deprecated: the only filter of eventAttributes, when there is exactly one.' }),
+  eventAttributes: z.array(keyValue).optional(),
+};
+
+export const achievementResponse = z.object(achievementResponseShape).meta({ id: 'AchievementResponse' });
+
+const achievedAt = z.string().nullable().meta({ description: 'When the user completed the achievement (ISO 8601); null if not completed.' });
+const stats = {
+  completions: z.number().int().meta({ description: 'The number of users who have completed this achievement.' }),
+  rarity: z.number().meta({ description: 'The percentage (0-100) of all users who have completed this achievement.' }),
+};
+
+export const userAchievementResponse = z.object({ ...achievementResponseShape, achievedAt }).meta({ id: 'UserAchievementResponse' });
+
+export const achievementWithStatsResponse = z.object({ ...achievementResponseShape, ...stats }).meta({ id: 'AchievementWithStatsResponse' });
+
+export const userAchievementWithStatsResponse = z
+  .object({ ...achievementResponseShape, ...stats, achievedAt })
+  .meta({ id: 'UserAchievementWithStatsResponse' });
+
+/** The Admin view: Trophy's AchievementResponse plus what only administrators see. */
+export const adminAchievement = z
+  .object({ ...achievementResponseShape, status: z.enum(statuses), created: z.string(), updated: z.string() })
+  .meta({ id: 'AdminAchievement' });
+
+/**
+ * `userAttributes=plan:premium,region:us-east` (what the docs show) or repeated
+ * `userAttributes=plan:premium&userAttributes=region:us-east` (what SDKs send): a map of key to value.
+ */
+export const userAttributesQuery = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value, ctx) => {
+    const pairs = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const attributes: Record<string, string> = {};
+    for (const pair of pairs) {
+      const colon = pair.indexOf(':');
+      const key = colon > 0 ? pair.slice(0, colon).trim() : '';
+      if (!key) {
+        ctx.addIssue({ code: 'custom', message: `"${pair.slice(0, 100)}" is not attribute:value; give userAttributes=key:value,key2:value2` });
+        return z.NEVER;
+      }
+      attributes[key] = pair.slice(colon + 1).trim();
+    }
+    return attributes;
+  })
+  .meta({ description: 'Colon-delimited user attributes, attribute:value,attribute:value; only achievements a user with them could unlock are returned.' });
+
+function isHttpUrl(value: string): boolean {
+  // The WHATWG parser also takes "https:example.com" and "https:/example.com"; ask for the full form.
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}

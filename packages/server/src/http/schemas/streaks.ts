@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import { adminIssue, deletedResource, objectId } from './common.js';
+
+export const MAX_HISTORY_PERIODS = 100;
+const MAX_ITEMS = 100;
+
+const frequencies = ['daily', 'weekly', 'monthly'] as const;
+
+/** A local calendar date, `YYYY-MM-DD`, that exists (2026-02-30 does not). */
+const localDate = () => z.iso.date('must be a date written YYYY-MM-DD');
+
+const userId = () => objectId().min(1, 'must not be empty');
+
+/**
+ * Trophy's AdminIssue as the streak endpoints send it: these operations are keyed by user, so
+ * issues carry `userId` (and `index`, the item's position in the request).
+ */
+export const streakAdminIssue = adminIssue.extend({ userId: z.string().optional() });
+
+// ---- POST /streaks/freezes
+
+export const createStreakFreezesBody = z
+  .object({
+    freezes: z
+      .array(z.strictObject({ userId: userId() }))
+      .min(1, 'send at least one freeze')
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} freezes per request`),
+  })
+  .meta({ id: 'CreateStreakFreezesRequest' });
+
+export const createStreakFreezesResponse = z.object({ issues: z.array(streakAdminIssue) }).meta({ id: 'CreateStreakFreezesResponse' });
+
+// ---- POST / DELETE /streaks/pauses
+
+export const createStreakPausesBody = z
+  .object({
+    pauses: z
+      .array(z.strictObject({ userId: userId(), start: localDate(), end: localDate() }))
+      .min(1, 'send at least one pause')
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} pauses per request`)
+      .superRefine((items, ctx) => {
+        items.forEach((item, index) => {
+          if (item.end < item.start) ctx.addIssue({ code: 'custom', path: [index, 'end'], message: `must be on or after start (${item.start})` });
+        });
+      }),
+  })
+  .meta({ id: 'CreateStreakPausesRequest' });
+
+export const adminStreakPause = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    start: z.string(),
+    end: z.string(),
+    status: z.enum(['active', 'archived']),
+  })
+  .meta({ id: 'AdminStreakPause' });
+
+export const createStreakPausesResponse = z
+  .object({ created: z.array(adminStreakPause), issues: z.array(streakAdminIssue) })
+  .meta({ id: 'CreateStreakPausesResponse' });
+
+export const deleteStreakPausesResponse = z
+  .object({ deleted: z.array(deletedResource), issues: z.array(streakAdminIssue) })
+  .meta({ id: 'DeleteStreakPausesResponse' });
+
+// ---- POST /streaks/restore
+
+export const restoreStreaksBody = z
+  .object({
+    users: z
+      .array(z.strictObject({ id: userId() }))
+      .min(1, 'send at least one user')
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} users per request`),
+  })
+  .meta({ id: 'RestoreStreaksRequest' });
+
+export const restoreStreaksResponse = z
+  .object({ restoredUsers: z.array(z.string()), issues: z.array(streakAdminIssue) })
+  .meta({ id: 'RestoreStreaksResponse' });
+
+// ---- GET / PUT /streaks/settings (Laurel extension)
+
+const positiveIntOrNull = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be at least 1`).nullable();
+
+const freezeSettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    initial: z.number().int().min(0).default(0).describe('Freezes granted once, when a user is first identified (at most max).'),
+    max: z.number().int().min(0).max(100).default(0).describe('The most freezes a user can hold (0-100); automatic earning and admin grants never exceed it.'),
+    autoEarnInterval: positiveIntOrNull('autoEarnInterval').default(null).describe('Days between automatic grants; null turns auto-earn off.'),
+    autoEarnAmount: positiveIntOrNull('autoEarnAmount').default(null).describe('Freezes per automatic grant; null turns auto-earn off.'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.initial > value.max) ctx.addIssue({ code: 'custom', path: ['initial'], message: `must not exceed max (${value.max})` });
+    if ((value.autoEarnInterval === null) !== (value.autoEarnAmount === null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.autoEarnInterval === null ? 'autoEarnInterval' : 'autoEarnAmount'],
+        message: 'autoEarnInterval and autoEarnAmount are set together (both numbers for auto-earn, both null for none)',
+      });
+    }
+  });
+
+const DISABLED_FREEZES = { enabled: false, initial: 0, max: 0, autoEarnInterval: null, autoEarnAmount: null };
+
+/**
+ * The whole streak configuration of an environment. PUT replaces it: fields left out take their
+ * defaults (not their previous values). `ALL` is accepted as a synonym of `AND` (Trophy's docs use
+ * it); responses always say `AND`.
+ */
+export const streakSettingsBody = z
+  .strictObject({
+    enabled: z.boolean(),
+    frequency: z.enum(frequencies),
+    conditions: z
+      .array(
+        z.strictObject({
+          metricKey: z.string().min(1, 'must not be empty'),
+          threshold: z.number().positive('must be greater than 0').describe('Minimum sum of the metric within one period.'),
+        }),
+      )
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} conditions`)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, index) => {
+          if (seen.has(item.metricKey)) ctx.addIssue({ code: 'custom', path: [index, 'metricKey'], message: `metric "${item.metricKey}" is listed twice` });
+          seen.add(item.metricKey);
+        });
+      }),
+    evaluationMode: z
+      .enum(['AND', 'OR', 'ALL'])
+      .default('AND')
+      .transform((mode): 'AND' | 'OR' => (mode === 'ALL' ? 'AND' : mode)),
+    weekStart: z.number().int().min(0).max(6).default(0).describe('First day of a week: 0 = Sunday ... 6 = Saturday.'),
+    freezes: freezeSettings.default(DISABLED_FREEZES),
+    personalization: z.boolean().default(false).describe("Whether users' streak preferences may override conditions and evaluation mode."),
+  })
+  .superRefine((value, ctx) => {
+    if (value.enabled && value.conditions.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'at least one condition is required while the streak is enabled' });
+    }
+  })
+  .meta({ id: 'StreakSettingsInput' });
+
+export type StreakSettingsBody = z.output<typeof streakSettingsBody>;
+
+export const streakSettingsResponse = z
+  .object({
+    enabled: z.boolean(),
+    frequency: z.enum(frequencies),
+    conditions: z.array(
+      z.object({
+        metricId: z.string(),
+        metricKey: z.string().nullable().describe('null when the metric has been deleted since.'),
+        threshold: z.number(),
+      }),
+    ),
+    evaluationMode: z.enum(['AND', 'OR']),
+    weekStart: z.number().int(),
+    freezes: z.object({
+      enabled: z.boolean(),
+      initial: z.number().int(),
+      max: z.number().int(),
+      autoEarnInterval: z.number().int().nullable(),
+      autoEarnAmount: z.number().int().nullable(),
+    }),
+    personalization: z.boolean(),
+  })
+  .meta({ id: 'StreakSettings' });
+
+// ---- Application API: GET /users/{id}/streak, GET /streaks
+
+export const streakQuery = z.object({
+  historyPeriods: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_HISTORY_PERIODS, `must be at most ${MAX_HISTORY_PERIODS}`)
+    .default(7),
+});
+
+/** `?userIds=a&userIds=b` (what the SDK sends) or `?userIds=a,b` (what the docs show); repeated ids count once. */
+export const userIdsQuery = z.object({
+  userIds: z
+    .union([z.string(), z.array(z.string())], { error: 'is required: give ?userIds=a,b or ?userIds=a&userIds=b' })
+    .transform((value) => [...new Set((Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))])
+    .pipe(z.array(objectId()).min(1, 'at least one user id is required').max(MAX_ITEMS, `at most ${MAX_ITEMS} user ids per request`)),
+});
+
+/** BaseStreakResponse's fields (exported for the other responses that embed a streak). */
+export const baseStreakResponseShape = {
+  length: z.number().int(),
+  frequency: z.enum(frequencies),
+  started: z.string().nullable(),
+  periodStart: z.string().nullable(),
+  periodEnd: z.string().nullable(),
+  expires: z.string().nullable(),
+  freezes: z.number().int().optional().describe('Only present when freezes are enabled.'),
+  maxFreezes: z.number().int().optional().describe('Only present when freezes are enabled.'),
+  freezeAutoEarnInterval: z.number().int().optional().describe('Only present when freeze auto-earn is enabled.'),
+  freezeAutoEarnAmount: z.number().int().optional().describe('Only present when freeze auto-earn is enabled.'),
+};
+
+export const streakResponse = z
+  .object({
+    ...baseStreakResponseShape,
+    extended: z.string().nullable().describe('When the streak was last extended (ISO 8601); null while there is no streak.'),
+    streakHistory: z.array(
+      z.object({
+        periodStart: z.string(),
+        periodEnd: z.string(),
+        length: z.number().int(),
+        usedFreeze: z.boolean().optional().describe('Only present when freezes are enabled.'),
+        usedPause: z.boolean(),
+      }),
+    ),
+    pauses: z.array(z.object({ id: z.string(), start: z.string(), end: z.string() })),
+  })
+  .meta({ id: 'StreakResponse' });
+
+export const bulkStreakResponse = z
+  .array(z.object({ userId: z.string(), streakLength: z.number().int(), extended: z.string().nullable() }))
+  .meta({ id: 'BulkStreakResponse' });

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../../engine/streaks/index.js';
+import { notificationTypes } from '../../users/preferences.js';
+import { objectId, text } from './common.js';
+
+export const MAX_ATTRIBUTES = 100;
+
+const shortText = (max: number) => text().max(max, `must be at most ${max} characters`);
+
+/** Attribute values are strings, as in Trophy; keys are checked against the declared attributes. */
+export const attributeMap = z
+  .record(shortText(255), shortText(1000))
+  .refine((value) => Object.keys(value).length <= MAX_ATTRIBUTES, `at most ${MAX_ATTRIBUTES} attributes`);
+
+const timeZone = shortText(64).refine(isValidTimeZone, 'must be an IANA time zone name, like Europe/London');
+
+// Strict: Trophy's SDK sends only these fields, and a misspelt one should be an error, not ignored.
+export const updatedUser = z
+  .strictObject({
+    email: shortText(320).nullable().optional(),
+    name: shortText(255).nullable().optional(),
+    tz: timeZone.nullable().optional(),
+    deviceTokens: z.array(shortText(4096)).max(100, 'at most 100 device tokens').nullable().optional(),
+    subscribeToEmails: z.boolean().optional(),
+    attributes: attributeMap.optional(),
+  })
+  .meta({ id: 'UpdatedUser' });
+
+export const upsertedUser = updatedUser.extend({ id: objectId().min(1, 'must not be empty') }).meta({ id: 'UpsertedUser' });
+
+export const user = z
+  .object({
+    id: z.string(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    tz: z.string().nullable(),
+    deviceTokens: z.array(z.string()).nullable().optional(),
+    subscribeToEmails: z.boolean(),
+    attributes: z.record(z.string(), z.string()),
+    control: z.boolean(),
+    created: z.string(),
+    updated: z.string(),
+  })
+  .meta({ id: 'User' });
+
+export const userIdParam = z.object({ id: objectId().min(1) });
+
+const channels = z.array(z.enum(['email', 'push']));
+export const notificationPreferences = z
+  .strictObject(Object.fromEntries(notificationTypes.map((type) => [type, channels.optional()])) as Record<(typeof notificationTypes)[number], z.ZodOptional<typeof channels>>)
+  .meta({ id: 'NotificationPreferences' });
+
+export const streakPreferences = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    // Trophy's docs call AND "ALL"; both are accepted and AND is stored.
+    evaluationMode: z
+      .enum(['AND', 'OR', 'ALL'])
+      .transform((mode) => (mode === 'ALL' ? 'AND' : mode))
+      .optional(),
+    metrics: z
+      .array(z.strictObject({ key: shortText(255), threshold: z.number().positive() }))
+      .max(100)
+      .optional(),
+  })
+  .meta({ id: 'StreakPreferences' });
+
+export const preferencesUpdate = z.strictObject({ notifications: notificationPreferences.optional(), streak: streakPreferences.optional() });
+
+export const preferencesResponse = z
+  .object({
+    notifications: z.record(z.string(), channels),
+    streak: z.object({ enabled: z.boolean().optional(), evaluationMode: z.enum(['AND', 'OR']).optional(), metrics: z.array(z.object({ key: z.string(), threshold: z.number() })).optional() }).optional(),
+  })
+  .meta({ id: 'UserPreferencesResponse' });

@@ -1,0 +1,233 @@
+import type { Kysely } from 'kysely';
+import { activeRules, type ActiveRules } from '../achievements/achievement-queries.js';
+import { insertCompletions } from '../achievements/completions.js';
+import { toUserAchievementResponse } from '../achievements/achievement-view.js';
+import type { EmitInput, Outbox } from '../delivery/outbox.js';
+import { attributesMatch, newlyCompleted } from '../engine/achievements/qualify.js';
+import { localDate } from '../engine/streaks/index.js';
+import { buildPayload } from '../events/catalog.js';
+import type { UserAchievementResponse } from '../events/payloads.js';
+import { errors } from '../http/errors.js';
+import type { Backend } from '../store/backends/backend.js';
+import { newId } from '../store/ids.js';
+import type { Schema, UserRow } from '../store/schema.js';
+import { loadStreakSettings } from '../streaks/streak-settings.js';
+import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, type UserStreak } from '../streaks/user-streak.js';
+import type { UpsertedUserInput } from '../users/user-input.js';
+import { checkAttributeKeys, findUser, toWebhookUser, upsertUser } from '../users/user-store.js';
+import { findMetricByKey } from './metric-store.js';
+
+export interface MetricEventInput {
+  environmentId: string;
+  metricKey: string;
+  user: UpsertedUserInput;
+  value: number;
+  attributes: Record<string, string>;
+  idempotencyKey?: string | undefined;
+}
+
+/** Trophy's EventResponse (points and leaderboards stay empty until those features exist). */
+export interface EventResponse {
+  eventId: string;
+  metricId: string;
+  total: number;
+  achievements: UserAchievementResponse[];
+  currentStreak: ReturnType<typeof describeStreak> & { extended: boolean };
+  points: Record<string, never>;
+  leaderboards: Record<string, never>;
+  idempotencyKey?: string;
+  idempotentReplayed?: boolean;
+}
+
+export interface RecordedEvent {
+  response: EventResponse;
+  /** True when the idempotency key had been used: nothing was processed. */
+  replayed: boolean;
+}
+
+export interface EventDependencies {
+  backend: Backend;
+  outbox: Outbox;
+}
+
+/**
+ * The core write path. One transaction upserts the user, settles their streak up to now, adds the
+ * event to the metric's total, counts the streak period, completes achievements and writes every
+ * webhook it caused to the outbox: all of it commits or none of it does.
+ */
+export async function recordMetricEvent(deps: EventDependencies, input: MetricEventInput, now: number): Promise<RecordedEvent> {
+  try {
+    return await deps.backend.db.transaction().execute((trx) => recordEventIn(trx, deps, input, now));
+  } catch (error) {
+    // Two requests with the same key raced: the loser's insert hit the unique index. It is a replay.
+    if (input.idempotencyKey && isUniqueViolation(error)) {
+      return deps.backend.db.transaction().execute((trx) => recordEventIn(trx, deps, input, now));
+    }
+    throw error;
+  }
+}
+
+/**
+ * The same inside the caller's transaction (batches). Every business-rule error (unknown metric or
+ * attribute, an email rule) is thrown before this event writes anything.
+ */
+export async function recordEventIn(trx: Kysely<Schema>, deps: EventDependencies, input: MetricEventInput, now: number): Promise<RecordedEvent> {
+  const { environmentId } = input;
+  const metric = await findMetricByKey(trx, environmentId, input.metricKey);
+  if (!metric || metric.status !== 'active') throw errors.notFound('Metric', input.metricKey);
+  await checkAttributeKeys(trx, environmentId, input.attributes, 'event');
+  const settings = await loadStreakSettings(trx, environmentId);
+
+  if (input.idempotencyKey) {
+    const replay = await replayed(trx, input, metric.id, settings, now);
+    if (replay) return { response: replay, replayed: true };
+  }
+
+  const lock = deps.backend.supportsSkipLocked;
+  const { user, created } = await upsertUser(trx, environmentId, input.user, 'identify', now, lock);
+  if (created) await createUserStreak(trx, environmentId, user, settings, now);
+  const pending: EmitInput[] = [];
+  const emit = (event: EmitInput) => pending.push(event);
+
+  const streak = await loadUserStreak(trx, environmentId, user, settings, now);
+  await catchUp(trx, streak, now, emit);
+
+  const total = await addToTotal(trx, environmentId, user.id, metric.id, input.value, now);
+  const eventId = newId();
+  await trx
+    .insertInto('metric_events')
+    .values({
+      id: eventId,
+      environment_id: environmentId,
+      user_id: user.id,
+      metric_id: metric.id,
+      value: input.value,
+      attributes: JSON.stringify(input.attributes),
+      idempotency_key: input.idempotencyKey ?? null,
+      total,
+      created_at: now,
+    })
+    .execute();
+  await addToDay(trx, environmentId, user.id, metric.id, localDate(now, user.tz), input.value);
+
+  const extended = await applyActivity(trx, streak, metric.id, now, emit);
+  const rules = await activeRules(trx, environmentId);
+  const achievements = await completeAchievements(trx, { environmentId, user, metricId: metric.id, total, attributes: input.attributes, value: input.value, streak, rules }, now, emit);
+  await scheduleNext(trx, streak, now);
+  await deps.outbox.emitAll(trx, pending, now);
+
+  const response: EventResponse = {
+    eventId,
+    metricId: metric.id,
+    total,
+    achievements,
+    currentStreak: { ...describeStreak(streak), extended },
+    points: {},
+    leaderboards: {},
+  };
+  if (input.idempotencyKey) Object.assign(response, { idempotencyKey: input.idempotencyKey, idempotentReplayed: false });
+  return { response, replayed: false };
+}
+
+/** The answer to a repeated key: the original event's id and total, today's streak, nothing processed. */
+async function replayed(trx: Kysely<Schema>, input: MetricEventInput, metricId: string, settings: Awaited<ReturnType<typeof loadStreakSettings>>, now: number): Promise<EventResponse | undefined> {
+  const original = await trx
+    .selectFrom('metric_events')
+    .select(['id', 'total'])
+    .where('environment_id', '=', input.environmentId)
+    .where('user_id', '=', input.user.id)
+    .where('metric_id', '=', metricId)
+    .where('idempotency_key', '=', input.idempotencyKey!)
+    .executeTakeFirst();
+  if (!original) return undefined;
+  const user = await findUser(trx, input.environmentId, input.user.id);
+  if (!user) return undefined;
+  const streak = await loadUserStreak(trx, input.environmentId, user, settings, now);
+  return {
+    eventId: original.id,
+    metricId,
+    total: Number(original.total),
+    achievements: [],
+    currentStreak: { ...describeStreak(streak), extended: false },
+    points: {},
+    leaderboards: {},
+    idempotencyKey: input.idempotencyKey!,
+    idempotentReplayed: true,
+  };
+}
+
+async function addToTotal(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, value: number, now: number): Promise<number> {
+  const row = await trx
+    .insertInto('user_metrics')
+    .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, total: value, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['environment_id', 'user_id', 'metric_id']).doUpdateSet((eb) => ({ total: eb('user_metrics.total', '+', eb.ref('excluded.total')), updated_at: now })),
+    )
+    .returning('total')
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+async function addToDay(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, day: string, value: number): Promise<void> {
+  await trx
+    .insertInto('metric_daily')
+    .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, day, change: value })
+    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'metric_id', 'day']).doUpdateSet((eb) => ({ change: eb('metric_daily.change', '+', eb.ref('excluded.change')) })))
+    .execute();
+}
+
+interface CompletionContext {
+  environmentId: string;
+  user: UserRow;
+  metricId: string;
+  total: number;
+  value: number;
+  attributes: Record<string, string>;
+  streak: UserStreak;
+  rules: ActiveRules;
+}
+
+/**
+ * Adds the event to the filtered totals of the metric's achievements it matches, then completes
+ * whatever the user now qualifies for (composites cascade), emitting `achievement.completed`.
+ */
+async function completeAchievements(trx: Kysely<Schema>, context: CompletionContext, now: number, emit: (event: EmitInput) => void): Promise<UserAchievementResponse[]> {
+  const { environmentId, user, rules } = context;
+  if (rules.rules.length === 0) return [];
+  const filteredTotals = new Map<string, number>();
+  for (const rule of rules.rules) {
+    if (rule.trigger !== 'metric' || rule.metricId !== context.metricId || rule.eventAttributes.length === 0) continue;
+    if (!attributesMatch(rule.eventAttributes, context.attributes)) continue;
+    const row = await trx
+      .insertInto('achievement_progress')
+      .values({ environment_id: environmentId, user_id: user.id, achievement_id: rule.id, total: context.value })
+      .onConflict((oc) =>
+        oc.columns(['environment_id', 'user_id', 'achievement_id']).doUpdateSet((eb) => ({ total: eb('achievement_progress.total', '+', eb.ref('excluded.total')) })),
+      )
+      .returning('total')
+      .executeTakeFirstOrThrow();
+    filteredTotals.set(rule.id, Number(row.total));
+  }
+  const done = await trx.selectFrom('user_achievements').select('achievement_id').where('environment_id', '=', environmentId).where('user_id', '=', user.id).execute();
+  const ids = newlyCompleted(rules.rules, {
+    attributes: JSON.parse(user.attributes) as Record<string, string>,
+    metricTotals: new Map([[context.metricId, context.total]]),
+    filteredTotals,
+    streakLength: context.streak.settings.enabled ? context.streak.state.length : 0,
+    completed: new Set(done.map((row) => row.achievement_id)),
+  });
+  if (ids.length === 0) return [];
+  const completions = await insertCompletions(trx, environmentId, user.id, ids, now, false);
+  const webhookUser = toWebhookUser(user);
+  return completions.map((completion) => {
+    const row = rules.rows.get(completion.achievementId)!;
+    const achievement = toUserAchievementResponse(row, row.metric_id ? rules.metricNames.get(row.metric_id) : undefined, completion.achievedAt);
+    emit({ environmentId, type: 'achievement.completed', payload: buildPayload('achievement.completed', { user: webhookUser, achievement }) });
+    return achievement;
+  });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,219 @@
+import type { Kysely } from 'kysely';
+import type { EmitInput } from '../delivery/outbox.js';
+import { buildPayload } from '../events/catalog.js';
+import {
+  advance,
+  conditionsMet,
+  describe,
+  initialState,
+  localDate,
+  nextWake,
+  periodContaining,
+  recordActivity,
+  type BaseStreakView,
+  type DateRange,
+  type PeriodRecord,
+  type StreakChange,
+  type StreakCondition,
+  type StreakSettings,
+  type StreakState,
+} from '../engine/streaks/index.js';
+import { scheduleJob, unscheduleJob, type JobKey } from '../schedule/jobs.js';
+import type { Schema, UserRow } from '../store/schema.js';
+import { preferencesOf, streakEnabledFor } from '../users/preferences.js';
+import { toWebhookUser } from '../users/user-store.js';
+
+export const STREAK_JOB = 'streak';
+
+/**
+ * One user's streak, as the write paths use it: load, bring up to date, apply activity, persist,
+ * schedule the next time-driven change. The rules themselves are in engine/streaks.
+ */
+export interface UserStreak {
+  environmentId: string;
+  user: UserRow;
+  settings: StreakSettings;
+  state: StreakState;
+  /** The user's local date now. */
+  today: string;
+}
+
+/** Streak webhooks for this user go here (the caller emits them in its transaction). */
+export type Emit = (event: EmitInput) => void;
+
+export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string, user: UserRow, settings: StreakSettings, now: number): Promise<UserStreak> {
+  const today = localDate(now, user.tz);
+  const row = await trx
+    .selectFrom('user_streaks')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
+  const state: StreakState = row
+    ? {
+        length: row.length,
+        started: row.started,
+        lastPeriodStart: row.last_period_start,
+        lastExtendedAt: row.last_extended_at === null ? null : Number(row.last_extended_at),
+        freezes: row.freezes,
+        nextFreezeEarn: row.next_freeze_earn,
+      }
+    : initialState(settings, today);
+  return { environmentId, user, settings, state, today };
+}
+
+/** A new user's streak row: the initial freeze grant happens here (no webhook for it). */
+export async function createUserStreak(trx: Kysely<Schema>, environmentId: string, user: UserRow, settings: StreakSettings, now: number): Promise<void> {
+  const streak: UserStreak = { environmentId, user, settings, state: initialState(settings, localDate(now, user.tz)), today: localDate(now, user.tz) };
+  await saveState(trx, streak, now);
+  await scheduleNext(trx, streak, now);
+}
+
+/** Settles missed periods and due freeze grants up to now, emitting their webhooks. */
+export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: number, emit: Emit): Promise<void> {
+  if (!streak.settings.enabled || !streakEnabledFor(streak.user)) return;
+  const pauses = await loadPauses(trx, streak.environmentId, streak.user.id);
+  const result = advance(streak.state, streak.settings, { today: streak.today, pauses });
+  if (result.records.length === 0 && result.changes.length === 0 && sameState(result.state, streak.state)) return;
+  streak.state = result.state;
+  await saveState(trx, streak, now);
+  await saveRecords(trx, streak, result.records);
+  for (const change of result.changes) emit(changeEvent(streak, change));
+}
+
+/**
+ * Counts the current period if a metric event made its conditions hold. Returns whether the
+ * streak grew (Trophy's `extended`, true for a start too).
+ */
+export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, metricId: string, now: number, emit: Emit): Promise<boolean> {
+  if (!streak.settings.enabled || !streakEnabledFor(streak.user)) return false;
+  const { conditions, mode } = await effectiveConditions(trx, streak);
+  if (!conditions.some((condition) => condition.metricId === metricId)) return false;
+  const period = periodContaining(streak.today, streak.settings.frequency, streak.settings.weekStart);
+  const sums = await periodSums(trx, streak, conditions, period.start, period.end);
+  const result = recordActivity(streak.state, streak.settings, { today: streak.today, now, met: conditionsMet(conditions, mode, sums) });
+  if (!result.change) return false;
+  streak.state = result.state;
+  await saveState(trx, streak, now);
+  if (result.record) await saveRecords(trx, streak, [result.record]);
+  const type = result.change === 'started' ? 'streak.started' : 'streak.extended';
+  emit({ environmentId: streak.environmentId, type, payload: buildPayload(type, { user: toWebhookUser(streak.user), streak: describeStreak(streak) }) });
+  return true;
+}
+
+/** Trophy's BaseStreakResponse for this user now; always length 0 where streaks are off for them. */
+export function describeStreak(streak: UserStreak): BaseStreakView {
+  const active = streak.settings.enabled && streakEnabledFor(streak.user);
+  return describe(active ? streak.state : initialState(streak.settings, streak.today), streak.settings, streak.today);
+}
+
+/** Puts the user's next time-driven streak change on the durable schedule (or removes it). */
+export async function scheduleNext(trx: Kysely<Schema>, streak: UserStreak, now: number): Promise<void> {
+  const key: JobKey = { environmentId: streak.environmentId, kind: STREAK_JOB, subject: streak.user.id };
+  const active = streak.settings.enabled && streakEnabledFor(streak.user);
+  const due = active ? nextWake(streak.state, streak.settings, streak.today, streak.user.tz) : null;
+  if (due === null) await unscheduleJob(trx, key);
+  else await scheduleJob(trx, key, Math.max(due, now), now);
+}
+
+/** The environment's conditions, or the user's own where personalisation allows them. */
+async function effectiveConditions(trx: Kysely<Schema>, streak: UserStreak): Promise<{ conditions: StreakCondition[]; mode: StreakSettings['evaluationMode'] }> {
+  const preferences = preferencesOf(streak.user).streak;
+  let conditions = streak.settings.conditions;
+  let mode = streak.settings.evaluationMode;
+  if (streak.settings.personalization && preferences) {
+    if (preferences.evaluationMode) mode = preferences.evaluationMode;
+    if (preferences.metrics && preferences.metrics.length > 0) {
+      const keys = preferences.metrics.map((metric) => metric.key);
+      const rows = await trx.selectFrom('metrics').select(['id', 'key']).where('environment_id', '=', streak.environmentId).where('key', 'in', keys).execute();
+      const idByKey = new Map(rows.map((row) => [row.key, row.id]));
+      conditions = preferences.metrics.flatMap((metric) => {
+        const id = idByKey.get(metric.key);
+        return id ? [{ metricId: id, threshold: metric.threshold }] : [];
+      });
+    }
+  }
+  return { conditions, mode };
+}
+
+async function periodSums(trx: Kysely<Schema>, streak: UserStreak, conditions: readonly StreakCondition[], start: string, end: string): Promise<Map<string, number>> {
+  const rows = await trx
+    .selectFrom('metric_daily')
+    .select(['metric_id', (eb) => eb.fn.sum<number>('change').as('sum')])
+    .where('environment_id', '=', streak.environmentId)
+    .where('user_id', '=', streak.user.id)
+    .where(
+      'metric_id',
+      'in',
+      conditions.map((condition) => condition.metricId),
+    )
+    .where('day', '>=', start)
+    .where('day', '<=', end)
+    .groupBy('metric_id')
+    .execute();
+  return new Map(rows.map((row) => [row.metric_id, Number(row.sum)]));
+}
+
+async function loadPauses(trx: Kysely<Schema>, environmentId: string, userId: string): Promise<DateRange[]> {
+  const rows = await trx
+    .selectFrom('streak_pauses')
+    .select(['start_date', 'end_date'])
+    .where('environment_id', '=', environmentId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((row) => ({ start: row.start_date, end: row.end_date }));
+}
+
+/** Writes the streak's state row (insert or update); the admin paths (freeze grants, restore) use it too. */
+export async function saveState(trx: Kysely<Schema>, streak: UserStreak, now: number): Promise<void> {
+  const values = {
+    length: streak.state.length,
+    started: streak.state.started,
+    last_period_start: streak.state.lastPeriodStart,
+    last_extended_at: streak.state.lastExtendedAt,
+    freezes: streak.state.freezes,
+    next_freeze_earn: streak.state.nextFreezeEarn,
+    updated_at: now,
+  };
+  await trx
+    .insertInto('user_streaks')
+    .values({ environment_id: streak.environmentId, user_id: streak.user.id, ...values })
+    .onConflict((oc) => oc.columns(['environment_id', 'user_id']).doUpdateSet(values))
+    .execute();
+}
+
+export async function saveRecords(trx: Kysely<Schema>, streak: UserStreak, records: readonly PeriodRecord[]): Promise<void> {
+  for (const record of records) {
+    const values = { period_end: record.periodEnd, length: record.length, used_freeze: record.usedFreeze ? 1 : 0, used_pause: record.usedPause ? 1 : 0 };
+    await trx
+      .insertInto('streak_periods')
+      .values({ environment_id: streak.environmentId, user_id: streak.user.id, period_start: record.periodStart, ...values })
+      .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'period_start']).doUpdateSet(values))
+      .execute();
+  }
+}
+
+function changeEvent(streak: UserStreak, change: StreakChange): EmitInput {
+  const user = toWebhookUser(streak.user);
+  const environmentId = streak.environmentId;
+  switch (change.kind) {
+    case 'lost':
+      return { environmentId, type: 'streak.lost', payload: buildPayload('streak.lost', { user, length: change.length }) };
+    case 'freeze_consumed':
+      return { environmentId, type: 'streak.freeze_consumed', payload: buildPayload('streak.freeze_consumed', { user, consumed: change.consumed, freezes: change.freezes }) };
+    case 'freeze_earned':
+      return { environmentId, type: 'streak.freeze_earned', payload: buildPayload('streak.freeze_earned', { user, earned: change.earned, freezes: change.freezes }) };
+  }
+}
+
+function sameState(a: StreakState, b: StreakState): boolean {
+  return (
+    a.length === b.length &&
+    a.started === b.started &&
+    a.lastPeriodStart === b.lastPeriodStart &&
+    a.lastExtendedAt === b.lastExtendedAt &&
+    a.freezes === b.freezes &&
+    a.nextFreezeEarn === b.nextFreezeEarn
+  );
+}
