@@ -14,6 +14,9 @@ const statuses = ['inactive', 'active', 'locked'] as const;
 
 // ---- What clients send (Admin API, a Laurel extension: Trophy keeps achievements in its dashboard).
 
+const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`;
+
 const attributeFilter = z.strictObject({
   key: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   value: text().max(255, 'must be at most 255 characters'),
@@ -31,10 +34,10 @@ const fields = {
   key: text()
     .max(255, 'must be at most 255 characters')
     .regex(/^[a-zA-Z0-9_-]+$/, 'must be letters, digits, - and _ only'),
-  trigger: z.enum(triggers, { error: `must be one of ${triggers.join(', ')}` }),
+  trigger: z.enum(triggers, { error: oneOf(triggers) }),
   description: text().max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`).nullable(),
   badgeUrl,
-  status: z.enum(statuses, { error: `must be one of ${statuses.join(', ')}` }),
+  status: z.enum(statuses, { error: oneOf(statuses) }),
   metricKey: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   metricId: objectId(),
   // JSON cannot carry NaN or Infinity and zod refuses them too, so this is any finite number.
@@ -88,13 +91,17 @@ export function parseItem<T>(schema: z.ZodType<T>, item: unknown): Parsed<T> {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
-  const message =
-    issue.code === 'invalid_type' && issue.input === undefined
-      ? 'is required'
-      : issue.code === 'unrecognized_keys'
-        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-        : issue.message;
-  return path ? `${path}: ${message}` : message;
+  return path ? `${path}: ${issueMessage(issue)}` : issueMessage(issue);
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // zod's own wording ("Invalid input: expected string, received number"), said as Trophy's issues say it.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+    return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}${issue.input === null ? ', not null' : ''}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  return issue.message;
 }
 
 /**

@@ -102,6 +102,8 @@ const freezeSettings = z
     }
   });
 
+const weekStartMessage = 'must be a day number: 0 = Sunday, 1 = Monday ... 6 = Saturday';
+
 const DISABLED_FREEZES = { enabled: false, initial: 0, max: 0, autoEarnInterval: null, autoEarnAmount: null };
 
 /**
@@ -132,7 +134,12 @@ export const streakSettingsBody = z
       .enum(['AND', 'OR', 'ALL'])
       .default('AND')
       .transform((mode): 'AND' | 'OR' => (mode === 'ALL' ? 'AND' : mode)),
-    weekStart: z.number().int().min(0).max(6).default(0).describe('First day of a week: 0 = Sunday ... 6 = Saturday.'),
+    weekStart: z
+      .number({ error: weekStartMessage })
+      .int(weekStartMessage)
+      .min(0, weekStartMessage)
+      .max(6, weekStartMessage)
+      .default(0).describe('First day of a week: 0 = Sunday ... 6 = Saturday.'),
     freezes: freezeSettings.default(DISABLED_FREEZES),
     personalization: z.boolean().default(false).describe("Whether users' streak preferences may override conditions and evaluation mode."),
   })

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { forEachBackend } from '../support/backends.js';
+import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
+import { appSchemaValidator } from '../support/reference-schemas.js';
+import { count, createAttribute, createMetric } from './setup.js';
+
+forEachBackend('users API', (database) => {
+  let laurel: TestLaurel;
+  const validUser = appSchemaValidator('User');
+
+  before(async () => {
+    laurel = await startTestLaurel({ databaseUrl: database().url });
+    await createAttribute(laurel, 'plan', 'user');
+    await createAttribute(laurel, 'team', 'user');
+  });
+  after(() => laurel.close());
+
+  test('POST /users creates a user with every User field and defaults', async (t) => {
+    const response = await laurel.api('POST', '/v1/users', { body: { id: 'create-1', email: 'a@example.com', name: 'Ada', tz: 'Europe/London', attributes: { plan: 'pro' } } });
+    assert.equal(response.status, 201);
+    const { created, updated, ...rest } = response.body;
+    assert.deepEqual(rest, {
+      id: 'create-1',
+      email: 'a@example.com',
+      name: 'Ada',
+      tz: 'Europe/London',
+      deviceTokens: null,
+      subscribeToEmails: true,
+      attributes: { plan: 'pro' },
+      control: false,
+    });
+    assert.equal(created, updated);
+    if (!validUser) return t.diagnostic('reference schemas not found: shape not checked');
+    assert.deepEqual(validUser(response.body), []);
+  });
+
+  test('POST /users for an existing id is a 400 and changes nothing', async () => {
+    await laurel.api('POST', '/v1/users', { body: { id: 'create-2', name: 'First' } });
+    const response = await laurel.api('POST', '/v1/users', { body: { id: 'create-2', name: 'Second' } });
+    assert.equal(response.status, 400);
+    assert.match(response.body.error, /already exists/);
+    assert.equal((await laurel.api('GET', '/v1/users/create-2')).body.name, 'First');
+  });
+
+  test('GET of an unknown user is a 404', async () => {
+    const response = await laurel.api('GET', '/v1/users/nobody');
+    assert.equal(response.status, 404);
+    assert.match(response.body.error, /nobody/);
+  });
+
+  test('PUT identifies: creates, then updates only the fields sent, merging attributes', async () => {
+    const first = await laurel.api('PUT', '/v1/users/identify-1', { body: { name: 'Grace', attributes: { plan: 'free' }, deviceTokens: ['t1', 't2'] } });
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.deviceTokens, ['t1', 't2']);
+    const second = await laurel.api('PUT', '/v1/users/identify-1', { body: { attributes: { team: 'core' }, deviceTokens: ['t3'] } });
+    assert.equal(second.status, 200);
+    assert.equal(second.body.name, 'Grace');
+    assert.deepEqual(second.body.attributes, { plan: 'free', team: 'core' });
+    assert.deepEqual(second.body.deviceTokens, ['t3']);
+    const cleared = await laurel.api('PATCH', '/v1/users/identify-1', { body: { deviceTokens: null, attributes: { plan: 'pro' } } });
+    assert.equal(cleared.body.deviceTokens, null);
+    assert.deepEqual(cleared.body.attributes, { plan: 'pro', team: 'core' });
+  });
+
+  test('PATCH of an unknown user is a 404 and creates nobody', async () => {
+    const before = await count(laurel, 'users');
+    const response = await laurel.api('PATCH', '/v1/users/ghost', { body: { name: 'x' } });
+    assert.equal(response.status, 404);
+    assert.equal(await count(laurel, 'users'), before);
+  });
+
+  test('subscribeToEmails needs an email; opting out drops the stored address', async () => {
+    const before = await count(laurel, 'users');
+    const refused = await laurel.api('POST', '/v1/users', { body: { id: 'mail-1', subscribeToEmails: true } });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error, /subscribeToEmails/);
+    assert.equal(await count(laurel, 'users'), before);
+
+    const optedOut = await laurel.api('POST', '/v1/users', { body: { id: 'mail-2', email: 'b@example.com', subscribeToEmails: false } });
+    assert.equal(optedOut.status, 201);
+    assert.equal(optedOut.body.email, null);
+    assert.equal(optedOut.body.subscribeToEmails, false);
+  });
+
+  test('undeclared attribute keys are a 400 naming them, and nothing is written', async () => {
+    const before = await count(laurel, 'users');
+    const response = await laurel.api('POST', '/v1/users', { body: { id: 'attr-1', attributes: { plan: 'pro', shoeSize: '9' } } });
+    assert.equal(response.status, 400);
+    assert.match(response.body.error, /Invalid attribute keys: shoeSize/);
+    assert.equal(await count(laurel, 'users'), before);
+  });
+
+  test('schema violations are 422 naming the field', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ id: 'tz-1', tz: 'Mars/Olympus' }, /tz/],
+      [{ id: 'long-1', name: 'x'.repeat(256) }, /name/],
+      [{ id: 'ok', email: 42 }, /email/],
+      [{ id: 'ok', unknownField: 1 }, /unknownField/],
+      [{ id: '' }, /id/],
+      [{ id: 'ok', attributes: { plan: 7 } }, /attributes/],
+    ];
+    for (const [body, field] of cases) {
+      const response = await laurel.api('POST', '/v1/users', { body });
+      assert.equal(response.status, 422, JSON.stringify(body));
+      assert.match(response.body.error, field);
+    }
+  });
+
+  test('preferences: notifications merge by type; streak overrides need personalisation (403)', async () => {
+    await createMetric(laurel, 'pref-metric');
+    await laurel.api('POST', '/v1/users', { body: { id: 'pref-1' } });
+    const initial = await laurel.api('GET', '/v1/users/pref-1/preferences');
+    assert.deepEqual(initial.body, { notifications: {} });
+
+    const updated = await laurel.api('PATCH', '/v1/users/pref-1/preferences', { body: { notifications: { recap: ['email'], achievement_completed: [] } } });
+    assert.equal(updated.status, 200);
+    assert.deepEqual(updated.body.notifications, { recap: ['email'], achievement_completed: [] });
+
+    const forbidden = await laurel.api('PATCH', '/v1/users/pref-1/preferences', { body: { streak: { metrics: [{ key: 'pref-metric', threshold: 2 }] } } });
+    assert.equal(forbidden.status, 403);
+    const disabled = await laurel.api('PATCH', '/v1/users/pref-1/preferences', { body: { streak: { enabled: false } } });
+    assert.equal(disabled.status, 200);
+    assert.deepEqual(disabled.body, { notifications: { recap: ['email'], achievement_completed: [] }, streak: { enabled: false } });
+    assert.equal((await laurel.api('GET', '/v1/users/ghost/preferences')).status, 404);
+  });
+
+  test("a production key cannot see the development environment's users", async () => {
+    await laurel.api('POST', '/v1/users', { body: { id: 'dev-only' } });
+    const response = await laurel.api('GET', '/v1/users/dev-only', { key: laurel.keys.production });
+    assert.equal(response.status, 404);
+  });
+
+  test('the Application API requires a key', async () => {
+    const response = await laurel.api('GET', '/v1/users/create-1', { key: null });
+    assert.equal(response.status, 401);
+  });
+});
