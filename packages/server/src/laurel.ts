@@ -12,6 +12,8 @@ import { ensureDefaultEnvironments, findEnvironmentByName } from './environments
 import { buildApp } from './http/app.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
 import { Scheduler, type JobHandler } from './schedule/scheduler.js';
+import { streakJobHandler } from './streaks/streak-job.js';
+import { STREAK_JOB } from './streaks/user-streak.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Backend } from './store/backends/backend.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -101,7 +103,10 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
   let scheduler: Scheduler | undefined;
   if (roles.has('worker')) {
-    const handlers = new Map<string, JobHandler>([[EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox }, logger)]]);
+    const handlers = new Map<string, JobHandler>([
+      [EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox }, logger)],
+      [STREAK_JOB, streakJobHandler({ outbox, lockForUpdate: backend.supportsSkipLocked })],
+    ]);
     scheduler = new Scheduler(backend, clock, handlers, { pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS, leaseMs: config.delivery.leaseMs, batchSize: 20 }, (error, job) =>
       logger.error({ err: error, job: job && { kind: job.kind, subject: job.subject } }, 'scheduled job failed'),
     );

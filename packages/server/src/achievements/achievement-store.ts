@@ -4,7 +4,7 @@ import type { AchievementResponse } from '../events/payloads.js';
 import { newId } from '../store/ids.js';
 import type { AchievementRow, AchievementStatus, AchievementTriggerKind, MetricRow, Schema } from '../store/schema.js';
 import { toAchievementResponse } from './achievement-view.js';
-import { backdate, rebuildProgress } from './backdate.js';
+import { backdate, rebuildProgress, tracksProgress } from './backdate.js';
 
 export { backdate, rebuildProgress } from './backdate.js';
 
@@ -129,7 +129,7 @@ export async function createAchievements(
         context.achievements.set(row.id, row);
         context.keys.add(row.key);
         created.push(row);
-        await rebuildProgress(trx, environmentId, row);
+        if (tracksProgress(row)) await rebuildProgress(trx, environmentId, row);
         live ||= row.status === 'active';
       } else {
         if (problems.length === 0) problems.push('Key already in use by another achievement');
@@ -189,7 +189,7 @@ export async function updateAchievements(
         row.event_attributes !== existing.event_attributes;
       const activated = row.status === 'active' && existing.status !== 'active';
       // Progress is kept by the event path for live achievements; one coming (back) to life catches up first.
-      if (row.metric_id !== existing.metric_id || row.event_attributes !== existing.event_attributes || (activated && tracksFilters(row))) {
+      if (row.metric_id !== existing.metric_id || row.event_attributes !== existing.event_attributes || (activated && tracksProgress(row))) {
         await rebuildProgress(trx, environmentId, row);
       }
       live ||= activated || (ruleChanged && row.status !== 'inactive');
@@ -412,10 +412,6 @@ function checkFilters(field: string, filters: readonly KeyValue[], declared: Rea
 
 function prerequisitesOf(row: AchievementRow | undefined): string[] {
   return row ? (JSON.parse(row.prerequisite_ids) as string[]) : [];
-}
-
-function tracksFilters(row: AchievementRow): boolean {
-  return row.trigger === 'metric' && (JSON.parse(row.event_attributes) as KeyValue[]).length > 0;
 }
 
 /** Inserts unless the key is taken (also by a concurrent request); false when it was. */

@@ -87,7 +87,9 @@ export class Scheduler {
     const now = this.clock.now();
     try {
       await this.backend.db.transaction().execute(async (trx) => {
-        const next = handler ? await handler(trx, job, now) : null;
+        // A job this process cannot run (an older version next to a newer one) stays for one that can.
+        if (!handler) throw new Error(`no handler for scheduled job kind "${job.kind}"`);
+        const next = await handler(trx, job, now);
         await settleJob(trx, job, this.owner, next, now);
       });
     } catch (error) {

@@ -5,7 +5,8 @@ import { ApiError, errors } from '../../src/http/errors.js';
 // The catalogue is the only place statuses come from, so checking it covers every route.
 test('every error in the catalogue is a 4xx other than 409, with a message', () => {
   for (const [name, build] of Object.entries(errors)) {
-    const error = (build as (...args: unknown[]) => unknown)('sample', 'sample');
+    const args = name === 'unknownAttributes' ? ['user', ['sample']] : ['sample', 'sample'];
+    const error = (build as (...args: unknown[]) => unknown)(...args);
     assert.ok(error instanceof ApiError, name);
     assert.ok(error.statusCode >= 400 && error.statusCode < 500, `${name}: ${error.statusCode}`);
     assert.notEqual(error.statusCode, 409, `${name}: Trophy's SDK retries 409, so it never means a client mistake here`);

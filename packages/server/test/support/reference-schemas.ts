@@ -239,3 +239,31 @@ export function appSchemaValidator(schemaName: string): ((payload: unknown) => s
   appValidators.set(schemaName, check);
   return check;
 }
+
+// ---- Component schemas of the Application API document, for Application API response bodies.
+
+const applicationValidators = new Map<string, (payload: unknown) => string[]>();
+
+/**
+ * A checker for a body against one component schema of Trophy's Application API document (e.g.
+ * `StreakResponse`), like adminSchemaValidator: schema errors plus keys the reference does not
+ * define; empty when valid. undefined when the document is not on this machine (callers skip).
+ */
+export function applicationSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
+  const ref = loadReference();
+  if (!ref) return undefined;
+  const { doc } = ref;
+  const cached = applicationValidators.get(schemaName);
+  if (cached) return cached;
+  const schema = doc.components.schemas[schemaName];
+  if (!schema) throw new Error(`The application reference has no schema named "${schemaName}"`);
+  ajv ??= createAjv(doc);
+  const validate = ajv.compile({ $ref: `${BASE}#/components/schemas/${escapePointer(schemaName)}` });
+  const check = (payload: unknown): string[] => {
+    const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+    unknownKeys(doc, schema, payload, '', errors);
+    return errors;
+  };
+  applicationValidators.set(schemaName, check);
+  return check;
+}

@@ -7,7 +7,7 @@ import { text } from './common.js';
 export { userAchievementWithStatsResponse as userAchievementWithStats } from './achievements.js';
 
 export const metricResponse = z
-  .object({ id: z.string(), key: z.string(), name: z.string(), current: z.number(), achievements: z.array(userAchievementResponse) })
+  .object({ id: z.string(), key: z.string(), name: z.string(), status: z.enum(['active', 'archived']), current: z.number(), achievements: z.array(userAchievementResponse) })
   .meta({ id: 'MetricResponse' });
 
 export const summaryPoint = z.object({ date: z.string(), total: z.number(), change: z.number() });

@@ -13,9 +13,20 @@ const userId = () => objectId().min(1, 'must not be empty');
 
 /**
  * Trophy's AdminIssue as the streak endpoints send it: these operations are keyed by user, so
- * issues carry `userId` (and `index`, the item's position in the request).
+ * issues carry `userId` (and `index`, the item's position in the request). Each also repeats
+ * `severity` and `message` as `level` and `reason`: SDK 1.0.42 parses these responses with its
+ * older BulkInsertIssue `{userId, level, reason}` and throws when those keys are missing.
  */
-export const streakAdminIssue = adminIssue.extend({ userId: z.string().optional() });
+export const streakAdminIssue = adminIssue.extend({
+  userId: z.string().optional(),
+  level: z.enum(['error', 'warning']).describe('Same as severity (the name SDK 1.0.42 reads).'),
+  reason: z.string().describe('Same as message (the name SDK 1.0.42 reads).'),
+});
+
+/** Adds the SDK 1.0.42 spellings (`level`, `reason`) to an issue. */
+export function withSdkSpelling<T extends { severity: 'error' | 'warning'; message: string }>(issue: T): T & { level: T['severity']; reason: string } {
+  return { ...issue, level: issue.severity, reason: issue.message };
+}
 
 // ---- POST /streaks/freezes
 
@@ -148,7 +159,7 @@ export const streakSettingsBody = z
       ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'at least one condition is required while the streak is enabled' });
     }
   })
-  .meta({ id: 'StreakSettingsInput' });
+  .meta({ id: 'UpdateStreakSettings' });
 
 export type StreakSettingsBody = z.output<typeof streakSettingsBody>;
 

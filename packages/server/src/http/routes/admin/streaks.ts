@@ -16,6 +16,7 @@ import {
   restoreStreaksResponse,
   streakSettingsBody,
   streakSettingsResponse,
+  withSdkSpelling,
 } from '../../schemas/streaks.js';
 
 const tags = ['Streaks'];
@@ -26,7 +27,7 @@ const settingsTags = ['Streak settings (Laurel extension)'];
  * environment's streak settings (Trophy keeps those in its dashboard). A body that does not fit
  * the schema is refused whole with 422; problems only the stored data reveals (a missing user, a
  * start in the user's past, a freeze over the maximum) are per-item issues carrying `userId` and
- * the item's `index`.
+ * the item's `index`, with `severity`/`message` repeated as `level`/`reason` for SDK 1.0.42.
  */
 export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
   const { backend, clock, outbox } = deps;
@@ -44,7 +45,7 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
     },
     handler: async (request, reply) => {
       const { granted, issues } = await grantFreezes(admin, request.environmentId, request.body.freezes, clock.now());
-      return reply.status(granted > 0 ? 201 : 200).send({ issues });
+      return reply.status(granted > 0 ? 201 : 200).send({ issues: issues.map(withSdkSpelling) });
     },
   });
 
@@ -58,8 +59,8 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       response: { 200: createStreakPausesResponse, 201: createStreakPausesResponse, ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
-      const result = await createPauses(db, request.environmentId, request.body.pauses, clock.now());
-      return reply.status(result.created.length > 0 ? 201 : 200).send(result);
+      const { created, issues } = await createPauses(db, request.environmentId, request.body.pauses, clock.now());
+      return reply.status(created.length > 0 ? 201 : 200).send({ created, issues: issues.map(withSdkSpelling) });
     },
   });
 
@@ -72,7 +73,10 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       querystring: z.object({ ids: idList }),
       response: { 200: deleteStreakPausesResponse, ...errorResponses },
     },
-    handler: async (request) => deletePauses(db, request.environmentId, request.query.ids),
+    handler: async (request) => {
+      const { deleted, issues } = await deletePauses(db, request.environmentId, request.query.ids);
+      return { deleted, issues: issues.map(withSdkSpelling) };
+    },
   });
 
   app.post('/streaks/restore', {
@@ -85,8 +89,8 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       response: { 200: restoreStreaksResponse, 201: restoreStreaksResponse, ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
-      const result = await restoreStreaks(admin, request.environmentId, request.body.users, clock.now());
-      return reply.status(result.restoredUsers.length > 0 ? 201 : 200).send(result);
+      const { restoredUsers, issues } = await restoreStreaks(admin, request.environmentId, request.body.users, clock.now());
+      return reply.status(restoredUsers.length > 0 ? 201 : 200).send({ restoredUsers, issues: issues.map(withSdkSpelling) });
     },
   });
 

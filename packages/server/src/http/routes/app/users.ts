@@ -103,7 +103,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
     handler: async (request) => {
       const { environmentId } = request;
       const row = await requireUser(db, environmentId, request.params.id);
-      const metrics = await db.selectFrom('metrics').selectAll().where('environment_id', '=', environmentId).where('status', '=', 'active').orderBy('created_at').execute();
+      const metrics = await db.selectFrom('metrics').selectAll().where('environment_id', '=', environmentId).where('status', '=', 'active').orderBy('created_at').orderBy('id').execute();
       return progressOf(db, environmentId, row.id, metrics);
     },
   });
@@ -160,7 +160,12 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 };
 
-async function progressOf(db: HttpDependencies['backend']['db'], environmentId: string, userId: string, metrics: readonly { id: string; key: string; name: string }[]) {
+async function progressOf(
+  db: HttpDependencies['backend']['db'],
+  environmentId: string,
+  userId: string,
+  metrics: readonly { id: string; key: string; name: string; status: 'active' | 'archived' }[],
+) {
   if (metrics.length === 0) return [];
   const ids = metrics.map((metric) => metric.id);
   const totals = await db.selectFrom('user_metrics').select(['metric_id', 'total']).where('environment_id', '=', environmentId).where('user_id', '=', userId).where('metric_id', 'in', ids).execute();
@@ -170,6 +175,8 @@ async function progressOf(db: HttpDependencies['backend']['db'], environmentId: 
     id: metric.id,
     key: metric.key,
     name: metric.name,
+    // Not in the reference schema, but Trophy's SDK requires it when parsing MetricResponse.
+    status: metric.status,
     current: totalById.get(metric.id) ?? 0,
     achievements: achievements.get(metric.id) ?? [],
   }));

@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { ManualClock } from '../../src/clock.js';
+import { insertCompletions } from '../../src/achievements/completions.js';
+import { forEachBackend } from '../support/backends.js';
+import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
+import { createWebhook } from '../http/admin-api.js';
+import {
+  ACHIEVEMENTS,
+  completions,
+  createAchievement,
+  createAchievements,
+  holders,
+  insertAttribute,
+  insertEvent,
+  insertMetric,
+  insertUser,
+  newEnv,
+  setStreak,
+  setTotal,
+  updateAchievement,
+  type Env,
+} from './helpers.js';
+
+forEachBackend('achievement backdating', (database) => {
+  let laurel: TestLaurel;
+  let clock: ManualClock;
+
+  before(async () => {
+    laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
+    clock = laurel.clock as ManualClock;
+  });
+  after(() => laurel.close());
+
+  /** A fresh environment with a metric, the attributes the tests filter on, and a webhook for every completion. */
+  async function setup(): Promise<{ env: Env; metric: { id: string; key: string } }> {
+    const env = await newEnv(laurel);
+    const metric = await insertMetric(laurel, env, 'words', 'Words');
+    await insertAttribute(laurel, env, 'plan', 'user');
+    await insertAttribute(laurel, env, 'source', 'event');
+    await createWebhook(laurel, { events: ['achievement.completed'] }, env.key);
+    return { env, metric };
+  }
+
+  async function progress(env: Env, achievementId: string): Promise<Record<string, number>> {
+    const rows = await laurel.backend.db
+      .selectFrom('achievement_progress')
+      .select(['user_id', 'total'])
+      .where('environment_id', '=', env.id)
+      .where('achievement_id', '=', achievementId)
+      .orderBy('user_id')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.user_id, r.total]));
+  }
+
+  async function assertNoWebhookEvents(env: Env): Promise<void> {
+    const db = laurel.backend.db;
+    assert.deepEqual(await db.selectFrom('events').select('id').where('environment_id', '=', env.id).execute(), [], 'no webhook events');
+    assert.deepEqual(await db.selectFrom('deliveries').select('id').where('environment_id', '=', env.id).execute(), [], 'no deliveries');
+  }
+
+  test('a metric achievement created active is granted silently to every user whose total reaches it', async () => {
+    const { env, metric } = await setup();
+    const [rich, exact, poor] = [await insertUser(laurel, env, 'rich'), await insertUser(laurel, env, 'exact'), await insertUser(laurel, env, 'poor')];
+    await insertUser(laurel, env, 'none');
+    await setTotal(laurel, env, rich, metric.id, 10);
+    await setTotal(laurel, env, exact, metric.id, 5);
+    await setTotal(laurel, env, poor, metric.id, 4.5);
+    clock.advance(60_000);
+    const achievement = await createAchievement(laurel, env, { name: 'Five', key: 'five', trigger: 'metric', metricKey: 'words', metricValue: 5, status: 'active' });
+    assert.deepEqual(await completions(laurel, env), [
+      { userId: 'exact', achievementId: achievement.id, backdated: 1, achievedAt: clock.now() },
+      { userId: 'rich', achievementId: achievement.id, backdated: 1, achievedAt: clock.now() },
+    ]);
+    await assertNoWebhookEvents(env);
+  });
+
+  test('an inactive achievement grants nothing until it is activated', async () => {
+    const { env, metric } = await setup();
+    const user = await insertUser(laurel, env);
+    await setTotal(laurel, env, user, metric.id, 100);
+    const achievement = await createAchievement(laurel, env, { name: 'Hundred', key: 'hundred', trigger: 'metric', metricKey: 'words', metricValue: 100 });
+    assert.deepEqual(await completions(laurel, env), []);
+    clock.advance(1_000);
+    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
+    assert.equal((await completions(laurel, env))[0]!.achievedAt, clock.now());
+    await assertNoWebhookEvents(env);
+  });
+
+  test('filtered metric achievements count only matching events, from progress rebuilt on create and on edit', async () => {
+    const { env, metric } = await setup();
+    await insertAttribute(laurel, env, 'device', 'event');
+    const [mixed, mobile] = [await insertUser(laurel, env, 'mixed'), await insertUser(laurel, env, 'mobile')];
+    await insertEvent(laurel, env, mixed, metric.id, 3, { source: 'mobile' });
+    await insertEvent(laurel, env, mixed, metric.id, 4, { source: 'web', device: 'pc' });
+    await insertEvent(laurel, env, mobile, metric.id, 6, { source: 'mobile', device: 'phone' });
+    await insertEvent(laurel, env, mobile, metric.id, -1, { source: 'mobile' });
+
+    const achievement = await createAchievement(laurel, env, {
+      name: 'Mobile five',
+      key: 'mobile-five',
+      trigger: 'metric',
+      metricKey: 'words',
+      metricValue: 5,
+      eventAttributes: [{ key: 'source', value: 'mobile' }],
+      status: 'active',
+    });
+    assert.deepEqual(await progress(env, achievement.id), { mixed: 3, mobile: 5 });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [mobile], 'mixed has 7 in total but only 3 from mobile');
+
+    // New filters: progress is rebuilt, completions already granted stay.
+    await updateAchievement(laurel, env, { id: achievement.id, eventAttributes: [{ key: 'source', value: 'web' }, { key: 'device', value: 'pc' }] });
+    assert.deepEqual(await progress(env, achievement.id), { mixed: 4 });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [mobile]);
+    // A lower threshold on the live achievement backdates.
+    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 4 });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [mixed, mobile]);
+
+    // Without filters the progress rows go and the metric total counts.
+    const other = await createAchievement(laurel, env, {
+      name: 'Filtered',
+      key: 'filtered',
+      trigger: 'metric',
+      metricKey: 'words',
+      metricValue: 7,
+      eventAttributes: [{ key: 'source', value: 'web' }],
+    });
+    assert.deepEqual(await progress(env, other.id), { mixed: 4 }, 'progress is kept for inactive achievements too');
+    await updateAchievement(laurel, env, { id: other.id, eventAttributes: [], status: 'active' });
+    assert.deepEqual(await progress(env, other.id), {});
+    assert.deepEqual(await holders(laurel, env, other.id), [mixed], 'mixed has 7 in total');
+    await assertNoWebhookEvents(env);
+  });
+
+  test('activating a filtered achievement catches its progress up with events recorded while it was inactive', async () => {
+    const { env, metric } = await setup();
+    const user = await insertUser(laurel, env);
+    const achievement = await createAchievement(laurel, env, {
+      name: 'Late',
+      key: 'late',
+      trigger: 'metric',
+      metricKey: 'words',
+      metricValue: 2,
+      eventAttributes: [{ key: 'source', value: 'mobile' }],
+    });
+    // The event path only counts events towards live achievements.
+    await insertEvent(laurel, env, user, metric.id, 2, { source: 'mobile' });
+    assert.deepEqual(await progress(env, achievement.id), {});
+    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    assert.deepEqual(await progress(env, achievement.id), { [user]: 2 });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
+  });
+
+  test('streak achievements use the current streak length (0 without a streak)', async () => {
+    const { env } = await setup();
+    const [long, short, exact] = [await insertUser(laurel, env, 'long'), await insertUser(laurel, env, 'short'), await insertUser(laurel, env, 'exact')];
+    await insertUser(laurel, env, 'never');
+    await setStreak(laurel, env, long, 30);
+    await setStreak(laurel, env, short, 2);
+    await setStreak(laurel, env, exact, 7);
+    const [week, one] = await createAchievements(laurel, env, [
+      { name: 'Week', key: 'week', trigger: 'streak', streakLength: 7, status: 'active' },
+      { name: 'One', key: 'one', trigger: 'streak', streakLength: 1, status: 'active' },
+    ]);
+    assert.deepEqual(await holders(laurel, env, week.id), [exact, long]);
+    assert.deepEqual(await holders(laurel, env, one.id), [exact, long, short]);
+    await assertNoWebhookEvents(env);
+  });
+
+  test('composites cascade: activating prerequisites grants the composites built on them in the same call', async () => {
+    const { env, metric } = await setup();
+    const [both, metricOnly] = [await insertUser(laurel, env, 'both'), await insertUser(laurel, env, 'metric-only')];
+    await setTotal(laurel, env, both, metric.id, 10);
+    await setTotal(laurel, env, metricOnly, metric.id, 10);
+    await setStreak(laurel, env, both, 5);
+    const [words, streak] = await createAchievements(laurel, env, [
+      { name: 'Words', key: 'words-10', trigger: 'metric', metricKey: 'words', metricValue: 10 },
+      { name: 'Streak', key: 'streak-3', trigger: 'streak', streakLength: 3 },
+    ]);
+    const inner = await createAchievement(laurel, env, { name: 'Inner', key: 'inner', trigger: 'achievement', achievementIds: [words.id, streak.id], status: 'active' });
+    const outer = await createAchievement(laurel, env, { name: 'Outer', key: 'outer', trigger: 'achievement', achievementIds: [inner.id], status: 'active' });
+    assert.deepEqual(await completions(laurel, env), [], 'prerequisites are inactive');
+
+    const response = await laurel.api('PATCH', ACHIEVEMENTS, {
+      key: env.key,
+      body: [
+        { id: words.id, status: 'active' },
+        { id: streak.id, status: 'active' },
+      ],
+    });
+    assert.deepEqual(response.body.issues, []);
+    const held = await completions(laurel, env);
+    assert.deepEqual(
+      held.filter((c) => c.userId === both).map((c) => c.achievementId).sort(),
+      [words.id, streak.id, inner.id, outer.id].sort(),
+    );
+    assert.deepEqual(held.filter((c) => c.userId === metricOnly).map((c) => c.achievementId), [words.id]);
+    assert.ok(held.every((c) => c.backdated === 1));
+    await assertNoWebhookEvents(env);
+  });
+
+  test('a prerequisite held while locked still counts towards a composite', async () => {
+    const { env } = await setup();
+    const user = await insertUser(laurel, env);
+    const first = await createAchievement(laurel, env, { name: 'First', key: 'first', trigger: 'api', status: 'active' });
+    await insertCompletions(laurel.backend.db, env.id, user, [first.id], clock.now(), false);
+    await updateAchievement(laurel, env, { id: first.id, status: 'locked' });
+    const composite = await createAchievement(laurel, env, { name: 'Comp', key: 'comp', trigger: 'achievement', achievementIds: [first.id], status: 'active' });
+    assert.deepEqual(await holders(laurel, env, composite.id), [user]);
+  });
+
+  test('user-attribute filters restrict who is backdated; loosening a live filter backdates the rest', async () => {
+    const { env, metric } = await setup();
+    const pro = await insertUser(laurel, env, 'pro', { plan: 'pro' });
+    const free = await insertUser(laurel, env, 'free', { plan: 'free' });
+    for (const user of [pro, free]) await setTotal(laurel, env, user, metric.id, 1);
+    const achievement = await createAchievement(laurel, env, {
+      name: 'Pro only',
+      key: 'pro-only',
+      trigger: 'metric',
+      metricKey: 'words',
+      metricValue: 1,
+      userAttributes: [{ key: 'plan', value: 'pro' }],
+      status: 'active',
+    });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [pro]);
+    await updateAchievement(laurel, env, { id: achievement.id, userAttributes: [] });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [free, pro]);
+  });
+
+  test('locked achievements are not granted; editing one backdates nothing, unlocking it does', async () => {
+    const { env, metric } = await setup();
+    const user = await insertUser(laurel, env);
+    const achievement = await createAchievement(laurel, env, { name: 'Lock', key: 'lock', trigger: 'metric', metricKey: 'words', metricValue: 50, status: 'active' });
+    await updateAchievement(laurel, env, { id: achievement.id, status: 'locked' });
+    await setTotal(laurel, env, user, metric.id, 50);
+    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 40 });
+    assert.deepEqual(await completions(laurel, env), []);
+    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
+  });
+
+  test('completions already held keep their time; a name change backdates nothing', async () => {
+    const { env, metric } = await setup();
+    const user = await insertUser(laurel, env);
+    await setTotal(laurel, env, user, metric.id, 3);
+    const achievement = await createAchievement(laurel, env, { name: 'Three', key: 'three', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active' });
+    const [first] = await completions(laurel, env);
+    clock.advance(10_000);
+    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 2 });
+    assert.deepEqual(await completions(laurel, env), [first]);
+
+    const other = await insertUser(laurel, env);
+    await setTotal(laurel, env, other, metric.id, 5);
+    await updateAchievement(laurel, env, { id: achievement.id, name: 'Renamed' });
+    assert.deepEqual(await holders(laurel, env, achievement.id), [user], 'only status and rule changes backdate');
+  });
+
+  test('backdating stays inside its environment', async () => {
+    const a = await setup();
+    const b = await setup();
+    const userA = await insertUser(laurel, a.env, 'same-id');
+    const userB = await insertUser(laurel, b.env, 'same-id');
+    await setTotal(laurel, a.env, userA, a.metric.id, 9);
+    await setTotal(laurel, b.env, userB, b.metric.id, 9);
+    await createAchievement(laurel, a.env, { name: 'A', key: 'nine', trigger: 'metric', metricKey: 'words', metricValue: 9, status: 'active' });
+    assert.equal((await completions(laurel, a.env)).length, 1);
+    assert.deepEqual(await completions(laurel, b.env), []);
+  });
+
+  test('many users are processed page by page', async () => {
+    const { env, metric } = await setup();
+    const now = clock.now();
+    const ids = Array.from({ length: 1_234 }, (_, i) => `bulk-${String(i).padStart(5, '0')}`);
+    const db = laurel.backend.db;
+    for (let start = 0; start < ids.length; start += 200) {
+      const slice = ids.slice(start, start + 200);
+      await db
+        .insertInto('users')
+        .values(
+          slice.map((id) => ({
+            environment_id: env.id,
+            id,
+            email: null,
+            name: null,
+            tz: null,
+            device_tokens: null,
+            subscribe_to_emails: 1,
+            attributes: '{}',
+            control: 0,
+            preferences: '{"notifications":{}}',
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('user_metrics')
+        .values(slice.map((id, i) => ({ environment_id: env.id, user_id: id, metric_id: metric.id, total: (start + i) % 2, updated_at: now })))
+        .execute();
+    }
+    const achievement = await createAchievement(laurel, env, { name: 'Odd', key: 'odd', trigger: 'metric', metricKey: 'words', metricValue: 1, status: 'active' });
+    const granted = await holders(laurel, env, achievement.id);
+    assert.equal(granted.length, 617);
+    assert.deepEqual(granted, ids.filter((_, i) => i % 2 === 1));
+  });
+
+  test('insertCompletions records each achievement once and returns only what it recorded, in order', async () => {
+    const { env } = await setup();
+    const user = await insertUser(laurel, env);
+    const [a, b, c] = await createAchievements(laurel, env, [
+      { name: 'A', key: 'a', trigger: 'api', status: 'active' },
+      { name: 'B', key: 'b', trigger: 'api', status: 'active' },
+      { name: 'C', key: 'c', trigger: 'api', status: 'active' },
+    ]);
+    const db = laurel.backend.db;
+    const first = await db.transaction().execute((trx) => insertCompletions(trx, env.id, user, [c.id, a.id], 1_000, false));
+    assert.deepEqual(first.map((x) => [x.achievementId, x.achievedAt]), [[c.id, 1_000], [a.id, 1_000]]);
+    assert.notEqual(first[0]!.id, first[1]!.id);
+    const second = await db.transaction().execute((trx) => insertCompletions(trx, env.id, user, [a.id, b.id, b.id], 2_000, true));
+    assert.deepEqual(second.map((x) => x.achievementId), [b.id]);
+    const rows = await completions(laurel, env);
+    assert.deepEqual(
+      rows.map((r) => [r.achievementId, r.achievedAt, r.backdated]).sort(),
+      [[a.id, 1_000, 0], [b.id, 2_000, 1], [c.id, 1_000, 0]].sort(),
+    );
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Set-up shortcuts for the streak API tests: rows for metrics, users, streak state and history
+ * written straight into the database (the metrics and users APIs are tested elsewhere), and the
+ * reference-schema assertions.
+ */
+import assert from 'node:assert/strict';
+import { createApiKey } from '../../src/environments/api-keys.js';
+import { createEnvironment, findEnvironmentByName } from '../../src/environments/environments.js';
+import type { PeriodRecord, StreakState } from '../../src/engine/streaks/index.js';
+import { newId } from '../../src/store/ids.js';
+import type { TestLaurel } from '../support/laurel.js';
+import { adminSchemaValidator, applicationSchemaValidator } from '../support/reference-schemas.js';
+
+export const SETTINGS = '/admin/v1/streaks/settings';
+export const FREEZES = '/admin/v1/streaks/freezes';
+export const PAUSES = '/admin/v1/streaks/pauses';
+export const RESTORE = '/admin/v1/streaks/restore';
+
+let sequence = 0;
+/** A unique id with a readable prefix (tests share one database per backend). */
+export const unique = (prefix: string) => `${prefix}-${++sequence}`;
+
+/** A fresh environment (streak settings are per environment) and an admin key for it. */
+export async function newEnvironment(laurel: TestLaurel): Promise<{ id: string; key: string }> {
+  const db = laurel.backend.db;
+  const environment = await createEnvironment(db, unique('env'), laurel.clock.now());
+  assert.ok(environment);
+  return { id: environment.id, key: (await createApiKey(db, environment.id, 'test', laurel.clock.now())).key };
+}
+
+export async function environmentId(laurel: TestLaurel, name = 'development'): Promise<string> {
+  return (await findEnvironmentByName(laurel.backend.db, name))!.id;
+}
+
+export async function insertMetric(laurel: TestLaurel, environment: string, key = unique('metric'), status: 'active' | 'archived' = 'active'): Promise<{ id: string; key: string }> {
+  const id = newId();
+  const now = laurel.clock.now();
+  await laurel.backend.db
+    .insertInto('metrics')
+    .values({ id, environment_id: environment, key, name: key, unit_type: 'number', units: '', status, created_at: now, updated_at: now })
+    .execute();
+  return { id, key };
+}
+
+export async function insertUser(
+  laurel: TestLaurel,
+  environment: string,
+  options: { id?: string; tz?: string | null; streakEnabled?: boolean } = {},
+): Promise<string> {
+  const id = options.id ?? unique('user');
+  const now = laurel.clock.now();
+  const preferences = options.streakEnabled === false ? { notifications: {}, streak: { enabled: false } } : { notifications: {} };
+  await laurel.backend.db
+    .insertInto('users')
+    .values({
+      environment_id: environment,
+      id,
+      email: null,
+      name: null,
+      tz: options.tz ?? null,
+      device_tokens: null,
+      subscribe_to_emails: 1,
+      attributes: '{}',
+      control: 0,
+      preferences: JSON.stringify(preferences),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export async function setStreakState(laurel: TestLaurel, environment: string, userId: string, state: Partial<StreakState>): Promise<void> {
+  const values = {
+    length: state.length ?? 0,
+    started: state.started ?? null,
+    last_period_start: state.lastPeriodStart ?? null,
+    last_extended_at: state.lastExtendedAt ?? null,
+    freezes: state.freezes ?? 0,
+    next_freeze_earn: state.nextFreezeEarn ?? null,
+    updated_at: laurel.clock.now(),
+  };
+  await laurel.backend.db
+    .insertInto('user_streaks')
+    .values({ environment_id: environment, user_id: userId, ...values })
+    .onConflict((oc) => oc.columns(['environment_id', 'user_id']).doUpdateSet(values))
+    .execute();
+}
+
+export async function getStreakState(laurel: TestLaurel, environment: string, userId: string) {
+  return laurel.backend.db.selectFrom('user_streaks').selectAll().where('environment_id', '=', environment).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function insertPeriods(laurel: TestLaurel, environment: string, userId: string, records: readonly PeriodRecord[]): Promise<void> {
+  for (const r of records) {
+    await laurel.backend.db
+      .insertInto('streak_periods')
+      .values({
+        environment_id: environment,
+        user_id: userId,
+        period_start: r.periodStart,
+        period_end: r.periodEnd,
+        length: r.length,
+        used_freeze: r.usedFreeze ? 1 : 0,
+        used_pause: r.usedPause ? 1 : 0,
+      })
+      .execute();
+  }
+}
+
+/** A daily history row (period = one day). */
+export const day = (date: string, length: number, used: 'freeze' | 'pause' | null = null): PeriodRecord => ({
+  periodStart: date,
+  periodEnd: date,
+  length,
+  usedFreeze: used === 'freeze',
+  usedPause: used === 'pause',
+});
+
+/** Events of one type written to the outbox for a user, oldest first, as parsed payloads. */
+export async function eventsFor(laurel: TestLaurel, environment: string, type: string, userId: string): Promise<any[]> {
+  const rows = await laurel.backend.db.selectFrom('events').select(['payload', 'created_at']).where('environment_id', '=', environment).where('type', '=', type).orderBy('created_at').orderBy('id').execute();
+  return rows.map((row) => JSON.parse(row.payload)).filter((payload) => payload.user?.id === userId);
+}
+
+/** Valid settings with one daily condition; override what the test is about. */
+export function settingsBody(metricKey: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { enabled: true, frequency: 'daily', conditions: [{ metricKey, threshold: 1 }], ...overrides };
+}
+
+export async function putSettings(laurel: TestLaurel, body: Record<string, unknown>, key?: string): Promise<any> {
+  const response = await laurel.api('PUT', SETTINGS, { body, ...(key ? { key } : {}) });
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return response.body;
+}
+
+/** An issue as the streak admin endpoints answer it: `severity`/`message` also spelt `level`/`reason` (SDK 1.0.42). */
+export function issue<T extends { severity: 'error' | 'warning'; message: string }>(fields: T): T & { level: string; reason: string } {
+  return { ...fields, level: fields.severity, reason: fields.message };
+}
+
+/** Schema errors against Trophy's Admin document, except the SDK 1.0.42 issue spellings Laurel adds on purpose. */
+export function assertAdminReference(schemaName: string, body: unknown): void {
+  const validate = adminSchemaValidator(schemaName);
+  if (!validate) return;
+  const errors = validate(body).filter((error) => !/^\/issues\/\d+\/(level|reason) is not defined by the reference schema$/.test(error));
+  assert.deepEqual(errors, [], `${schemaName}: ${JSON.stringify(body).slice(0, 400)}`);
+}
+
+export function assertApplicationReference(schemaName: string, body: unknown): void {
+  const validate = applicationSchemaValidator(schemaName);
+  if (!validate) return;
+  assert.deepEqual(validate(body), [], `${schemaName}: ${JSON.stringify(body).slice(0, 400)}`);
+}
