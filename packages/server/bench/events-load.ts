@@ -2,6 +2,7 @@
 // throughput and fixed-rate runs, and a paced open-loop sender for the latency an application
 // sees at a steady rate. Both send the same requests: `POST /v1/metrics/{key}/event` with
 // `{ user: { id: 'user-<n> }, value: 1 }`, users taken round-robin, a unique Idempotency-Key each.
+import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { Pool } from 'undici';
 import { percentile } from './stats.js';
@@ -128,12 +129,21 @@ export async function autocannonLoad(target: LoadTarget, opts: { connections: nu
   };
 }
 
+/** How long a paced run waits for answers after its last request was due, before giving up on them. */
+const PACED_GRACE_MS = 10_000;
+
 /**
  * Open-loop, evenly paced: request i is due at start + i / rate and is sent then whether or not
- * earlier ones have been answered (up to `connections` sockets). Latency runs from the due time,
- * so a sender that falls behind counts against the server, never in its favour.
+ * earlier ones have been answered (up to `connections` sockets; the rest queue in the client).
+ * Latency runs from the due time, so a sender or a server that falls behind counts against the
+ * server, never in its favour. A server slower than the rate builds a backlog: requests still
+ * unanswered PACED_GRACE_MS after the last one was due are abandoned and counted as
+ * `unanswered`, with that wait as their (lower-bound) latency.
  */
-export async function pacedLoad(target: LoadTarget, opts: { connections: number; seconds: number; rate: number }): Promise<LoadResult & { lateSends: number }> {
+export async function pacedLoad(
+  target: LoadTarget,
+  opts: { connections: number; seconds: number; rate: number },
+): Promise<LoadResult & { lateSends: number; unanswered: number }> {
   const url = new URL(target.origin);
   const pool = new Pool(url.origin, { connections: opts.connections, pipelining: 1, keepAliveTimeout: 60_000 });
   const headers = baseHeaders(target);
@@ -145,14 +155,23 @@ export async function pacedLoad(target: LoadTarget, opts: { connections: number;
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
+  let unanswered = 0;
   let lateSends = 0; // sent more than 5 ms after their due time: the generator could not keep up
   let firstFailure: string | undefined;
   const inFlight: Promise<void>[] = [];
+  const abandon = new AbortController();
+  setMaxListeners(0, abandon.signal); // one signal for every request of the run
 
   const send = async (due: number): Promise<void> => {
     const event = nextEvent(target.users);
     try {
-      const res = await pool.request({ method: 'POST', path, headers: { ...headers, 'idempotency-key': event.idempotencyKey }, body: event.body });
+      const res = await pool.request({
+        method: 'POST',
+        path,
+        headers: { ...headers, 'idempotency-key': event.idempotencyKey },
+        body: event.body,
+        signal: abandon.signal,
+      });
       const body = await res.body.text();
       latencies.push(performance.now() - due);
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
@@ -162,8 +181,13 @@ export async function pacedLoad(target: LoadTarget, opts: { connections: number;
         firstFailure ??= `${res.statusCode} ${body.slice(0, 500)}`;
       }
     } catch (error) {
-      errors++;
-      firstFailure ??= `error ${(error as Error).message}`;
+      if (abandon.signal.aborted) {
+        unanswered++;
+        latencies.push(performance.now() - due);
+      } else {
+        errors++;
+        firstFailure ??= `error ${(error as Error).message}`;
+      }
     }
   };
 
@@ -179,14 +203,17 @@ export async function pacedLoad(target: LoadTarget, opts: { connections: number;
     const wait = started + i * intervalMs - performance.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
   }
+  const grace = setTimeout(() => abandon.abort(), PACED_GRACE_MS);
   await Promise.all(inFlight);
+  clearTimeout(grace);
   const elapsedMs = performance.now() - started;
-  await pool.close();
+  await pool.destroy();
   return {
     perSecond: (ok / elapsedMs) * 1000,
     ok,
     non2xx,
     errors,
+    unanswered,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     statuses,

@@ -1,3 +1,5 @@
+import { loadStreakSettings } from '../streaks/streak-settings.js';
+import { streakEnabledFor } from '../users/preferences.js';
 import type { Insertable, Kysely } from 'kysely';
 import { attributesMatch, newlyCompleted, type KeyValue, type UserProgress } from '../engine/achievements/qualify.js';
 import type { AchievementProgressTable, AchievementRow, Schema } from '../store/schema.js';
@@ -73,11 +75,12 @@ export async function backdate(trx: Kysely<Schema>, environmentId: string, now: 
   const metricIds = [...new Set(rules.flatMap((r) => (r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length === 0 ? [r.metricId] : [])))];
   const filteredIds = rules.filter((r) => r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length > 0).map((r) => r.id);
   const needsStreaks = rules.some((r) => r.trigger === 'streak');
+  const streakSettings = await loadStreakSettings(trx, environmentId);
 
   const granted: BackdatedCompletion[] = [];
   let after: string | undefined;
   for (;;) {
-    let query = trx.selectFrom('users').select(['id', 'attributes']).where('environment_id', '=', environmentId);
+    let query = trx.selectFrom('users').select(['id', 'attributes', 'preferences']).where('environment_id', '=', environmentId);
     if (after !== undefined) query = query.where('id', '>', after);
     const users = await query.orderBy('id').limit(USER_PAGE).execute();
     if (users.length === 0) break;
@@ -106,7 +109,8 @@ export async function backdate(trx: Kysely<Schema>, environmentId: string, now: 
       for (const t of totals) entry(filteredTotals, t.user_id).set(t.achievement_id, t.total);
     }
     const streaks = new Map<string, number>();
-    if (needsStreaks) {
+    // Where streaks are off (for the environment or by the user's preference) the length is 0.
+    if (needsStreaks && streakSettings.enabled) {
       const lengths = await trx
         .selectFrom('user_streaks')
         .select(['user_id', 'length'])
@@ -134,7 +138,7 @@ export async function backdate(trx: Kysely<Schema>, environmentId: string, now: 
         attributes: JSON.parse(user.attributes) as Record<string, string>,
         metricTotals: metricTotals.get(user.id) ?? new Map(),
         filteredTotals: filteredTotals.get(user.id) ?? new Map(),
-        streakLength: streaks.get(user.id) ?? 0,
+        streakLength: streakEnabledFor(user) ? (streaks.get(user.id) ?? 0) : 0,
         completed: completed.get(user.id) ?? new Set(),
       };
       for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, now, true));

@@ -5,7 +5,7 @@ import { attributesMatch, newlyCompleted } from '../engine/achievements/qualify.
 import { errors } from '../http/errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
-import { createUserStreak, loadUserStreak } from '../streaks/user-streak.js';
+import { createUserStreak, loadUserStreak, streakActive } from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
 import { toWebhookUser, upsertUser } from '../users/user-store.js';
 import { activeRules } from './achievement-queries.js';
@@ -62,7 +62,7 @@ export async function completeAchievement(
       attributes,
       metricTotals: new Map(),
       filteredTotals: new Map(),
-      streakLength: settings.enabled ? streak.state.length : 0,
+      streakLength: streakActive(streak) ? streak.state.length : 0,
       completed: new Set([...done.map((row) => row.achievement_id), achievement.id]),
     }).filter((id) => rules.rows.get(id)?.trigger === 'achievement');
     const completions = await insertCompletions(trx, environmentId, user.id, [achievement.id, ...cascade], now, false);

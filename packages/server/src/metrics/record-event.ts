@@ -12,7 +12,7 @@ import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
-import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, type UserStreak } from '../streaks/user-streak.js';
+import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, type UserStreak } from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
 import { checkAttributeKeys, findUser, toWebhookUser, upsertUser } from '../users/user-store.js';
 import { findMetricByKey } from './metric-store.js';
@@ -213,7 +213,7 @@ async function completeAchievements(trx: Kysely<Schema>, context: CompletionCont
     attributes: JSON.parse(user.attributes) as Record<string, string>,
     metricTotals: new Map([[context.metricId, context.total]]),
     filteredTotals,
-    streakLength: context.streak.settings.enabled ? context.streak.state.length : 0,
+    streakLength: streakActive(context.streak) ? context.streak.state.length : 0,
     completed: new Set(done.map((row) => row.achievement_id)),
   });
   if (ids.length === 0) return [];

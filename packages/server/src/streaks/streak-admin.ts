@@ -4,7 +4,8 @@ import type { EvaluationMode, FreezeSettings, StreakFrequency, StreakSettings } 
 import { errors } from '../http/errors.js';
 import type { Schema } from '../store/schema.js';
 import { loadStreakSettings, saveStreakSettings } from './streak-settings.js';
-import { loadUserStreak, scheduleNext } from './user-streak.js';
+import { loadUserStreak, saveState, scheduleNext } from './user-streak.js';
+import { addDays, autoEarn } from '../engine/streaks/index.js';
 
 /**
  * A per-item problem of a streak admin call (Trophy's `AdminIssue`): `userId` for the user an item
@@ -93,8 +94,14 @@ async function rescheduleAll(trx: Kysely<Schema>, environmentId: string, setting
     .selectAll('users')
     .where('user_streaks.environment_id', '=', environmentId)
     .execute();
+  const earning = autoEarn(settings.freezes);
   for (const user of users) {
     const streak = await loadUserStreak(trx, environmentId, user, settings, now);
+    // Auto-earn switched on now: the first grant is one interval from today, not from the first wake-up.
+    if (earning && streak.state.nextFreezeEarn === null) {
+      streak.state = { ...streak.state, nextFreezeEarn: addDays(streak.today, earning.interval) };
+      await saveState(trx, streak, now);
+    }
     await scheduleNext(trx, streak, now);
   }
 }

@@ -71,7 +71,7 @@ export async function createUserStreak(trx: Kysely<Schema>, environmentId: strin
 
 /** Settles missed periods and due freeze grants up to now, emitting their webhooks. */
 export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: number, emit: Emit): Promise<void> {
-  if (!streak.settings.enabled || !streakEnabledFor(streak.user)) return;
+  if (!streakActive(streak)) return;
   const pauses = await loadPauses(trx, streak.environmentId, streak.user.id);
   const result = advance(streak.state, streak.settings, { today: streak.today, pauses });
   if (result.records.length === 0 && result.changes.length === 0 && sameState(result.state, streak.state)) return;
@@ -86,7 +86,7 @@ export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: numb
  * streak grew (Trophy's `extended`, true for a start too).
  */
 export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, metricId: string, now: number, emit: Emit): Promise<boolean> {
-  if (!streak.settings.enabled || !streakEnabledFor(streak.user)) return false;
+  if (!streakActive(streak)) return false;
   const { conditions, mode } = await effectiveConditions(trx, streak);
   if (!conditions.some((condition) => condition.metricId === metricId)) return false;
   const period = periodContaining(streak.today, streak.settings.frequency, streak.settings.weekStart);
@@ -101,17 +101,20 @@ export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, met
   return true;
 }
 
+/** Whether this user has a streak at all: the environment has one and the user has not turned it off. */
+export function streakActive(streak: UserStreak): boolean {
+  return streak.settings.enabled && streakEnabledFor(streak.user);
+}
+
 /** Trophy's BaseStreakResponse for this user now; always length 0 where streaks are off for them. */
 export function describeStreak(streak: UserStreak): BaseStreakView {
-  const active = streak.settings.enabled && streakEnabledFor(streak.user);
-  return describe(active ? streak.state : initialState(streak.settings, streak.today), streak.settings, streak.today);
+  return describe(streakActive(streak) ? streak.state : initialState(streak.settings, streak.today), streak.settings, streak.today);
 }
 
 /** Puts the user's next time-driven streak change on the durable schedule (or removes it). */
 export async function scheduleNext(trx: Kysely<Schema>, streak: UserStreak, now: number): Promise<void> {
   const key: JobKey = { environmentId: streak.environmentId, kind: STREAK_JOB, subject: streak.user.id };
-  const active = streak.settings.enabled && streakEnabledFor(streak.user);
-  const due = active ? nextWake(streak.state, streak.settings, streak.today, streak.user.tz) : null;
+  const due = streakActive(streak) ? nextWake(streak.state, streak.settings, streak.today, streak.user.tz) : null;
   if (due === null) await unscheduleJob(trx, key);
   else await scheduleJob(trx, key, Math.max(due, now), now);
 }
@@ -131,6 +134,8 @@ async function effectiveConditions(trx: Kysely<Schema>, streak: UserStreak): Pro
         const id = idByKey.get(metric.key);
         return id ? [{ metricId: id, threshold: metric.threshold }] : [];
       });
+      // Personal metrics that have all been deleted leave the environment's conditions in force.
+      if (conditions.length === 0) conditions = streak.settings.conditions;
     }
   }
   return { conditions, mode };

@@ -18,10 +18,10 @@ export interface UserPreferences {
   streak?: StreakPreferences;
 }
 
-export function preferencesOf(user: UserRow): UserPreferences {
+export function preferencesOf(user: Pick<UserRow, 'preferences'>): UserPreferences {
   return JSON.parse(user.preferences) as UserPreferences;
 }
 
-export function streakEnabledFor(user: UserRow): boolean {
+export function streakEnabledFor(user: Pick<UserRow, 'preferences'>): boolean {
   return preferencesOf(user).streak?.enabled !== false;
 }

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { enqueueEventBatch } from '../../../metrics/event-batches.js';
+import type { Kysely } from 'kysely';
+import { enqueueEventBatch, type BatchEvent } from '../../../metrics/event-batches.js';
+import type { Schema } from '../../../store/schema.js';
 import { checkAttributeKeys } from '../../../users/user-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { errors } from '../../errors.js';
@@ -41,6 +43,7 @@ export const metricEventBatchRoutes: FastifyPluginAsyncZod<HttpDependencies> = a
           Object.assign({}, ...events.map((event) => pick(event) ?? {})) as Record<string, string>;
         await checkAttributeKeys(trx, environmentId, merged((event) => event.attributes), 'event');
         await checkAttributeKeys(trx, environmentId, merged((event) => event.user.attributes), 'user');
+        await checkEmailRule(trx, environmentId, events);
         await enqueueEventBatch(trx, environmentId, events, now);
       });
       deps.wakeScheduler?.();
@@ -48,3 +51,20 @@ export const metricEventBatchRoutes: FastifyPluginAsyncZod<HttpDependencies> = a
     },
   });
 };
+
+/** Checked up front like the attribute keys, so an accepted batch does not later skip events over it. */
+async function checkEmailRule(trx: Kysely<Schema>, environmentId: string, events: readonly BatchEvent[]): Promise<void> {
+  const subscribing = events.map((event, index) => ({ event, index })).filter(({ event }) => event.user.subscribeToEmails === true && !event.user.email);
+  if (subscribing.length === 0) return;
+  const ids = [...new Set(subscribing.map(({ event }) => event.user.id))];
+  const withEmail = await trx.selectFrom('users').select('id').where('environment_id', '=', environmentId).where('id', 'in', ids).where('email', 'is not', null).execute();
+  const known = new Set(withEmail.map((row) => row.id));
+  // An earlier event of the same batch may give the user an email.
+  const given = new Set<string>();
+  for (const [index, event] of events.entries()) {
+    if (event.user.email) given.add(event.user.id);
+    if (event.user.subscribeToEmails === true && !event.user.email && !known.has(event.user.id) && !given.has(event.user.id)) {
+      throw errors.business(`body[${index}].user.subscribeToEmails: cannot be true for a user without an email address`);
+    }
+  }
+}

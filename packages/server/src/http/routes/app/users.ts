@@ -6,7 +6,8 @@ import { addDays } from '../../../engine/streaks/index.js';
 import { findMetricByKey } from '../../../metrics/metric-store.js';
 import { loadStreakSettings } from '../../../streaks/streak-settings.js';
 import { writeUser } from '../../../users/identify.js';
-import { preferencesOf, type UserPreferences } from '../../../users/preferences.js';
+import { preferencesOf } from '../../../users/preferences.js';
+import { updatePreferences } from '../../../users/update-preferences.js';
 import { requireUser, toUser } from '../../../users/user-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { errors } from '../../errors.js';
@@ -66,36 +67,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
       body: preferencesUpdate,
       response: { 200: preferencesResponse, ...bodyErrorResponses, 403: errorBody },
     },
-    handler: async (request) => {
-      const { environmentId } = request;
-      const now = clock.now();
-      return db.transaction().execute(async (trx) => {
-        const row = await requireUser(trx, environmentId, request.params.id);
-        const streak = request.body.streak;
-        if (streak && (streak.metrics !== undefined || streak.evaluationMode !== undefined)) {
-          const settings = await loadStreakSettings(trx, environmentId);
-          if (!settings.personalization) throw errors.forbidden('Streak personalization is not enabled for this environment: only streak.enabled can be set');
-          const keys = (streak.metrics ?? []).map((metric) => metric.key);
-          if (keys.length > 0) {
-            const found = await trx.selectFrom('metrics').select('key').where('environment_id', '=', environmentId).where('key', 'in', keys).execute();
-            const missing = keys.filter((key) => !found.some((metric) => metric.key === key));
-            if (missing.length > 0) throw errors.business(`streak.metrics: unknown metric keys: ${missing.join(', ')}`);
-          }
-        }
-        const current = preferencesOf(row);
-        const next: UserPreferences = {
-          notifications: { ...current.notifications, ...request.body.notifications },
-          ...(current.streak || streak ? { streak: { ...current.streak, ...streak } } : {}),
-        };
-        await trx
-          .updateTable('users')
-          .set({ preferences: JSON.stringify(next), updated_at: now })
-          .where('environment_id', '=', environmentId)
-          .where('id', '=', row.id)
-          .execute();
-        return next;
-      });
-    },
+    handler: async (request) => updatePreferences(db, request.environmentId, request.params.id, request.body, clock.now()),
   });
 
   app.get('/users/:id/metrics', {
