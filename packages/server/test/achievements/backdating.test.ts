@@ -38,6 +38,11 @@ forEachBackend('achievement backdating', (database) => {
     const metric = await insertMetric(laurel, env, 'words', 'Words');
     await insertAttribute(laurel, env, 'plan', 'user');
     await insertAttribute(laurel, env, 'source', 'event');
+    // Streak lengths count only where the environment has a streak.
+    await laurel.backend.db
+      .insertInto('streak_settings')
+      .values({ environment_id: env.id, settings: JSON.stringify({ enabled: true, conditions: [{ metricId: metric.id, threshold: 1 }] }), updated_at: clock.now() })
+      .execute();
     await createWebhook(laurel, { events: ['achievement.completed'] }, env.key);
     return { env, metric };
   }
