@@ -104,6 +104,7 @@ try {
   }
 } finally {
   await receiver.close();
+  if (sqlCountDir) await rm(sqlCountDir, { recursive: true, force: true });
 }
 
 console.log(`\n${formatMarkdown(rows)}\n`);
