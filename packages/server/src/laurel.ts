@@ -8,6 +8,7 @@ import { sweepExpiredLog } from './delivery/retention.js';
 import { createAddressPolicy, type Resolver } from './delivery/ssrf-guard.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
+import { ConfigCache } from './environments/config-cache.js';
 import { ensureDefaultEnvironments, findEnvironmentByName } from './environments/environments.js';
 import { buildApp } from './http/app.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
@@ -101,10 +102,11 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     worker.on('webhook:disabled', ({ id, reason }) => logger.warn({ webhookId: id, reason }, 'webhook disabled'));
   }
   const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
+  const configCache = new ConfigCache();
   let scheduler: Scheduler | undefined;
   if (roles.has('worker')) {
     const handlers = new Map<string, JobHandler>([
-      [EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox }, logger)],
+      [EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)],
       [STREAK_JOB, streakJobHandler({ outbox, lockForUpdate: backend.supportsSkipLocked })],
     ]);
     scheduler = new Scheduler(backend, clock, handlers, { pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS, leaseMs: config.delivery.leaseMs, batchSize: 20 }, (error, job) =>
@@ -114,7 +116,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
   // A worker-only process still serves /healthz and /metrics, so it can be probed and scraped.
-  const app = await buildApp({ backend, clock, config, outbox, metrics, version: VERSION, wakeScheduler: scheduler && (() => scheduler.wake()) }, logger, {
+  const app = await buildApp({ backend, clock, config, configCache, outbox, metrics, version: VERSION, wakeScheduler: scheduler && (() => scheduler.wake()) }, logger, {
     api: roles.has('api'),
   });
 

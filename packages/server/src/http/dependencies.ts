@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
+import type { ConfigCache } from '../environments/config-cache.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Backend } from '../store/backends/backend.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -9,6 +10,8 @@ export interface HttpDependencies {
   backend: Backend;
   clock: Clock;
   config: Config;
+  /** Each environment's engine configuration, cached per process (see config-cache.ts). */
+  configCache: ConfigCache;
   outbox: Outbox;
   metrics: Metrics;
   version: string;

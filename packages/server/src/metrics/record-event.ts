@@ -1,21 +1,20 @@
 import type { Kysely } from 'kysely';
-import { activeRules, type ActiveRules } from '../achievements/achievement-queries.js';
+import type { ActiveRules } from '../achievements/achievement-queries.js';
+import type { ConfigCache } from '../environments/config-cache.js';
 import { insertCompletions } from '../achievements/completions.js';
 import { toUserAchievementResponse } from '../achievements/achievement-view.js';
 import type { EmitInput, Outbox } from '../delivery/outbox.js';
-import { attributesMatch, newlyCompleted } from '../engine/achievements/qualify.js';
-import { localDate } from '../engine/streaks/index.js';
+import { attributesMatch, newlyCompleted, type AchievementRule } from '../engine/achievements/qualify.js';
+import { localDate, type StreakSettings } from '../engine/streaks/index.js';
 import { buildPayload } from '../events/catalog.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
 import { errors } from '../http/errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
 import type { Schema, UserRow } from '../store/schema.js';
-import { loadStreakSettings } from '../streaks/streak-settings.js';
-import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, type UserStreak } from '../streaks/user-streak.js';
+import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, wakeOf, type UserStreak } from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
-import { checkAttributeKeys, findUser, toWebhookUser, upsertUser } from '../users/user-store.js';
-import { findMetricByKey } from './metric-store.js';
+import { findUser, requireDeclared, toWebhookUser, upsertUser } from '../users/user-store.js';
 
 export interface MetricEventInput {
   environmentId: string;
@@ -48,6 +47,7 @@ export interface RecordedEvent {
 export interface EventDependencies {
   backend: Backend;
   outbox: Outbox;
+  configCache: ConfigCache;
 }
 
 /**
@@ -56,10 +56,11 @@ export interface EventDependencies {
  * webhook it caused to the outbox: all of it commits or none of it does.
  */
 export async function recordMetricEvent(deps: EventDependencies, input: MetricEventInput, now: number): Promise<RecordedEvent> {
+  // A used key is rare: rather than look it up first, let the unique index refuse the insert, and
+  // then answer the replay (also what a concurrent duplicate gets when it loses the race).
   try {
-    return await deps.backend.db.transaction().execute((trx) => recordEventIn(trx, deps, input, now));
+    return await deps.backend.db.transaction().execute((trx) => recordEventIn(trx, deps, input, now, { lookUpKey: false }));
   } catch (error) {
-    // Two requests with the same key raced: the loser's insert hit the unique index. It is a replay.
     if (input.idempotencyKey && isUniqueViolation(error)) {
       return deps.backend.db.transaction().execute((trx) => recordEventIn(trx, deps, input, now));
     }
@@ -71,26 +72,36 @@ export async function recordMetricEvent(deps: EventDependencies, input: MetricEv
  * The same inside the caller's transaction (batches). Every business-rule error (unknown metric or
  * attribute, an email rule) is thrown before this event writes anything.
  */
-export async function recordEventIn(trx: Kysely<Schema>, deps: EventDependencies, input: MetricEventInput, now: number): Promise<RecordedEvent> {
+export async function recordEventIn(
+  trx: Kysely<Schema>,
+  deps: EventDependencies,
+  input: MetricEventInput,
+  now: number,
+  { lookUpKey } = { lookUpKey: true },
+): Promise<RecordedEvent> {
   const { environmentId } = input;
-  const metric = await findMetricByKey(trx, environmentId, input.metricKey);
+  const config = await deps.configCache.get(trx, environmentId);
+  const metric = config.metricsByKey.get(input.metricKey);
   if (!metric || metric.status !== 'active') throw errors.notFound('Metric', input.metricKey);
-  await checkAttributeKeys(trx, environmentId, input.attributes, 'event');
-  const settings = await loadStreakSettings(trx, environmentId);
+  requireDeclared(input.attributes, config.attributeKeys.event, 'event');
+  const settings = config.streakSettings;
 
-  if (input.idempotencyKey) {
+  if (input.idempotencyKey && lookUpKey) {
     const replay = await replayed(trx, input, metric.id, settings, now);
     if (replay) return { response: replay, replayed: true };
   }
 
   const lock = deps.backend.supportsSkipLocked;
-  const { user, created } = await upsertUser(trx, environmentId, input.user, 'identify', now, lock);
+  const { user, created, previous } = await upsertUser(trx, environmentId, input.user, 'identify', now, lock, config.attributeKeys.user);
   if (created) await createUserStreak(trx, environmentId, user, settings, now);
   const pending: EmitInput[] = [];
   const emit = (event: EmitInput) => pending.push(event);
 
   const streak = await loadUserStreak(trx, environmentId, user, settings, now);
+  // What the schedule holds for the user now (createUserStreak scheduled a new user's), unless the time zone just moved.
+  const scheduledWake = previous && previous.tz !== user.tz ? undefined : wakeOf(streak);
   await catchUp(trx, streak, now, emit);
+  const lengthBefore = streak.state.length;
 
   const total = await addToTotal(trx, environmentId, user.id, metric.id, input.value, now);
   const eventId = newId();
@@ -111,9 +122,15 @@ export async function recordEventIn(trx: Kysely<Schema>, deps: EventDependencies
   await addToDay(trx, environmentId, user.id, metric.id, localDate(now, user.tz), input.value);
 
   const extended = await applyActivity(trx, streak, metric.id, now, emit);
-  const rules = await activeRules(trx, environmentId);
-  const achievements = await completeAchievements(trx, { environmentId, user, metricId: metric.id, total, attributes: input.attributes, value: input.value, streak, rules }, now, emit);
-  await scheduleNext(trx, streak, now);
+  const rules = config.rules;
+  const achievements = await completeAchievements(
+    trx,
+    { environmentId, user, metricId: metric.id, total, attributes: input.attributes, value: input.value, streak, lengthBefore, rules },
+    now,
+    emit,
+  );
+  // The schedule already holds this wake-up unless the streak, the time zone or the user is new.
+  if (wakeOf(streak) !== scheduledWake) await scheduleNext(trx, streak, now);
   await deps.outbox.emitAll(trx, pending, now);
 
   const response: EventResponse = {
@@ -130,7 +147,7 @@ export async function recordEventIn(trx: Kysely<Schema>, deps: EventDependencies
 }
 
 /** The answer to a repeated key: the original event's id and total, today's streak, nothing processed. */
-async function replayed(trx: Kysely<Schema>, input: MetricEventInput, metricId: string, settings: Awaited<ReturnType<typeof loadStreakSettings>>, now: number): Promise<EventResponse | undefined> {
+async function replayed(trx: Kysely<Schema>, input: MetricEventInput, metricId: string, settings: StreakSettings, now: number): Promise<EventResponse | undefined> {
   const original = await trx
     .selectFrom('metric_events')
     .select(['id', 'total'])
@@ -184,6 +201,8 @@ interface CompletionContext {
   value: number;
   attributes: Record<string, string>;
   streak: UserStreak;
+  /** The streak length before this event counted (after catching up). */
+  lengthBefore: number;
   rules: ActiveRules;
 }
 
@@ -208,6 +227,7 @@ async function completeAchievements(trx: Kysely<Schema>, context: CompletionCont
       .executeTakeFirstOrThrow();
     filteredTotals.set(rule.id, Number(row.total));
   }
+  if (!rules.rules.some((rule) => mayCompleteNow(rule, context, filteredTotals))) return [];
   const done = await trx.selectFrom('user_achievements').select('achievement_id').where('environment_id', '=', environmentId).where('user_id', '=', user.id).execute();
   const ids = newlyCompleted(rules.rules, {
     attributes: JSON.parse(user.attributes) as Record<string, string>,
@@ -225,6 +245,23 @@ async function completeAchievements(trx: Kysely<Schema>, context: CompletionCont
     emit({ environmentId, type: 'achievement.completed', payload: buildPayload('achievement.completed', { user: webhookUser, achievement }) });
     return achievement;
   });
+}
+
+/**
+ * Whether this event took the user across the rule's threshold. Only a crossing can complete an
+ * achievement here (composites only cascade from a completion): someone already past a threshold
+ * when its achievement went live got it by backdating. Lets most events skip the completions read.
+ */
+function mayCompleteNow(rule: AchievementRule, context: CompletionContext, filteredTotals: ReadonlyMap<string, number>): boolean {
+  if (rule.trigger === 'metric' && rule.metricId === context.metricId && rule.metricValue !== null) {
+    const after = rule.eventAttributes.length > 0 ? filteredTotals.get(rule.id) : context.total;
+    return after !== undefined && after >= rule.metricValue && after - context.value < rule.metricValue;
+  }
+  if (rule.trigger === 'streak' && rule.streakLength !== null) {
+    const length = streakActive(context.streak) ? context.streak.state.length : 0;
+    return length >= rule.streakLength && context.lengthBefore < rule.streakLength;
+  }
+  return false;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Times are Unix milliseconds (bigint in PostgreSQL, integer in
@@ -33,6 +33,8 @@ export interface EnvironmentTable {
   id: string;
   name: string;
   created_at: number;
+  /** Bumped by trigger on every write to the environment's configuration tables. */
+  config_version: Generated<number>;
 }
 
 export interface ApiKeyTable {

@@ -8,6 +8,7 @@ import {
   initialState,
   localDate,
   nextWake,
+  nextPeriod,
   periodContaining,
   recordActivity,
   type BaseStreakView,
@@ -72,7 +73,8 @@ export async function createUserStreak(trx: Kysely<Schema>, environmentId: strin
 /** Settles missed periods and due freeze grants up to now, emitting their webhooks. */
 export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: number, emit: Emit): Promise<void> {
   if (!streakActive(streak)) return;
-  const pauses = await loadPauses(trx, streak.environmentId, streak.user.id);
+  // Pauses matter only when a period went by uncounted; most events find none and skip the read.
+  const pauses = periodMissed(streak) ? await loadPauses(trx, streak.environmentId, streak.user.id) : [];
   const result = advance(streak.state, streak.settings, { today: streak.today, pauses });
   if (result.records.length === 0 && result.changes.length === 0 && sameState(result.state, streak.state)) return;
   streak.state = result.state;
@@ -90,6 +92,7 @@ export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, met
   const { conditions, mode } = await effectiveConditions(trx, streak);
   if (!conditions.some((condition) => condition.metricId === metricId)) return false;
   const period = periodContaining(streak.today, streak.settings.frequency, streak.settings.weekStart);
+  if (countedThrough(streak) >= period.start) return false; // this period already counts
   const sums = await periodSums(trx, streak, conditions, period.start, period.end);
   const result = recordActivity(streak.state, streak.settings, { today: streak.today, now, met: conditionsMet(conditions, mode, sums) });
   if (!result.change) return false;
@@ -99,6 +102,21 @@ export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, met
   const type = result.change === 'started' ? 'streak.started' : 'streak.extended';
   emit({ environmentId: streak.environmentId, type, payload: buildPayload(type, { user: toWebhookUser(streak.user), streak: describeStreak(streak) }) });
   return true;
+}
+
+/** Start of the last counted period, or '' without a streak. */
+function countedThrough(streak: UserStreak): string {
+  const { state, settings } = streak;
+  if (state.length === 0 || state.lastPeriodStart === null) return '';
+  return periodContaining(state.lastPeriodStart, settings.frequency, settings.weekStart).start;
+}
+
+/** Whether the period after the last counted one has ended: then catching up has periods to settle. */
+function periodMissed(streak: UserStreak): boolean {
+  const last = countedThrough(streak);
+  if (last === '') return false;
+  const { frequency, weekStart } = streak.settings;
+  return nextPeriod(periodContaining(last, frequency, weekStart), frequency, weekStart).end < streak.today;
 }
 
 /** Whether this user has a streak at all: the environment has one and the user has not turned it off. */
@@ -111,10 +129,15 @@ export function describeStreak(streak: UserStreak): BaseStreakView {
   return describe(streakActive(streak) ? streak.state : initialState(streak.settings, streak.today), streak.settings, streak.today);
 }
 
+/** When the user's streak next changes by itself (null: never): what the schedule should hold. */
+export function wakeOf(streak: UserStreak): number | null {
+  return streakActive(streak) ? nextWake(streak.state, streak.settings, streak.today, streak.user.tz) : null;
+}
+
 /** Puts the user's next time-driven streak change on the durable schedule (or removes it). */
 export async function scheduleNext(trx: Kysely<Schema>, streak: UserStreak, now: number): Promise<void> {
   const key: JobKey = { environmentId: streak.environmentId, kind: STREAK_JOB, subject: streak.user.id };
-  const due = streakActive(streak) ? nextWake(streak.state, streak.settings, streak.today, streak.user.tz) : null;
+  const due = wakeOf(streak);
   if (due === null) await unscheduleJob(trx, key);
   else await scheduleJob(trx, key, Math.max(due, now), now);
 }

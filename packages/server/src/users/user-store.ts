@@ -14,6 +14,8 @@ export type UpsertMode = 'create' | 'update' | 'identify';
 export interface UpsertResult {
   user: UserRow;
   created: boolean;
+  /** The user before this write; undefined when created. */
+  previous?: UserRow | undefined;
 }
 
 const DEFAULT_PREFERENCES = JSON.stringify({ notifications: {} });
@@ -31,8 +33,11 @@ export async function upsertUser(
   mode: UpsertMode,
   now: number,
   lockForUpdate: boolean,
+  /** The environment's user-attribute keys when the caller has them cached; read here otherwise. */
+  declaredKeys?: ReadonlySet<string>,
 ): Promise<UpsertResult> {
-  await checkAttributeKeys(trx, environmentId, input.attributes);
+  if (declaredKeys) requireDeclared(input.attributes, declaredKeys, 'user');
+  else await checkAttributeKeys(trx, environmentId, input.attributes);
   let existing = await findUser(trx, environmentId, input.id, lockForUpdate);
   if (existing && mode === 'create') throw errors.business(`User already exists: ${input.id}`);
   if (!existing && mode === 'update') throw errors.notFound('User', input.id);
@@ -48,7 +53,7 @@ export async function upsertUser(
   }
 
   const changes = applyFields(existing, input);
-  if (!changes) return { user: existing, created: false };
+  if (!changes) return { user: existing, created: false, previous: existing };
   const updated = { ...existing, ...changes, updated_at: now };
   await trx
     .updateTable('users')
@@ -56,7 +61,7 @@ export async function upsertUser(
     .where('environment_id', '=', environmentId)
     .where('id', '=', input.id)
     .execute();
-  return { user: updated, created: false };
+  return { user: updated, created: false, previous: existing };
 }
 
 export async function findUser(db: Kysely<Schema>, environmentId: string, id: string, lockForUpdate = false): Promise<UserRow | undefined> {
@@ -133,6 +138,12 @@ export async function checkAttributeKeys(
     .execute();
   const known = new Set(declared.map((row) => row.key));
   const unknown = keys.filter((key) => !known.has(key));
+  if (unknown.length > 0) throw errors.unknownAttributes(type, unknown);
+}
+
+/** The same check against keys already known. */
+export function requireDeclared(attributes: Record<string, string> | undefined, declared: ReadonlySet<string>, type: 'user' | 'event'): void {
+  const unknown = Object.keys(attributes ?? {}).filter((key) => !declared.has(key));
   if (unknown.length > 0) throw errors.unknownAttributes(type, unknown);
 }
 
