@@ -9,7 +9,7 @@ import { createEnvironment, findEnvironmentByName } from '../../src/environments
 import type { PeriodRecord, StreakState } from '../../src/engine/streaks/index.js';
 import { newId } from '../../src/store/ids.js';
 import type { TestLaurel } from '../support/laurel.js';
-import { adminSchemaValidator, applicationSchemaValidator } from '../support/reference-schemas.js';
+import { adminSchemaValidator, appSchemaValidator } from '../support/reference-schemas.js';
 
 export const SETTINGS = '/admin/v1/streaks/settings';
 export const FREEZES = '/admin/v1/streaks/freezes';
@@ -148,7 +148,7 @@ export function assertAdminReference(schemaName: string, body: unknown): void {
 }
 
 export function assertApplicationReference(schemaName: string, body: unknown): void {
-  const validate = applicationSchemaValidator(schemaName);
+  const validate = appSchemaValidator(schemaName);
   if (!validate) return;
   assert.deepEqual(validate(body), [], `${schemaName}: ${JSON.stringify(body).slice(0, 400)}`);
 }

@@ -81,13 +81,13 @@ export function webhookValidator(type: string): (payload: unknown) => string[] {
   return check;
 }
 
-function createAjv(doc: ReferenceDoc): Ajv2020 {
+function createAjv(doc: ReferenceDoc, base = BASE): Ajv2020 {
   // strict: false lets OpenAPI-only keywords such as `example` through; validation itself stays exact.
   const instance = new Ajv2020({ strict: false, allErrors: true });
   addFormats(instance);
   // Formats that only annotate (e.g. `double`) are accepted as-is instead of failing to compile.
   for (const name of formatsUsed(doc)) if (!instance.formats[name]) instance.addFormat(name, true);
-  instance.addSchema({ $id: BASE, components: doc.components, webhooks: doc.webhooks });
+  instance.addSchema({ $id: base, components: doc.components, webhooks: doc.webhooks });
   return instance;
 }
 
@@ -175,95 +175,46 @@ function isObject(x: unknown): x is Schema {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-// ---- Trophy's Admin API document (trophy-openapi-admin.json), for admin response bodies.
+// ---- Component schemas (response bodies) of the Application and Admin documents.
 
 const ADMIN_BASE = 'https://laurel.invalid/trophy-openapi-admin.json';
 const adminReferencePath = fileURLToPath(new URL('../../../../../shared/reference/trophy-openapi-admin.json', import.meta.url));
 let adminDoc: ReferenceDoc | null | undefined;
 let adminAjv: Ajv2020 | undefined;
-const adminValidators = new Map<string, (payload: unknown) => string[]>();
-
-/**
- * A checker for a body against one component schema of Trophy's Admin API document (e.g.
- * `CreateMetricsResponse`), reporting schema errors and keys the reference does not define;
- * empty when valid. undefined when the document is not on this machine (callers skip).
- */
-export function adminSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
-  adminDoc ??= existsSync(adminReferencePath) ? (JSON.parse(readFileSync(adminReferencePath, 'utf8')) as ReferenceDoc) : null;
-  if (!adminDoc) return undefined;
-  const doc = adminDoc;
-  const cached = adminValidators.get(schemaName);
-  if (cached) return cached;
-  const schema = doc.components.schemas[schemaName];
-  if (!schema) throw new Error(`The admin reference has no schema named "${schemaName}"`);
-  if (!adminAjv) {
-    adminAjv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(adminAjv);
-    for (const name of formatsUsed(doc)) if (!adminAjv.formats[name]) adminAjv.addFormat(name, true);
-    adminAjv.addSchema({ $id: ADMIN_BASE, components: doc.components });
-  }
-  const validate = adminAjv.compile({ $ref: `${ADMIN_BASE}#/components/schemas/${escapePointer(schemaName)}` });
-  const check = (payload: unknown): string[] => {
-    const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
-    unknownKeys(doc, schema, payload, '', errors);
-    return errors;
-  };
-  adminValidators.set(schemaName, check);
-  return check;
-}
-
-// ---- Component schemas of the Application API document, for Application API response bodies.
-
-const appValidators = new Map<string, (payload: unknown) => string[]>();
+const componentValidators = new Map<string, (payload: unknown) => string[]>();
 
 /**
  * A checker for a body against one component schema of Trophy's Application API document (e.g.
- * `AchievementWithStatsResponse`), reporting schema errors and keys the reference does not
- * define; empty when valid. undefined when the document is not on this machine (callers skip).
+ * `AchievementWithStatsResponse`): schema errors plus keys the reference does not define; empty
+ * when valid. undefined when the document is not on this machine (callers skip).
  */
 export function appSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
   const ref = loadReference();
   if (!ref) return undefined;
-  const { doc } = ref;
-  const cached = appValidators.get(schemaName);
-  if (cached) return cached;
-  const schema = doc.components.schemas[schemaName];
-  if (!schema) throw new Error(`The reference has no schema named "${schemaName}"`);
-  ajv ??= createAjv(doc);
-  const validate = ajv.compile({ $ref: `${BASE}#/components/schemas/${escapePointer(schemaName)}` });
-  const check = (payload: unknown): string[] => {
-    const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
-    unknownKeys(doc, schema, payload, '', errors);
-    return errors;
-  };
-  appValidators.set(schemaName, check);
-  return check;
+  ajv ??= createAjv(ref.doc);
+  return componentValidator(ref.doc, ajv, BASE, schemaName);
 }
 
-// ---- Component schemas of the Application API document, for Application API response bodies.
+/** The same for Trophy's Admin API document (e.g. `CreateMetricsResponse`). */
+export function adminSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
+  adminDoc ??= existsSync(adminReferencePath) ? (JSON.parse(readFileSync(adminReferencePath, 'utf8')) as ReferenceDoc) : null;
+  if (!adminDoc) return undefined;
+  adminAjv ??= createAjv(adminDoc, ADMIN_BASE);
+  return componentValidator(adminDoc, adminAjv, ADMIN_BASE, schemaName);
+}
 
-const applicationValidators = new Map<string, (payload: unknown) => string[]>();
-
-/**
- * A checker for a body against one component schema of Trophy's Application API document (e.g.
- * `StreakResponse`), like adminSchemaValidator: schema errors plus keys the reference does not
- * define; empty when valid. undefined when the document is not on this machine (callers skip).
- */
-export function applicationSchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
-  const ref = loadReference();
-  if (!ref) return undefined;
-  const { doc } = ref;
-  const cached = applicationValidators.get(schemaName);
+function componentValidator(doc: ReferenceDoc, instance: Ajv2020, base: string, schemaName: string): (payload: unknown) => string[] {
+  const id = `${base}#${schemaName}`;
+  const cached = componentValidators.get(id);
   if (cached) return cached;
   const schema = doc.components.schemas[schemaName];
-  if (!schema) throw new Error(`The application reference has no schema named "${schemaName}"`);
-  ajv ??= createAjv(doc);
-  const validate = ajv.compile({ $ref: `${BASE}#/components/schemas/${escapePointer(schemaName)}` });
+  if (!schema) throw new Error(`${base} has no schema named "${schemaName}"`);
+  const validate = instance.compile({ $ref: `${base}#/components/schemas/${escapePointer(schemaName)}` });
   const check = (payload: unknown): string[] => {
     const errors = validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
     unknownKeys(doc, schema, payload, '', errors);
     return errors;
   };
-  applicationValidators.set(schemaName, check);
+  componentValidators.set(id, check);
   return check;
 }
