@@ -105,18 +105,6 @@ export async function findAttribute(db: Kysely<Schema>, environmentId: string, i
   return row ? toAttribute(row) : undefined;
 }
 
-/** The keys of the environment's attributes of one type, sorted: what the event and user APIs accept. */
-export async function listAttributeKeys(db: Kysely<Schema>, environmentId: string, type: AttributeType): Promise<string[]> {
-  const rows = await db
-    .selectFrom('attributes')
-    .select('key')
-    .where('environment_id', '=', environmentId)
-    .where('type', '=', type)
-    .orderBy('key')
-    .execute();
-  return rows.map((row) => row.key);
-}
-
 /**
  * Renames attributes by id, in one transaction. An unknown id (or one of another environment) and
  * an id sent twice (the later item loses) are issues for that item only. An item with nothing but

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listAttributeKeys } from '../../src/attributes/attribute-store.js';
-import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { adminSchemaValidator } from '../support/reference-schemas.js';
@@ -285,18 +283,4 @@ forEachBackend('attributes admin API', (database) => {
     assertError(await laurel.api('POST', ATTRIBUTES, { key: null, body: [{ name: 'x', key: 'x', type: 'user' }] }), 401);
   });
 
-  test('listAttributeKeys gives the keys of one type in one environment, sorted', async () => {
-    const key = await newEnvironmentKey(laurel, 'attribute-keys');
-    await create(
-      [
-        { name: 'b', key: 'beta', type: 'user' },
-        { name: 'a', key: 'alpha', type: 'user' },
-        { name: 'e', key: 'device', type: 'event' },
-      ],
-      key,
-    );
-    const environment = await findEnvironmentByName(laurel.backend.db, 'attribute-keys');
-    assert.deepEqual(await listAttributeKeys(laurel.backend.db, environment!.id, 'user'), ['alpha', 'beta']);
-    assert.deepEqual(await listAttributeKeys(laurel.backend.db, environment!.id, 'event'), ['device']);
-  });
 });
