@@ -32,7 +32,6 @@ export async function rebuildProgress(trx: Kysely<Schema>, environmentId: string
     let query = trx
       .selectFrom('metric_events')
       .select(['id', 'user_id', 'value', 'attributes'])
-      .where('environment_id', '=', environmentId)
       .where('metric_id', '=', achievement.metric_id!);
     if (after !== undefined) query = query.where('id', '>', after);
     const events = await query.orderBy('id').limit(EVENT_PAGE).execute();

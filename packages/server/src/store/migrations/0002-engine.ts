@@ -78,7 +78,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['environment_id', 'user_id', 'metric_id', 'idempotency_key'])
     .unique()
     .execute();
-  await db.schema.createIndex('metric_events_by_user').on('metric_events').columns(['environment_id', 'user_id', 'metric_id', 'created_at']).execute();
+  // Rebuilding an achievement's filtered progress pages through one metric's events; deleting a
+  // metric cascades to them. (Per-user reads go through metric_daily, not here.)
+  await db.schema.createIndex('metric_events_by_metric').on('metric_events').columns(['metric_id', 'id']).execute();
 
   // Per-user, per-metric change in each local day: event summaries and streak periods of any
   // frequency are sums over these, so switching a streak's frequency needs no recomputation.
