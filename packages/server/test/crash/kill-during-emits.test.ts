@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { openBackend } from '../../src/store/open-backend.js';
 import { forEachBackend } from '../support/backends.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
+import { freePort, startServer, uniqueIds, waitForAll } from './server-process.js';
 
 /**
  * The outbox promise, tested the hard way: a real server process is SIGKILLed while events are
@@ -14,7 +13,6 @@ import { startReceiver, type Receiver } from '../support/receiver.js';
  * delivery row in the database, including those the client never heard back about) must reach
  * the receiver at least once.
  */
-const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const API_KEY = 'crashtst.0123456789abcdefghijklmnopqrstuv';
 
 forEachBackend('a server killed mid-stream loses no committed event', (database) => {
@@ -91,35 +89,6 @@ forEachBackend('a server killed mid-stream loses no committed event', (database)
   });
 });
 
-function uniqueIds(receiver: Receiver): Set<string> {
-  return new Set(receiver.received.map((r) => String(r.headers['webhook-id'])));
-}
-
-/** Waits until every id has arrived (duplicates do not count twice); returns those still missing. */
-async function waitForAll(receiver: Receiver, ids: string[], timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const received = uniqueIds(receiver);
-    const missing = ids.filter((id) => !received.has(id));
-    if (missing.length === 0 || Date.now() > deadline) return missing;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function startServer(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], { cwd: packageDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return child;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not become healthy within 30 s');
-}
-
 async function committedDeliveryIds(databaseUrl: string): Promise<string[]> {
   const backend = openBackend(databaseUrl);
   try {
@@ -127,12 +96,4 @@ async function committedDeliveryIds(databaseUrl: string): Promise<string[]> {
   } finally {
     await backend.close();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
