@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
+import { prepared } from '../store/prepared.js';
 
 /**
  * Admin API keys in Trophy's `{prefix}.{secret}` form. The prefix is public and finds the row;
@@ -58,8 +59,10 @@ export async function createApiKey(
   return { id, environmentId, prefix, name, created: new Date(now).toISOString(), lastUsed: null, revoked: false, key: `${prefix}.${secret}` };
 }
 
+const keyByPrefix = prepared((db, prefix: string) => db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix));
+
 export async function findKeyByPrefix(db: Kysely<Schema>, prefix: string) {
-  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+  return (await keyByPrefix(db, prefix))[0];
 }
 
 /** The environment a presented key belongs to, or undefined for a missing, malformed, wrong or revoked key. */

@@ -3,6 +3,7 @@ import { activeRules, type ActiveRules } from '../achievements/achievement-queri
 import type { StreakSettings } from '../engine/streaks/index.js';
 import type { MetricRow, Schema } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
+import { prepared } from '../store/prepared.js';
 
 /** What processing a metric event needs to know about its environment, read once per change. */
 export interface EnvironmentConfig {
@@ -33,8 +34,11 @@ export class ConfigCache {
   }
 }
 
+const versionOf = prepared((db, environmentId: string) => db.selectFrom('environments').select('config_version').where('id', '=', environmentId));
+
 async function currentVersion(trx: Kysely<Schema>, environmentId: string): Promise<number> {
-  const row = await trx.selectFrom('environments').select('config_version').where('id', '=', environmentId).executeTakeFirstOrThrow();
+  const [row] = await versionOf(trx, environmentId);
+  if (!row) throw new Error(`environment ${environmentId} not found`);
   return Number(row.config_version);
 }
 

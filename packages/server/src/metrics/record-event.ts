@@ -11,6 +11,7 @@ import type { UserAchievementResponse } from '../events/payloads.js';
 import { errors } from '../http/errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
+import { prepared } from '../store/prepared.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, wakeOf, type UserStreak } from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
@@ -105,20 +106,7 @@ export async function recordEventIn(
 
   const total = await addToTotal(trx, environmentId, user.id, metric.id, input.value, now);
   const eventId = newId();
-  await trx
-    .insertInto('metric_events')
-    .values({
-      id: eventId,
-      environment_id: environmentId,
-      user_id: user.id,
-      metric_id: metric.id,
-      value: input.value,
-      attributes: JSON.stringify(input.attributes),
-      idempotency_key: input.idempotencyKey ?? null,
-      total,
-      created_at: now,
-    })
-    .execute();
+  await insertEvent(trx, eventId, environmentId, user.id, metric.id, input.value, JSON.stringify(input.attributes), input.idempotencyKey ?? null, total, now);
   await addToDay(trx, environmentId, user.id, metric.id, localDate(now, user.tz), input.value);
 
   const extended = await applyActivity(trx, streak, metric.id, now, emit);
@@ -173,25 +161,42 @@ async function replayed(trx: Kysely<Schema>, input: MetricEventInput, metricId: 
   };
 }
 
-async function addToTotal(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, value: number, now: number): Promise<number> {
-  const row = await trx
+const addToTotalQuery = prepared((db, environmentId: string, userId: string, metricId: string, value: number, now: number) =>
+  db
     .insertInto('user_metrics')
     .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, total: value, updated_at: now })
     .onConflict((oc) =>
-      oc.columns(['environment_id', 'user_id', 'metric_id']).doUpdateSet((eb) => ({ total: eb('user_metrics.total', '+', eb.ref('excluded.total')), updated_at: now })),
+      oc.columns(['environment_id', 'user_id', 'metric_id']).doUpdateSet((eb) => ({ total: eb('user_metrics.total', '+', eb.ref('excluded.total')), updated_at: eb.ref('excluded.updated_at') })),
     )
-    .returning('total')
-    .executeTakeFirstOrThrow();
-  return Number(row.total);
+    .returning('total'),
+);
+
+async function addToTotal(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, value: number, now: number): Promise<number> {
+  const [row] = await addToTotalQuery(trx, environmentId, userId, metricId, value, now);
+  return Number(row!.total);
 }
 
-async function addToDay(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, day: string, value: number): Promise<void> {
-  await trx
+const addToDay = prepared((db, environmentId: string, userId: string, metricId: string, day: string, value: number) =>
+  db
     .insertInto('metric_daily')
     .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, day, change: value })
-    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'metric_id', 'day']).doUpdateSet((eb) => ({ change: eb('metric_daily.change', '+', eb.ref('excluded.change')) })))
-    .execute();
-}
+    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'metric_id', 'day']).doUpdateSet((eb) => ({ change: eb('metric_daily.change', '+', eb.ref('excluded.change')) }))),
+);
+
+const insertEvent = prepared(
+  (db, id: string, environmentId: string, userId: string, metricId: string, value: number, attributes: string, idempotencyKey: string | null, total: number, now: number) =>
+    db.insertInto('metric_events').values({
+      id,
+      environment_id: environmentId,
+      user_id: userId,
+      metric_id: metricId,
+      value,
+      attributes,
+      idempotency_key: idempotencyKey,
+      total,
+      created_at: now,
+    }),
+);
 
 interface CompletionContext {
   environmentId: string;

@@ -23,6 +23,7 @@ import { scheduleJob, unscheduleJob, type JobKey } from '../schedule/jobs.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { preferencesOf, streakEnabledFor } from '../users/preferences.js';
 import { toWebhookUser } from '../users/user-store.js';
+import { prepared } from '../store/prepared.js';
 
 export const STREAK_JOB = 'streak';
 
@@ -42,14 +43,13 @@ export interface UserStreak {
 /** Streak webhooks for this user go here (the caller emits them in its transaction). */
 export type Emit = (event: EmitInput) => void;
 
+const streakRow = prepared((db, environmentId: string, userId: string) =>
+  db.selectFrom('user_streaks').selectAll().where('environment_id', '=', environmentId).where('user_id', '=', userId),
+);
+
 export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string, user: UserRow, settings: StreakSettings, now: number): Promise<UserStreak> {
   const today = localDate(now, user.tz);
-  const row = await trx
-    .selectFrom('user_streaks')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+  const [row] = await streakRow(trx, environmentId, user.id);
   const state: StreakState = row
     ? {
         length: row.length,

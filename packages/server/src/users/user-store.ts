@@ -3,6 +3,7 @@ import { ApiError, errors } from '../http/errors.js';
 import type { User, WebhookUser } from '../events/payloads.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import type { UpsertedUserInput, UserFields } from './user-input.js';
+import { prepared } from '../store/prepared.js';
 
 /**
  * How a write treats a user that does or doesn't exist yet:
@@ -64,10 +65,13 @@ export async function upsertUser(
   return { user: updated, created: false, previous: existing };
 }
 
+const userById = prepared((db, environmentId: string, id: string) => db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id));
+const userByIdForUpdate = prepared((db, environmentId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id).forUpdate(),
+);
+
 export async function findUser(db: Kysely<Schema>, environmentId: string, id: string, lockForUpdate = false): Promise<UserRow | undefined> {
-  let query = db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id);
-  if (lockForUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+  return (await (lockForUpdate ? userByIdForUpdate : userById)(db, environmentId, id))[0];
 }
 
 export async function requireUser(db: Kysely<Schema>, environmentId: string, id: string): Promise<UserRow> {

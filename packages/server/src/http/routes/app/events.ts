@@ -19,6 +19,9 @@ export const metricEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       body: metricEventBody,
       response: { 201: eventResponse, 202: eventResponse, ...bodyErrorResponses },
     },
+    // The busiest route sends its body as built: re-validating it through zod took ~80 µs of an
+    // event's ~700. The schema still documents it, and tests check every field against Trophy's.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     handler: async (request, reply) => {
       const { response, replayed } = await recordMetricEvent(
         deps,
