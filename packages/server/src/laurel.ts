@@ -9,6 +9,7 @@ import { createAddressPolicy, type Resolver } from './delivery/ssrf-guard.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
 import { ConfigCache } from './environments/config-cache.js';
+import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironments, findEnvironmentByName } from './environments/environments.js';
 import { buildApp } from './http/app.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
@@ -103,6 +104,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   }
   const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
   const configCache = new ConfigCache();
+  const groupCommit = backend.kind === 'sqlite' ? new GroupCommit(backend.db) : undefined;
   let scheduler: Scheduler | undefined;
   if (roles.has('worker')) {
     const handlers = new Map<string, JobHandler>([
@@ -116,7 +118,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
   // A worker-only process still serves /healthz and /metrics, so it can be probed and scraped.
-  const app = await buildApp({ backend, clock, config, configCache, outbox, metrics, version: VERSION, wakeScheduler: scheduler && (() => scheduler.wake()) }, logger, {
+  const app = await buildApp({ backend, clock, config, configCache, groupCommit, outbox, metrics, version: VERSION, wakeScheduler: scheduler && (() => scheduler.wake()) }, logger, {
     api: roles.has('api'),
   });
 

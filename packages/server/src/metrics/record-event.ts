@@ -11,6 +11,7 @@ import type { UserAchievementResponse } from '../events/payloads.js';
 import { errors } from '../http/errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import { prepared } from '../store/prepared.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, wakeOf, type UserStreak } from '../streaks/user-streak.js';
@@ -49,6 +50,8 @@ export interface EventDependencies {
   backend: Backend;
   outbox: Outbox;
   configCache: ConfigCache;
+  /** SQLite: concurrent events share a commit. Undefined on PostgreSQL, where they run side by side. */
+  groupCommit?: GroupCommit | undefined;
 }
 
 /**
@@ -57,6 +60,7 @@ export interface EventDependencies {
  * webhook it caused to the outbox: all of it commits or none of it does.
  */
 export async function recordMetricEvent(deps: EventDependencies, input: MetricEventInput, now: number): Promise<RecordedEvent> {
+  if (deps.groupCommit) return deps.groupCommit.run((trx) => recordEventIn(trx, deps, input, now));
   // A used key is rare: rather than look it up first, let the unique index refuse the insert, and
   // then answer the replay (also what a concurrent duplicate gets when it loses the race).
   try {

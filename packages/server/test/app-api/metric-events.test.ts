@@ -109,6 +109,19 @@ forEachBackend('metric events', (database) => {
     assert.deepEqual(responses.map((r) => r.body.total).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  test('concurrent events where some are refused: the refused ones change nothing, the rest all count', async () => {
+    const eventsBefore = await count(laurel, 'metric_events');
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        sendEvent(laurel, 'words', { user: { id: `mixed-${i % 2}` }, value: 1, ...(i % 2 === 1 ? { attributes: { colour: 'red' } } : {}) }),
+      ),
+    );
+    assert.deepEqual(responses.map((r) => r.status), [201, 400, 201, 400, 201, 400, 201, 400, 201, 400]);
+    assert.equal((await laurel.api('GET', '/v1/users/mixed-0/metrics/words')).body.current, 5);
+    assert.equal((await laurel.api('GET', '/v1/users/mixed-1')).status, 404, 'a refused event creates no user');
+    assert.equal(await count(laurel, 'metric_events'), eventsBefore + 5);
+  });
+
   test('metric achievements complete once, when the total reaches the value, in order', async () => {
     await createMetric(laurel, 'pages');
     const ten = await createAchievement(laurel, { key: 'pages-10', trigger: 'metric', metricKey: 'pages', metricValue: 10 });
