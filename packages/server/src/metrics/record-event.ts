@@ -14,7 +14,18 @@ import { newId } from '../store/ids.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { prepared } from '../store/prepared.js';
 import type { Schema, UserRow } from '../store/schema.js';
-import { applyActivity, catchUp, createUserStreak, describeStreak, loadUserStreak, scheduleNext, streakActive, wakeOf, type UserStreak } from '../streaks/user-streak.js';
+import {
+  applyActivity,
+  catchUp,
+  describeStreak,
+  loadUserStreak,
+  newUserStreak,
+  saveState,
+  scheduleNext,
+  streakActive,
+  wakeOf,
+  type UserStreak,
+} from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
 import { findUser, requireDeclared, toWebhookUser, upsertUser } from '../users/user-store.js';
 
@@ -98,13 +109,12 @@ export async function recordEventIn(
 
   const lock = deps.backend.supportsSkipLocked;
   const { user, created, previous } = await upsertUser(trx, environmentId, input.user, 'identify', now, lock, config.attributeKeys.user);
-  if (created) await createUserStreak(trx, environmentId, user, settings, now);
   const pending: EmitInput[] = [];
   const emit = (event: EmitInput) => pending.push(event);
 
-  const streak = await loadUserStreak(trx, environmentId, user, settings, now);
-  // What the schedule holds for the user now (createUserStreak scheduled a new user's), unless the time zone just moved.
-  const scheduledWake = previous && previous.tz !== user.tz ? undefined : wakeOf(streak);
+  const streak = created ? newUserStreak(environmentId, user, settings, now) : await loadUserStreak(trx, environmentId, user, settings, now);
+  // What the schedule holds for the user now: nothing for a new user; unknown if the time zone just moved.
+  const scheduledWake = created ? null : previous?.tz !== user.tz ? undefined : wakeOf(streak);
   await catchUp(trx, streak, now, emit);
   const lengthBefore = streak.state.length;
 
@@ -121,6 +131,7 @@ export async function recordEventIn(
     now,
     emit,
   );
+  if (!streak.persisted) await saveState(trx, streak, now);
   // The schedule already holds this wake-up unless the streak, the time zone or the user is new.
   if (wakeOf(streak) !== scheduledWake) await scheduleNext(trx, streak, now);
   await deps.outbox.emitAll(trx, pending, now);

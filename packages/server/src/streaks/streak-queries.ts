@@ -98,7 +98,8 @@ export async function bulkStreaks(db: Kysely<Schema>, environmentId: string, use
     const user = userById.get(userId);
     if (!user) continue;
     const today = localDate(now, user.tz);
-    const loaded: UserStreak = { environmentId, user, settings, today, state: states.get(userId) ?? initialState(settings, today) };
+    const stored = states.get(userId);
+    const loaded: UserStreak = { environmentId, user, settings, today, state: stored ?? initialState(settings, today), persisted: stored !== undefined };
     const { streak } = viewStreak(
       loaded,
       pauses.filter((pause) => pause.userId === userId),

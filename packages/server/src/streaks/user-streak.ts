@@ -38,6 +38,8 @@ export interface UserStreak {
   state: StreakState;
   /** The user's local date now. */
   today: string;
+  /** Whether the user's streak row exists and holds `state`. */
+  persisted: boolean;
 }
 
 /** Streak webhooks for this user go here (the caller emits them in its transaction). */
@@ -60,12 +62,21 @@ export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string,
         nextFreezeEarn: row.next_freeze_earn,
       }
     : initialState(settings, today);
-  return { environmentId, user, settings, state, today };
+  return { environmentId, user, settings, state, today, persisted: row !== undefined };
 }
 
-/** A new user's streak row: the initial freeze grant happens here (no webhook for it). */
+/**
+ * A new user's streak, not yet written: the initial freeze grant happens here (no webhook for
+ * it). The caller saves it (saveState) and schedules it (scheduleNext) once it is done with it.
+ */
+export function newUserStreak(environmentId: string, user: UserRow, settings: StreakSettings, now: number): UserStreak {
+  const today = localDate(now, user.tz);
+  return { environmentId, user, settings, state: initialState(settings, today), today, persisted: false };
+}
+
+/** A new user's streak row and schedule, for writes that do nothing else with the streak. */
 export async function createUserStreak(trx: Kysely<Schema>, environmentId: string, user: UserRow, settings: StreakSettings, now: number): Promise<void> {
-  const streak: UserStreak = { environmentId, user, settings, state: initialState(settings, localDate(now, user.tz)), today: localDate(now, user.tz) };
+  const streak = newUserStreak(environmentId, user, settings, now);
   await saveState(trx, streak, now);
   await scheduleNext(trx, streak, now);
 }
@@ -209,6 +220,7 @@ export async function saveState(trx: Kysely<Schema>, streak: UserStreak, now: nu
     .values({ environment_id: streak.environmentId, user_id: streak.user.id, ...values })
     .onConflict((oc) => oc.columns(['environment_id', 'user_id']).doUpdateSet(values))
     .execute();
+  streak.persisted = true;
 }
 
 export async function saveRecords(trx: Kysely<Schema>, streak: UserStreak, records: readonly PeriodRecord[]): Promise<void> {
