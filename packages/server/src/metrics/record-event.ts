@@ -12,7 +12,6 @@ import { errors } from '../http/errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import { prepared } from '../store/prepared.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import {
   applyActivity,
@@ -27,6 +26,7 @@ import {
   type UserStreak,
 } from '../streaks/user-streak.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
+import { writeEventRows } from './event-rows.js';
 import { findUser, requireDeclared, toWebhookUser, upsertUser } from '../users/user-store.js';
 
 export interface MetricEventInput {
@@ -118,10 +118,18 @@ export async function recordEventIn(
   await catchUp(trx, streak, now, emit);
   const lengthBefore = streak.state.length;
 
-  const total = await addToTotal(trx, environmentId, user.id, metric.id, input.value, now);
   const eventId = newId();
-  await insertEvent(trx, eventId, environmentId, user.id, metric.id, input.value, JSON.stringify(input.attributes), input.idempotencyKey ?? null, total, now);
-  await addToDay(trx, environmentId, user.id, metric.id, localDate(now, user.tz), input.value);
+  const total = await writeEventRows(trx, deps.backend.kind, {
+    id: eventId,
+    environmentId,
+    userId: user.id,
+    metricId: metric.id,
+    value: input.value,
+    attributes: JSON.stringify(input.attributes),
+    idempotencyKey: input.idempotencyKey ?? null,
+    day: localDate(now, user.tz),
+    now,
+  });
 
   const extended = await applyActivity(trx, streak, metric.id, now, emit);
   const rules = config.rules;
@@ -175,43 +183,6 @@ async function replayed(trx: Kysely<Schema>, input: MetricEventInput, metricId: 
     idempotentReplayed: true,
   };
 }
-
-const addToTotalQuery = prepared((db, environmentId: string, userId: string, metricId: string, value: number, now: number) =>
-  db
-    .insertInto('user_metrics')
-    .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, total: value, updated_at: now })
-    .onConflict((oc) =>
-      oc.columns(['environment_id', 'user_id', 'metric_id']).doUpdateSet((eb) => ({ total: eb('user_metrics.total', '+', eb.ref('excluded.total')), updated_at: eb.ref('excluded.updated_at') })),
-    )
-    .returning('total'),
-);
-
-async function addToTotal(trx: Kysely<Schema>, environmentId: string, userId: string, metricId: string, value: number, now: number): Promise<number> {
-  const [row] = await addToTotalQuery(trx, environmentId, userId, metricId, value, now);
-  return Number(row!.total);
-}
-
-const addToDay = prepared((db, environmentId: string, userId: string, metricId: string, day: string, value: number) =>
-  db
-    .insertInto('metric_daily')
-    .values({ environment_id: environmentId, user_id: userId, metric_id: metricId, day, change: value })
-    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'metric_id', 'day']).doUpdateSet((eb) => ({ change: eb('metric_daily.change', '+', eb.ref('excluded.change')) }))),
-);
-
-const insertEvent = prepared(
-  (db, id: string, environmentId: string, userId: string, metricId: string, value: number, attributes: string, idempotencyKey: string | null, total: number, now: number) =>
-    db.insertInto('metric_events').values({
-      id,
-      environment_id: environmentId,
-      user_id: userId,
-      metric_id: metricId,
-      value,
-      attributes,
-      idempotency_key: idempotencyKey,
-      total,
-      created_at: now,
-    }),
-);
 
 interface CompletionContext {
   environmentId: string;
