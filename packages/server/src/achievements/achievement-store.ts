@@ -5,6 +5,7 @@ import { newId } from '../store/ids.js';
 import type { AchievementRow, AchievementStatus, AchievementTriggerKind, MetricRow, Schema } from '../store/schema.js';
 import { toAchievementResponse } from './achievement-view.js';
 import { backdate, rebuildProgress, tracksProgress } from './backdate.js';
+import type { AdminIssue } from '../admin-issue.js';
 
 export { backdate, rebuildProgress } from './backdate.js';
 
@@ -45,12 +46,7 @@ export interface UpdateAchievementInput extends AchievementFields {
 /** One item of a bulk body: its value, or why it could not be read (and the id it names, if any). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[]; id?: string };
 
-export interface Issue {
-  id?: string;
-  index?: number;
-  severity: 'error' | 'warning';
-  message: string;
-}
+export type Issue = AdminIssue;
 
 // Which trigger each trigger-specific field belongs to.
 const triggerFields: Record<string, AchievementTriggerKind> = {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { validate as isUuid } from 'uuid';
 import type { AttributeTable, AttributeType, Schema } from '../store/schema.js';
 import { newId } from '../store/ids.js';
+import type { AdminIssue } from '../admin-issue.js';
 
 export type AttributeRow = Selectable<AttributeTable>;
 
@@ -25,13 +26,7 @@ export interface AttributeChange {
   name?: string | undefined;
 }
 
-/** A per-item problem of a bulk call (Trophy's `AdminIssue`): `index` on create, `id` on update and delete. */
-export interface Issue {
-  id?: string;
-  index?: number;
-  severity: 'error' | 'warning';
-  message: string;
-}
+export type Issue = AdminIssue;
 
 export const ATTRIBUTE_KEY_TAKEN = 'Key already in use by another attribute of this type';
 

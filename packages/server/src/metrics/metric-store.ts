@@ -2,6 +2,7 @@ import type { Kysely, Transaction, UpdateObject } from 'kysely';
 import { validate as isUuid } from 'uuid';
 import type { MetricRow, MetricTable, Schema } from '../store/schema.js';
 import { newId } from '../store/ids.js';
+import type { AdminIssue } from '../admin-issue.js';
 
 export type MetricUnitType = MetricTable['unit_type'];
 export const metricUnitTypes = ['number', 'currency'] as const satisfies readonly MetricUnitType[];
@@ -30,13 +31,7 @@ export interface MetricChange {
   units?: string | undefined;
 }
 
-/** A per-item problem of a bulk call (Trophy's `AdminIssue`): `index` on create, `id` on update and delete. */
-export interface Issue {
-  id?: string;
-  index?: number;
-  severity: 'error' | 'warning';
-  message: string;
-}
+export type Issue = AdminIssue;
 
 export const METRIC_KEY_TAKEN = 'Key already in use by another metric';
 

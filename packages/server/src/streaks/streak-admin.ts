@@ -6,18 +6,9 @@ import type { Schema } from '../store/schema.js';
 import { loadStreakSettings, saveStreakSettings } from './streak-settings.js';
 import { loadUserStreak, saveState, scheduleNext } from './user-streak.js';
 import { addDays, autoEarn } from '../engine/streaks/index.js';
+import type { AdminIssue } from '../admin-issue.js';
 
-/**
- * A per-item problem of a streak admin call (Trophy's `AdminIssue`): `userId` for the user an item
- * names, `index` for the item's position in the request, `id` for a pause id on delete.
- */
-export interface StreakIssue {
-  id?: string;
-  userId?: string;
-  index?: number;
-  severity: 'error' | 'warning';
-  message: string;
-}
+export type StreakIssue = AdminIssue;
 
 export const USER_MISSING = 'User does not exist';
 
