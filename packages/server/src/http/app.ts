@@ -5,6 +5,7 @@ import {
   jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
+  type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { requireApiKey } from './auth.js';
@@ -68,31 +69,28 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   if (!options.api) return app;
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  /** A scope whose every route needs X-API-KEY, with these route plugins in it. */
+  const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {
+    requireApiKey(scope, deps.backend.db, deps.clock);
+    for (const plugin of plugins) await scope.register(plugin, deps);
+  };
+
   await app.register(
-    async (admin) => {
-      requireApiKey(admin, deps.backend.db, deps.clock);
-      await admin.register(webhookRoutes, deps);
-      await admin.register(deliveryRoutes, deps);
-      await admin.register(eventTypeRoutes, deps);
-      await admin.register(attributeRoutes, deps);
-      await admin.register(metricRoutes, deps);
-      await admin.register(metricEventBatchRoutes, deps);
-      await admin.register(achievementRoutes, deps);
-      await admin.register(streakAdminRoutes, deps);
-    },
+    authenticated([
+      webhookRoutes,
+      deliveryRoutes,
+      eventTypeRoutes,
+      attributeRoutes,
+      metricRoutes,
+      metricEventBatchRoutes,
+      achievementRoutes,
+      streakAdminRoutes,
+    ]),
     { prefix: '/admin/v1' },
   );
-
   // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
   await app.register(
-    async (application) => {
-      requireApiKey(application, deps.backend.db, deps.clock);
-      await application.register(metricEventRoutes, deps);
-      await application.register(userRoutes, deps);
-      await application.register(achievementListRoutes, deps);
-      await application.register(achievementCompletionRoutes, deps);
-      await application.register(streakRoutes, deps);
-    },
+    authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes]),
     { prefix: '/v1' },
   );
   return app;

@@ -131,7 +131,7 @@ export async function recordEventIn(
     now,
   });
 
-  const extended = await applyActivity(trx, streak, metric.id, now, emit);
+  const extended = await applyActivity(trx, streak, metric.id, config.metricsByKey, now, emit);
   const rules = config.rules;
   const achievements = await completeAchievements(
     trx,

@@ -98,9 +98,16 @@ export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: numb
  * Counts the current period if a metric event made its conditions hold. Returns whether the
  * streak grew (Trophy's `extended`, true for a start too).
  */
-export async function applyActivity(trx: Kysely<Schema>, streak: UserStreak, metricId: string, now: number, emit: Emit): Promise<boolean> {
+export async function applyActivity(
+  trx: Kysely<Schema>,
+  streak: UserStreak,
+  metricId: string,
+  metricsByKey: ReadonlyMap<string, { id: string }>,
+  now: number,
+  emit: Emit,
+): Promise<boolean> {
   if (!streakActive(streak)) return false;
-  const { conditions, mode } = await effectiveConditions(trx, streak);
+  const { conditions, mode } = effectiveConditions(streak, metricsByKey);
   if (!conditions.some((condition) => condition.metricId === metricId)) return false;
   const period = periodContaining(streak.today, streak.settings.frequency, streak.settings.weekStart);
   if (countedThrough(streak) >= period.start) return false; // this period already counts
@@ -154,18 +161,18 @@ export async function scheduleNext(trx: Kysely<Schema>, streak: UserStreak, now:
 }
 
 /** The environment's conditions, or the user's own where personalisation allows them. */
-async function effectiveConditions(trx: Kysely<Schema>, streak: UserStreak): Promise<{ conditions: StreakCondition[]; mode: StreakSettings['evaluationMode'] }> {
+function effectiveConditions(
+  streak: UserStreak,
+  metricsByKey: ReadonlyMap<string, { id: string }>,
+): { conditions: StreakCondition[]; mode: StreakSettings['evaluationMode'] } {
   const preferences = preferencesOf(streak.user).streak;
   let conditions = streak.settings.conditions;
   let mode = streak.settings.evaluationMode;
   if (streak.settings.personalization && preferences) {
     if (preferences.evaluationMode) mode = preferences.evaluationMode;
     if (preferences.metrics && preferences.metrics.length > 0) {
-      const keys = preferences.metrics.map((metric) => metric.key);
-      const rows = await trx.selectFrom('metrics').select(['id', 'key']).where('environment_id', '=', streak.environmentId).where('key', 'in', keys).execute();
-      const idByKey = new Map(rows.map((row) => [row.key, row.id]));
       conditions = preferences.metrics.flatMap((metric) => {
-        const id = idByKey.get(metric.key);
+        const id = metricsByKey.get(metric.key)?.id;
         return id ? [{ metricId: id, threshold: metric.threshold }] : [];
       });
       // Personal metrics that have all been deleted leave the environment's conditions in force.

@@ -140,9 +140,7 @@ export async function checkAttributeKeys(
     .where('type', '=', type)
     .where('key', 'in', keys)
     .execute();
-  const known = new Set(declared.map((row) => row.key));
-  const unknown = keys.filter((key) => !known.has(key));
-  if (unknown.length > 0) throw errors.unknownAttributes(type, unknown);
+  requireDeclared(attributes, new Set(declared.map((row) => row.key)), type);
 }
 
 /** The same check against keys already known. */
