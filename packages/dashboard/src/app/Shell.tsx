@@ -1,0 +1,132 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { consoleApi } from '../api/console';
+import { Loading } from '../ui/feedback';
+import { useEnvironments, useOptionalEnvironment } from './environment';
+import { useSession } from './session';
+
+const environmentPages = [
+  { section: 'Developers', links: [
+    { path: 'webhooks', label: 'Webhooks' },
+    { path: 'api-keys', label: 'API keys' },
+  ] },
+  { section: 'Configure', links: [
+    { path: 'metrics', label: 'Metrics' },
+    { path: 'attributes', label: 'Attributes' },
+    { path: 'achievements', label: 'Achievements' },
+    { path: 'streaks', label: 'Streaks' },
+    { path: 'users', label: 'Users' },
+  ] },
+];
+
+const settingsPages = [
+  { path: '/settings/environments', label: 'Environments' },
+  { path: '/settings/members', label: 'Members' },
+  { path: '/settings/account', label: 'Account' },
+];
+
+/** The frame around every signed-in page: navigation, the environment switcher and the account menu. */
+export function Shell() {
+  const { account, status } = useSession();
+  const current = useOptionalEnvironment();
+  const environments = useEnvironments();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const client = useQueryClient();
+  // The last environment visited stays selected on settings pages, so links back land in the same place.
+  const envName = current?.name ?? sessionStorage.getItem('laurel.environment') ?? environments.data?.[0]?.name;
+  if (current) sessionStorage.setItem('laurel.environment', current.name);
+  const kind = current?.kind ?? environments.data?.find((e) => e.name === envName)?.kind;
+
+  function switchEnvironment(name: string) {
+    // Stay on the same kind of page (webhooks -> webhooks), never on an object id of the other environment.
+    const section = /^\/env\/[^/]+\/([^/]+)/.exec(location.pathname)?.[1] ?? 'webhooks';
+    navigate(`/env/${encodeURIComponent(name)}/${section}`);
+  }
+
+  async function signOut() {
+    await consoleApi.logout().catch(() => undefined);
+    client.clear();
+    navigate('/login');
+  }
+
+  return (
+    <div className={`shell env-kind-${kind ?? 'none'}`}>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ❦
+          </span>{' '}
+          Laurel
+        </div>
+        <div className="env-switcher">
+          <label htmlFor="environment-switcher">Environment</label>
+          <select
+            id="environment-switcher"
+            className={`input env-select env-select-${kind ?? 'none'}`}
+            value={envName ?? ''}
+            onChange={(event) => switchEnvironment(event.target.value)}
+          >
+            {environments.data?.map((environment) => (
+              <option key={environment.id} value={environment.name}>
+                {environment.name} ({environment.kind})
+              </option>
+            ))}
+          </select>
+        </div>
+        <nav aria-label="Main">
+          {environmentPages.map((group) => (
+            <div className="nav-group" key={group.section}>
+              <div className="nav-heading">{group.section}</div>
+              {group.links.map((link) => (
+                <NavLink key={link.path} to={`/env/${encodeURIComponent(envName ?? '')}/${link.path}`} className="nav-link">
+                  {link.label}
+                </NavLink>
+              ))}
+            </div>
+          ))}
+          <div className="nav-group">
+            <div className="nav-heading">Settings</div>
+            {settingsPages.map((link) => (
+              <NavLink key={link.path} to={link.path} className="nav-link">
+                {link.label}
+              </NavLink>
+            ))}
+          </div>
+        </nav>
+        <div className="sidebar-footer">
+          <div className="account-email" title={account.email}>
+            {account.email}
+          </div>
+          <button type="button" className="button button-small" onClick={signOut}>
+            Sign out
+          </button>
+          <div className="muted small">
+            v{status.version} · {status.mode} mode
+          </div>
+        </div>
+      </aside>
+      <div className="main">
+        {current && (
+          <div className={`env-banner env-banner-${current.kind}`} role="note">
+            {current.kind === 'production' ? (
+              <>
+                <strong>Production</strong> — changes here affect your live users.
+              </>
+            ) : (
+              <>
+                <strong>{current.name}</strong> ({current.kind}) — test data; nothing here reaches production.
+              </>
+            )}
+          </div>
+        )}
+        <main className="content">
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import { consoleApi } from '../../api/console';
+import { useServerStatus, useSessionQuery } from '../../app/session';
+import { ErrorNotice, FullPageLoading, Notice } from '../../ui/feedback';
+import { TextField } from '../../ui/form';
+
+const MIN_PASSWORD = 10;
+
+/** First run: no account exists yet, so the first visitor creates the owner. */
+export function SetupPage() {
+  const status = useServerStatus();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  if (status.isPending) return <FullPageLoading />;
+  if (status.data && !status.data.setupRequired) return <Navigate to="/login" replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (password.length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters.`);
+    setBusy(true);
+    setError(undefined);
+    try {
+      const session = await consoleApi.setup(email, password);
+      client.setQueryData(['session'], session);
+      client.setQueryData(['status'], { ...status.data!, setupRequired: false });
+      navigate('/', { replace: true });
+    } catch (caught) {
+      setError((caught as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthFrame title="Welcome to Laurel" subtitle="Create the owner account for this instance. You can invite teammates afterwards.">
+      <form onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          error={error}
+        />
+        <button className="button button-primary button-block" type="submit" disabled={busy}>
+          {busy ? 'Creating…' : 'Create owner account'}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+export function LoginPage() {
+  const status = useServerStatus();
+  const session = useSessionQuery();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const next = safeNext(params.get('next'));
+
+  if (status.isPending || session.isPending) return <FullPageLoading />;
+  if (status.data?.setupRequired) return <Navigate to="/setup" replace />;
+  if (session.data) return <Navigate to={next} replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const signedIn = await consoleApi.login(email, password);
+      client.setQueryData(['session'], signedIn);
+      navigate(next, { replace: true });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthFrame title="Sign in to Laurel">
+      <form onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        {error !== undefined &&
+          (error instanceof ApiError && error.status === 429 ? (
+            <Notice kind="warning">Too many attempts. Try again in {Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minute(s).</Notice>
+          ) : (
+            <ErrorNotice error={error} title="Could not sign in" />
+          ))}
+        <button className="button button-primary button-block" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+/** Only same-site paths: a crafted ?next=https://evil.example must not turn sign-in into an open redirect. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+  return (
+    <div className="auth-page">
+      <div className="auth-card">
+        <div className="brand brand-large">
+          <span className="brand-mark" aria-hidden="true">
+            ❦
+          </span>{' '}
+          Laurel
+        </div>
+        <h1>{title}</h1>
+        {subtitle && <p className="muted">{subtitle}</p>}
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+
+interface FieldProps {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby': string | undefined }) => ReactNode;
+}
+
+/** A labelled control with its hint and its validation message right under it. */
+export function Field({ label, hint, error, children }: FieldProps) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
+      {hint && (
+        <div className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <div className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | undefined };
+
+export function TextField({ label, hint, error, ...input }: InputProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(a11y) => <input className="input" {...a11y} {...input} />}
+    </Field>
+  );
+}
+
+type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | undefined };
+
+export function TextAreaField({ label, hint, error, ...textarea }: TextAreaProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(a11y) => <textarea className="input" {...a11y} {...textarea} />}
+    </Field>
+  );
+}
+
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  options: readonly { value: string; label: string }[];
+};
+
+export function SelectField({ label, hint, error, options, ...select }: SelectProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(a11y) => (
+        <select className="input" {...a11y} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function Checkbox({ label, hint, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode; hint?: ReactNode }) {
+  return (
+    <label className="checkbox">
+      <input type="checkbox" {...input} />
+      <span>
+        {label}
+        {hint && <span className="checkbox-hint">{hint}</span>}
+      </span>
+    </label>
+  );
+}
+
+/**
+ * Maps a server error that names a field ("url: must be an absolute http or https URL") onto that field,
+ * so the message shows next to the control; anything else is a form-level error.
+ */
+export function fieldErrors<F extends string>(message: string, fields: readonly F[]): { field?: F; message: string } {
+  for (const field of fields) {
+    const match = new RegExp(`(^|[\\s\\[.])${field}(\\]|\\b)[^:]*:\\s*(.*)$`).exec(message);
+    if (match) return { field, message: match[3] ?? message };
+  }
+  return { message };
+}

@@ -1,0 +1,92 @@
+import { useState, type ReactNode } from 'react';
+
+export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      onClick={async () => {
+        await copyText(value);
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
+      }}
+    >
+      {copied ? 'Copied' : label}
+    </button>
+  );
+}
+
+/** navigator.clipboard needs a secure context; plain http on a LAN address falls back to execCommand. */
+async function copyText(value: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(value);
+  const area = document.createElement('textarea');
+  area.value = value;
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
+}
+
+export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
+
+export function Badge({ tone = 'neutral', children }: { tone?: Tone; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {description && <p className="page-description">{description}</p>}
+      </div>
+      {actions && <div className="page-actions">{actions}</div>}
+    </header>
+  );
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** "3 minutes ago", with the exact time on hover. */
+export function RelativeTime({ iso }: { iso: string | null | undefined }) {
+  if (!iso) return <span className="muted">never</span>;
+  const date = new Date(iso);
+  const seconds = Math.round((date.getTime() - Date.now()) / 1000);
+  const abs = Math.abs(seconds);
+  const text =
+    abs < 45
+      ? relative.format(seconds, 'second')
+      : abs < 2700
+        ? relative.format(Math.round(seconds / 60), 'minute')
+        : abs < 79200
+          ? relative.format(Math.round(seconds / 3600), 'hour')
+          : relative.format(Math.round(seconds / 86400), 'day');
+  return (
+    <time dateTime={iso} title={absolute.format(date)}>
+      {text}
+    </time>
+  );
+}
+
+export function JsonBlock({ value }: { value: unknown }) {
+  return <pre className="code-block">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>;
+}
+
+export function Pagination({ page, hasMore, onPage }: { page: number; hasMore: boolean; onPage: (page: number) => void }) {
+  if (page === 0 && !hasMore) return null;
+  return (
+    <nav className="pagination" aria-label="Pagination">
+      <button type="button" className="button button-small" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        Newer
+      </button>
+      <span className="muted">Page {page + 1}</span>
+      <button type="button" className="button button-small" disabled={!hasMore} onClick={() => onPage(page + 1)}>
+        Older
+      </button>
+    </nav>
+  );
+}
