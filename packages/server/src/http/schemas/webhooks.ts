@@ -120,6 +120,27 @@ export const deliveryFilter = z.object({
   eventType: eventType.optional(),
 });
 
+/** The window of GET /webhooks/stats: deliveries created in the last `hours` hours, up to a week. */
+export const MAX_STATS_HOURS = 168;
+export const webhookStatsQuery = z.object({
+  hours: z.coerce.number().int().min(1).max(MAX_STATS_HOURS).default(24),
+});
+
+export const webhookStats = z
+  .object({
+    webhookId: z.string(),
+    total: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    /** pending + delivering + retrying */
+    pending: z.number(),
+    /** succeeded / (succeeded + failed); null when none finished. */
+    successRate: z.number().min(0).max(1).nullable(),
+    lastStatus: z.enum(deliveryStatuses).nullable(),
+    lastDeliveryAt: z.string().nullable(),
+  })
+  .meta({ id: 'WebhookStats' });
+
 export const recoverBody = z
   .object({
     since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),

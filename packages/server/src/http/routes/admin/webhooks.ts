@@ -4,6 +4,7 @@ import { catalog } from '../../../events/catalog.js';
 import { DEFAULT_ROTATION_OVERLAP_MS, activeSecrets, rotateSecret, type ActiveSecret } from '../../../webhooks/secrets.js';
 import { createWebhooks, deleteWebhooks, listWebhooks, toWebhook, updateWebhooks } from '../../../webhooks/webhook-store.js';
 import { getDelivery } from '../../../delivery/delivery-log.js';
+import { webhookStats } from '../../../delivery/delivery-stats.js';
 import { errors } from '../../errors.js';
 import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
@@ -16,6 +17,8 @@ import {
   testEventBody,
   updateWebhookItem,
   webhook,
+  webhookStats as webhookStatsSchema,
+  webhookStatsQuery,
   webhookWithSecret,
 } from '../../schemas/webhooks.js';
 
@@ -77,6 +80,19 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
         issues: missing.map((id) => ({ id, severity: 'error' as const, message: 'Webhook not found by ID' })),
       };
     },
+  });
+
+  // A static segment: Fastify's router matches it before /webhooks/:id whatever the registration order.
+  app.get('/webhooks/stats', {
+    schema: {
+      tags,
+      summary: 'Delivery statistics of every webhook',
+      description:
+        'One row per webhook of the environment, oldest webhook first, counting the deliveries created in the last `hours` hours (1-168, default 24). `pending` counts pending, delivering and retrying deliveries; `successRate` is succeeded / (succeeded + failed), null when none finished; `lastStatus` and `lastDeliveryAt` describe the newest delivery in the window.',
+      querystring: webhookStatsQuery,
+      response: { 200: z.array(webhookStatsSchema), ...errorResponses },
+    },
+    handler: async (request) => webhookStats(db, request.environmentId, clock.now() - request.query.hours * 3_600_000),
   });
 
   app.get('/webhooks/:id', {
