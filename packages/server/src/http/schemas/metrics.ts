@@ -48,3 +48,14 @@ export const updateMetricsResponse = z
 export const deleteMetricsResponse = z
   .object({ deleted: z.array(deletedResource), issues: z.array(adminIssue) })
   .meta({ id: 'DeleteMetricsResponse' });
+
+export const metricStats = z
+  .object({
+    metricId: z.string(),
+    key: z.string(),
+    /** Sum of every user's total for the metric. */
+    total: z.number(),
+    /** Users with a total for the metric. */
+    users: z.number(),
+  })
+  .meta({ id: 'MetricStats' });

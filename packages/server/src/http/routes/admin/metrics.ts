@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { metricStats } from '../../../metrics/metric-stats.js';
 import { createMetrics, deleteMetrics, findMetric, listMetrics, updateMetrics } from '../../../metrics/metric-store.js';
 import { errors } from '../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
@@ -9,6 +10,7 @@ import {
   createMetricsResponse,
   createdMetric,
   deleteMetricsResponse,
+  metricStats as metricStatsSchema,
   updateMetricsBody,
   updateMetricsResponse,
 } from '../../schemas/metrics.js';
@@ -70,6 +72,18 @@ export const metricRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
       const { deleted, issues } = await deleteMetrics(db, request.environmentId, request.query.ids);
       return { deleted: deleted.map((id) => ({ id })), issues };
     },
+  });
+
+  // A static segment: Fastify's router matches it before /metrics/:id whatever the registration order.
+  app.get('/metrics/stats', {
+    schema: {
+      tags: ['Metrics (Laurel extension)'],
+      summary: "Every metric with its users' totals",
+      description:
+        "One row per metric, oldest first: `total` is the sum of every user's total for the metric and `users` the number of users with a total (who sent at least one event).",
+      response: { 200: z.array(metricStatsSchema), ...errorResponses },
+    },
+    handler: async (request) => metricStats(db, request.environmentId),
   });
 
   app.get('/metrics/:id', {
