@@ -18,6 +18,7 @@ import { eventTypeRoutes } from './routes/admin/event-types.js';
 import { metricEventBatchRoutes } from './routes/admin/metric-events.js';
 import { metricRoutes } from './routes/admin/metrics.js';
 import { streakAdminRoutes } from './routes/admin/streaks.js';
+import { adminUserRoutes } from './routes/admin/users.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
@@ -85,6 +86,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       metricEventBatchRoutes,
       achievementRoutes,
       streakAdminRoutes,
+      adminUserRoutes,
     ]),
     { prefix: '/admin/v1' },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../../engine/streaks/index.js';
 import { notificationTypes } from '../../users/preferences.js';
-import { objectId, text } from './common.js';
+import { objectId, pagination, text } from './common.js';
 
 export const MAX_ATTRIBUTES = 100;
 
@@ -73,3 +73,20 @@ export const preferencesResponse = z
     streak: z.object({ enabled: z.boolean().optional(), evaluationMode: z.enum(['AND', 'OR']).optional(), metrics: z.array(z.object({ key: z.string(), threshold: z.number() })).optional() }).optional(),
   })
   .meta({ id: 'UserPreferencesResponse' });
+
+/** GET /admin/v1/users: a page of users, optionally narrowed by an id prefix or an email fragment. */
+export const userListQuery = pagination.extend({ search: shortText(320).optional() });
+
+export const userMetricEvent = z
+  .object({
+    id: z.string(),
+    metricId: z.string(),
+    metricKey: z.string(),
+    metricName: z.string(),
+    value: z.number(),
+    /** The user's total for the metric right after this event. */
+    total: z.number(),
+    idempotencyKey: z.string().nullable(),
+    created: z.string(),
+  })
+  .meta({ id: 'UserMetricEvent' });
