@@ -1,18 +1,23 @@
 import { useState, type ReactNode } from 'react';
 
-export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
-  const [copied, setCopied] = useState(false);
+/** `value` may be a loader, so a secret can be copied without first being shown on screen. */
+export function CopyButton({ value, label = 'Copy' }: { value: string | (() => Promise<string>); label?: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <button
       type="button"
       className="button button-small"
       onClick={async () => {
-        await copyText(value);
-        setCopied(true);
-        setTimeout(() => setCopied(false), 1500);
+        try {
+          await copyText(typeof value === 'string' ? value : await value());
+          setState('copied');
+        } catch {
+          setState('failed');
+        }
+        setTimeout(() => setState('idle'), 1500);
       }}
     >
-      {copied ? 'Copied' : label}
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
     </button>
   );
 }

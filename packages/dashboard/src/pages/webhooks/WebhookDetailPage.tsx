@@ -1,6 +1,112 @@
-import { PageHeader } from '../../ui/misc';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../api/client';
+import { webhookKeys, type Webhook } from '../../api/webhooks';
+import { useEnvironment } from '../../app/environment';
+import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback';
+import { PageHeader, RelativeTime } from '../../ui/misc';
+import { DeliveryLog } from './DeliveryLog';
+import { EventList } from './EventList';
+import { useWebhooksApi } from './queries';
+import { SecretPanel } from './SecretPanel';
+import { TestEventCard } from './TestEventCard';
+import { WebhookActions } from './WebhookActions';
+import { WebhookStatsStrip } from './WebhookStatsStrip';
+import { WebhookStateBadge } from './WebhookStateBadge';
 
-// Placeholder until this page is built.
+/** One webhook: its settings, its secret, a test button and the live delivery log. */
 export default function WebhookDetailPage() {
-  return <PageHeader title="WebhookDetailPage" description="Not built yet." />;
+  const { id = '' } = useParams();
+  const { envPath } = useEnvironment();
+  const { env, calls } = useWebhooksApi();
+  const webhook = useQuery({ queryKey: webhookKeys.one(env, id), queryFn: () => calls.get(id) });
+  // The delivery the last test event created, highlighted when it shows up in the log.
+  const [testDeliveryId, setTestDeliveryId] = useState<string>();
+
+  const back = (
+    <Link to={envPath('webhooks')} className="back-link">
+      ← Webhooks
+    </Link>
+  );
+
+  if (webhook.isPending) return <Loading what="the webhook" />;
+  if (webhook.isError) {
+    return (
+      <>
+        {back}
+        {webhook.error instanceof ApiError && webhook.error.status === 404 ? (
+          <EmptyState title="Webhook not found" action={<Link to={envPath('webhooks')}>See all webhooks</Link>}>
+            It may have been deleted, or it belongs to another environment.
+          </EmptyState>
+        ) : (
+          <ErrorNotice error={webhook.error} title="Could not load the webhook" onRetry={() => webhook.refetch()} />
+        )}
+      </>
+    );
+  }
+
+  const hook = webhook.data;
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={hook.name}
+        description={
+          <span className="row">
+            <WebhookStateBadge webhook={hook} />
+            <code className="url">{hook.url}</code>
+          </span>
+        }
+        actions={<WebhookActions webhook={hook} />}
+      />
+      {hook.disabledReason && (
+        <Notice kind="error">
+          <strong>Laurel disabled this webhook</strong>
+          <span>{hook.disabledReason}.</span>
+          <span>Enable it once the receiver works again, then recover the deliveries that failed in the meantime from the log below.</span>
+        </Notice>
+      )}
+      {!hook.enabled && !hook.disabledReason && (
+        <Notice kind="warning">This webhook is disabled: it receives no events, and test events, resends and recovery are refused until you enable it.</Notice>
+      )}
+      <WebhookStatsStrip webhookId={hook.id} />
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Overview webhook={hook} />
+          <TestEventCard webhook={hook} onSent={setTestDeliveryId} />
+        </div>
+        <SecretPanel webhookId={hook.id} />
+      </div>
+      <DeliveryLog webhook={hook} highlightId={testDeliveryId} />
+    </>
+  );
+}
+
+function Overview({ webhook }: { webhook: Webhook }) {
+  return (
+    <section className="card" aria-labelledby="overview-heading">
+      <h2 id="overview-heading" className="card-title">
+        Overview
+      </h2>
+      <dl className="details">
+        <dt>Events</dt>
+        <dd>
+          <EventList events={webhook.events} />
+        </dd>
+        <dt>Timeout</dt>
+        <dd>{webhook.timeoutMs === null ? <span className="muted">server default</span> : `${webhook.timeoutMs / 1000} s`}</dd>
+        <dt>Webhook ID</dt>
+        <dd className="mono">{webhook.id}</dd>
+        <dt>Created</dt>
+        <dd>
+          <RelativeTime iso={webhook.created} />
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <RelativeTime iso={webhook.updated} />
+        </dd>
+      </dl>
+    </section>
+  );
 }

@@ -1,0 +1,93 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { webhookKeys, type Webhook } from '../../api/webhooks';
+import { Modal } from '../../ui/dialog';
+import { ErrorNotice, Notice } from '../../ui/feedback';
+import { fieldErrorMap, SelectField, TextField } from '../../ui/form';
+import { useWebhooksApi } from './queries';
+
+const HOUR = 3_600_000;
+const ranges = [
+  { value: '1', label: 'Last hour' },
+  { value: '24', label: 'Last 24 hours' },
+  { value: '168', label: 'Last 7 days' },
+  { value: 'custom', label: 'Custom range' },
+];
+
+/** datetime-local speaks the browser's local time without a zone; the API wants an instant. */
+function toIso(local: string): string | undefined {
+  const time = new Date(local).getTime();
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Resends every failed delivery created in a window, e.g. after the receiver was down. */
+export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; open: boolean; onClose: () => void }) {
+  const { env, calls } = useWebhooksApi();
+  const client = useQueryClient();
+  const [range, setRange] = useState('24');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [sinceError, setSinceError] = useState<string>();
+  const recover = useMutation({
+    mutationFn: ({ from, to }: { from: string; to?: string | undefined }) => calls.recover(webhook.id, from, to),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
+      void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
+    },
+  });
+  const serverErrors = recover.error ? fieldErrorMap(recover.error.message, ['since', 'until'] as const) : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSinceError(undefined);
+    if (range !== 'custom') return recover.mutate({ from: new Date(Date.now() - Number(range) * HOUR).toISOString() });
+    const from = toIso(since);
+    if (!from) return setSinceError('Choose when the window starts.');
+    recover.mutate({ from, to: until ? toIso(until) : undefined });
+  }
+
+  function close() {
+    recover.reset();
+    onClose();
+  }
+
+  return (
+    <Modal title="Recover failed deliveries" open={open} onClose={close}>
+      {recover.isSuccess ? (
+        <>
+          <Notice kind="success">
+            {recover.data.recovered === 0
+              ? 'No failed deliveries in that window: nothing to resend.'
+              : `Queued ${recover.data.recovered} failed ${recover.data.recovered === 1 ? 'delivery' : 'deliveries'} for resending. Watch them in the log.`}
+          </Notice>
+          <div className="form-actions">
+            <button type="button" className="button button-primary" onClick={close}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <p>Each failed delivery created in the window gets one immediate manual attempt. Manual attempts are not retried if they fail.</p>
+          {!webhook.enabled && <Notice kind="warning">The webhook is disabled: enable it first, or the server refuses.</Notice>}
+          <SelectField label="Window" options={ranges} value={range} onChange={(e) => setRange(e.target.value)} />
+          {range === 'custom' && (
+            <div className="grid-2">
+              <TextField label="Since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} error={sinceError ?? serverErrors?.fields.since} />
+              <TextField label="Until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} error={serverErrors?.fields.until} hint="Blank means now." />
+            </div>
+          )}
+          {serverErrors?.form && <ErrorNotice error={serverErrors.form} title="Could not recover the deliveries" />}
+          <div className="form-actions">
+            <button type="button" className="button" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" disabled={recover.isPending}>
+              {recover.isPending ? 'Queueing…' : 'Resend failed deliveries'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,78 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { eventAreas, webhookKeys, type Webhook } from '../../api/webhooks';
+import { ErrorNotice, Notice } from '../../ui/feedback';
+import { Field } from '../../ui/form';
+import { JsonBlock } from '../../ui/misc';
+import { useEventTypes, useWebhooksApi } from './queries';
+
+/** Sends a sample event through the real path (signed, retried, logged); the result shows up in the log below. */
+export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (deliveryId: string) => void }) {
+  const { env, calls } = useWebhooksApi();
+  const client = useQueryClient();
+  const eventTypes = useEventTypes();
+  // Any type can be tested, subscribed or not; the first subscribed one is the likeliest choice.
+  const [type, setType] = useState(webhook.events[0] ?? 'achievement.completed');
+  const send = useMutation({
+    mutationFn: () => calls.sendTest(webhook.id, type),
+    onSuccess: (delivery) => {
+      client.setQueryData(webhookKeys.delivery(env, webhook.id, delivery.id), delivery);
+      void client.invalidateQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
+      void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
+      onSent(delivery.id);
+    },
+  });
+  const sample = eventTypes.data?.find((e) => e.type === type)?.sample;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    send.mutate();
+  }
+
+  return (
+    <section className="card" aria-labelledby="test-heading">
+      <h2 id="test-heading" className="card-title">
+        Send test event
+      </h2>
+      <form onSubmit={submit} className="test-form">
+        <Field label="Event type" hint={webhook.events.includes(type) ? undefined : 'Not subscribed, but a test event is sent anyway.'}>
+          {(a11y) => (
+            <select className="input" {...a11y} value={type} onChange={(e) => setType(e.target.value)} disabled={eventTypes.isPending}>
+              {eventTypes.data
+                ? eventAreas.map((area) => (
+                    <optgroup key={area} label={area}>
+                      {eventTypes.data
+                        .filter((e) => e.area === area)
+                        .map((e) => (
+                          <option key={e.type} value={e.type}>
+                            {e.type}
+                          </option>
+                        ))}
+                    </optgroup>
+                  ))
+                : <option value={type}>{type}</option>}
+            </select>
+          )}
+        </Field>
+        <button type="submit" className="button button-primary" disabled={send.isPending || !webhook.enabled}>
+          {send.isPending ? 'Sending…' : 'Send test event'}
+        </button>
+      </form>
+      {!webhook.enabled && <p className="muted small">Enable the webhook to send test events.</p>}
+      {send.isError && <ErrorNotice error={send.error} title="Could not send the test event" />}
+      {send.isSuccess && (
+        <Notice kind="success">
+          <span>
+            Queued <code>{send.data.eventType}</code> as delivery <code>{send.data.id}</code>. Follow it in the log below.
+          </span>
+        </Notice>
+      )}
+      {sample !== undefined && (
+        <details className="sample">
+          <summary>Sample payload</summary>
+          <JsonBlock value={sample} />
+        </details>
+      )}
+    </section>
+  );
+}
