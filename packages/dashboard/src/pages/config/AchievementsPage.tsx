@@ -1,6 +1,219 @@
-import { PageHeader } from '../../ui/misc';
+import { useState } from 'react';
+import type { Achievement, AchievementStats, AchievementStatus, KeyValue } from '../../api/config';
+import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
+import { formatNumber, formatPercent } from '../../ui/format';
+import { Badge, PageHeader } from '../../ui/misc';
+import { AchievementDialog } from './achievements/AchievementDialog';
+import { describeRule, STATUS_LABEL, STATUS_TONE } from './achievements/describe';
+import { StatusDialog, statusActionLabel } from './achievements/StatusDialog';
+import { DeleteDialog } from './DeleteDialog';
+import { useAchievements, useAchievementStats, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from './queries';
 
-// Placeholder until this page is built.
+type Editing =
+  | { kind: 'create' }
+  | { kind: 'edit'; achievement: Achievement }
+  | { kind: 'status'; achievement: Achievement }
+  | { kind: 'delete'; achievement: Achievement };
+
+const STATUS_FILTERS = [
+  { value: '', label: 'All statuses' },
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+  { value: 'locked', label: 'Locked' },
+];
+
 export default function AchievementsPage() {
-  return <PageHeader title="AchievementsPage" description="Not built yet." />;
+  const achievements = useAchievements();
+  const stats = useAchievementStats();
+  const metrics = useMetrics();
+  const streak = useStreakSettings();
+  const { calls } = useConfigApi();
+  const invalidate = useInvalidate();
+  const [editing, setEditing] = useState<Editing>();
+  const [status, setStatus] = useState<AchievementStatus | ''>('');
+  const [search, setSearch] = useState('');
+  const close = () => setEditing(undefined);
+
+  const all = achievements.data ?? [];
+  const byId = new Map(all.map((a) => [a.id, a]));
+  const metricsById = new Map(metrics.data?.map((m) => [m.id, m]));
+  const statsById = new Map(stats.data?.map((s) => [s.id, s]));
+  const needle = search.trim().toLowerCase();
+  const shown = all.filter(
+    (a) => (!status || a.status === status) && (!needle || a.name.toLowerCase().includes(needle) || (a.key ?? '').toLowerCase().includes(needle)),
+  );
+
+  const createButton = (
+    <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+      Create achievement
+    </button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Achievements"
+        description="Milestones users complete by reaching a metric total, keeping a streak, being granted one by your backend, or holding a set of other achievements."
+        actions={all.length > 0 ? createButton : undefined}
+      />
+      {achievements.isPending ? (
+        <Loading what="achievements" />
+      ) : achievements.isError ? (
+        <ErrorNotice error={achievements.error} title="Could not load achievements" onRetry={() => achievements.refetch()} />
+      ) : all.length === 0 ? (
+        <EmptyState title="No achievements yet" action={createButton}>
+          Create your first achievement, for example “First 1,000 words” on a metric. New achievements start inactive, so you can check them
+          before users can earn them.
+        </EmptyState>
+      ) : (
+        <>
+          <div className="filters" role="search">
+            <div className="field">
+              <label htmlFor="achievement-search">Search achievements</label>
+              <input id="achievement-search" className="input" type="search" placeholder="Name or key" value={search} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="achievement-status-filter">Show</label>
+              <select id="achievement-status-filter" className="input" value={status} onChange={(e) => setStatus(e.target.value as AchievementStatus | '')}>
+                {STATUS_FILTERS.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {stats.isError && <ErrorNotice error={stats.error} title="Completion stats are unavailable" onRetry={() => stats.refetch()} />}
+          {shown.length === 0 ? (
+            <EmptyState title="No achievements match">Change the search or the status filter.</EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Achievement</th>
+                    <th scope="col">Completes when</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="numeric">
+                      Completed by
+                    </th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((achievement) => (
+                    <tr key={achievement.id}>
+                      <td>
+                        <div className="achievement-cell">
+                          <BadgeImage achievement={achievement} />
+                          <div>
+                            <div className="cell-title">{achievement.name}</div>
+                            <div className="cell-sub mono">{achievement.key}</div>
+                            {achievement.description && <div className="cell-sub clamp">{achievement.description}</div>}
+                          </div>
+                        </div>
+                      </td>
+                      <td>
+                        <div>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</div>
+                        <Filters label="Users with" filters={achievement.userAttributes} />
+                        <Filters label="Counting events with" filters={achievement.eventAttributes ?? []} />
+                      </td>
+                      <td>
+                        <Badge tone={STATUS_TONE[achievement.status]}>{STATUS_LABEL[achievement.status]}</Badge>
+                      </td>
+                      <td className="numeric">
+                        <Completions achievement={achievement} stats={statsById.get(achievement.id)} loading={stats.isPending} />
+                      </td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-label={`${statusActionLabel(achievement)} ${achievement.name}`}
+                          onClick={() => setEditing({ kind: 'status', achievement })}
+                        >
+                          {statusActionLabel(achievement)}
+                        </button>{' '}
+                        <button type="button" className="button button-small" aria-label={`Edit ${achievement.name}`} onClick={() => setEditing({ kind: 'edit', achievement })}>
+                          Edit
+                        </button>{' '}
+                        <button
+                          type="button"
+                          className="button button-small button-ghost-danger"
+                          aria-label={`Delete ${achievement.name}`}
+                          onClick={() => setEditing({ kind: 'delete', achievement })}
+                        >
+                          Delete
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+
+      {editing?.kind === 'create' && <AchievementDialog onClose={close} />}
+      {editing?.kind === 'edit' && <AchievementDialog achievement={editing.achievement} onClose={close} />}
+      {editing?.kind === 'status' && <StatusDialog achievement={editing.achievement} onClose={close} />}
+      {editing?.kind === 'delete' && (
+        <DeleteDialog
+          title={`Delete ${editing.achievement.name}?`}
+          confirmLabel="Delete achievement"
+          onClose={close}
+          remove={async () => {
+            await calls.achievements.remove(editing.achievement.id);
+            await invalidate('achievements', 'users');
+          }}
+        >
+          <p>
+            This also deletes every user's completion of it; they will not get it back if you create it again. To stop new completions
+            but keep existing ones, lock it instead.
+          </p>
+        </DeleteDialog>
+      )}
+    </>
+  );
+}
+
+function BadgeImage({ achievement }: { achievement: Achievement }) {
+  const [failed, setFailed] = useState(false);
+  if (!achievement.badgeUrl || failed) {
+    return (
+      <div className="badge-thumb badge-thumb-empty" aria-hidden="true">
+        {achievement.name.slice(0, 1).toUpperCase()}
+      </div>
+    );
+  }
+  return <img className="badge-thumb" src={achievement.badgeUrl} alt="" loading="lazy" onError={() => setFailed(true)} />;
+}
+
+function Filters({ label, filters }: { label: string; filters: readonly KeyValue[] }) {
+  if (filters.length === 0) return null;
+  return (
+    <div className="cell-sub filter-chips">
+      {label}{' '}
+      {filters.map((filter) => (
+        <code key={filter.key} className="chip">
+          {filter.key} = {filter.value}
+        </code>
+      ))}
+    </div>
+  );
+}
+
+/** The Application API reports stats for active achievements only; nobody can hold an inactive one. */
+function Completions({ achievement, stats, loading }: { achievement: Achievement; stats: AchievementStats | undefined; loading: boolean }) {
+  if (achievement.status === 'inactive') return <span className="muted">—</span>;
+  if (loading) return <span className="muted">…</span>;
+  if (!stats) return <span className="muted" title="Completion stats are only reported for active achievements">—</span>;
+  return (
+    <>
+      <div>{formatNumber(stats.completions)} users</div>
+      <div className="cell-sub">{formatPercent(stats.rarity)} of all users</div>
+    </>
+  );
 }

@@ -1,0 +1,366 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Trigger } from '../../../api/config';
+import { useEnvironment } from '../../../app/environment';
+import { Modal } from '../../../ui/dialog';
+import { Notice } from '../../../ui/feedback';
+import { Checkbox, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { Badge } from '../../../ui/misc';
+import { placeErrors } from '../../../ui/server-errors';
+import { useSuggestedKey } from '../key';
+import { useAchievements, useAttributes, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from '../queries';
+import { BackdateWarning } from './BackdateWarning';
+import { allowedStatuses, periodWord, STATUS_LABEL, STATUS_TONE, TRIGGERS } from './describe';
+import { FilterRows } from './FilterRows';
+
+type Field =
+  | 'name'
+  | 'key'
+  | 'trigger'
+  | 'status'
+  | 'description'
+  | 'badgeUrl'
+  | 'metricId'
+  | 'metricValue'
+  | 'eventAttributes'
+  | 'streakLength'
+  | 'achievementIds'
+  | 'userAttributes';
+
+const COMMON: Field[] = ['name', 'key', 'trigger', 'status', 'description', 'badgeUrl', 'userAttributes'];
+// Only the fields on screen take errors; anything else is said above the buttons.
+const FIELDS_OF: Record<Trigger, Field[]> = {
+  metric: [...COMMON, 'metricId', 'metricValue', 'eventAttributes'],
+  streak: [...COMMON, 'streakLength'],
+  api: COMMON,
+  achievement: [...COMMON, 'achievementIds'],
+};
+const ALIASES = [
+  [/key already in use/i, 'key'],
+  [/^metric(Key|Id)\b|^Metric not found/i, 'metricId'],
+] as const;
+const RULE_FIELDS = ['metricId', 'metricValue', 'streakLength', 'achievementIds', 'userAttributes', 'eventAttributes'] as const;
+
+const STATUS_OPTION: Record<AchievementStatus, string> = { inactive: 'Inactive (draft)', active: 'Active', locked: 'Locked' };
+
+interface FormState {
+  name: string;
+  trigger: Trigger;
+  status: AchievementStatus;
+  description: string;
+  badgeUrl: string;
+  metricId: string;
+  metricValue: string;
+  streakLength: string;
+  achievementIds: string[];
+  userAttributes: KeyValue[];
+  eventAttributes: KeyValue[];
+}
+
+function initialState(achievement: Achievement | undefined): FormState {
+  return {
+    name: achievement?.name ?? '',
+    trigger: achievement?.trigger ?? 'metric',
+    status: achievement?.status ?? 'inactive',
+    description: achievement?.description ?? '',
+    badgeUrl: achievement?.badgeUrl ?? '',
+    metricId: achievement?.metricId ?? '',
+    metricValue: achievement?.metricValue === undefined ? '' : String(achievement.metricValue),
+    streakLength: achievement?.streakLength === undefined ? '' : String(achievement.streakLength),
+    achievementIds: achievement?.achievementIds ?? [],
+    userAttributes: achievement?.userAttributes ?? [],
+    eventAttributes: achievement?.eventAttributes ?? [],
+  };
+}
+
+/** The fields the server takes for this trigger (a field of another trigger is refused). */
+function toInput(state: FormState): AchievementInput {
+  const input: AchievementInput = {
+    name: state.name,
+    status: state.status,
+    description: state.description.trim() === '' ? null : state.description,
+    badgeUrl: state.badgeUrl.trim() === '' ? null : state.badgeUrl.trim(),
+    userAttributes: state.userAttributes,
+  };
+  if (state.trigger === 'metric') Object.assign(input, { metricId: state.metricId, metricValue: Number(state.metricValue), eventAttributes: state.eventAttributes });
+  if (state.trigger === 'streak') input.streakLength = Number(state.streakLength);
+  if (state.trigger === 'achievement') input.achievementIds = state.achievementIds;
+  return input;
+}
+
+/** An update sends only what changed, so an unchanged rule is not re-evaluated. */
+function changesFrom(original: Achievement, input: AchievementInput): AchievementInput {
+  const before: AchievementInput = toInput(initialState(original));
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (JSON.stringify(value) !== JSON.stringify(before[field as keyof AchievementInput])) changes[field] = value;
+  }
+  return changes as AchievementInput;
+}
+
+function checkLocally(state: FormState): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  if (state.trigger === 'metric') {
+    if (!state.metricId) errors.metricId = 'Choose the metric to count.';
+    if (state.metricValue.trim() === '' || !Number.isFinite(Number(state.metricValue))) errors.metricValue = 'Enter a number.';
+  }
+  if (state.trigger === 'streak' && !/^[1-9]\d*$/.test(state.streakLength.trim())) errors.streakLength = 'Enter a whole number of at least 1.';
+  if (state.trigger === 'achievement' && state.achievementIds.length === 0) errors.achievementIds = 'Choose at least one achievement.';
+  return errors;
+}
+
+/** Creates an achievement, or edits one (`achievement` given): key and trigger are fixed once created. */
+export function AchievementDialog({ achievement, onClose }: { achievement?: Achievement; onClose: () => void }) {
+  return (
+    <Modal title={achievement ? `Edit ${achievement.name}` : 'Create achievement'} open onClose={onClose} wide>
+      <AchievementForm original={achievement} onClose={onClose} />
+    </Modal>
+  );
+}
+
+function AchievementForm({ original, onClose }: { original: Achievement | undefined; onClose: () => void }) {
+  const { calls } = useConfigApi();
+  const { envPath } = useEnvironment();
+  const invalidate = useInvalidate();
+  const metrics = useMetrics();
+  const attributes = useAttributes();
+  const achievements = useAchievements();
+  const streak = useStreakSettings();
+  const [state, setState] = useState(() => initialState(original));
+  const [key, setKey] = useSuggestedKey(state.name);
+  const [local, setLocal] = useState<Partial<Record<Field, string>>>({});
+  const set = <K extends keyof FormState>(field: K, value: FormState[K]) => setState((current) => ({ ...current, [field]: value }));
+
+  const mutation = useMutation({
+    mutationFn: async (input: AchievementInput) => {
+      if (!original) return calls.achievements.create({ ...input, key: key, trigger: state.trigger });
+      return calls.achievements.update(original.id, input);
+    },
+    onSuccess: async () => {
+      await invalidate('achievements', 'users');
+      onClose();
+    },
+  });
+  const server = mutation.error ? placeErrors<Field>(mutation.error, FIELDS_OF[state.trigger], ALIASES) : undefined;
+  const error = (field: Field) => local[field] ?? server?.fields[field];
+
+  const input = toInput(state);
+  const changes = original ? changesFrom(original, input) : input;
+  const goesLive = state.status === 'active' && original?.status !== 'active';
+  const ruleChanged = original !== undefined && original.status !== 'inactive' && RULE_FIELDS.some((field) => field in changes);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = checkLocally(state);
+    setLocal(found);
+    if (Object.keys(found).length > 0) return;
+    if (original && Object.keys(changes).length === 0) return onClose();
+    mutation.mutate(changes);
+  }
+
+  const metricOptions = [{ value: '', label: metrics.isPending ? 'Loading metrics…' : 'Choose a metric…' }, ...(metrics.data ?? []).map((m) => ({ value: m.id, label: `${m.name} (${m.key})` }))];
+  const chosenMetric = metrics.data?.find((m) => m.id === state.metricId);
+  const others = (achievements.data ?? []).filter((a) => a.id !== original?.id);
+  const frequency = streak.data?.frequency;
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="grid-2">
+        <TextField label="Name" value={state.name} onChange={(e) => set('name', e.target.value)} required maxLength={255} autoFocus error={error('name')} />
+        <TextField
+          label="Key"
+          value={original ? (original.key ?? '') : key}
+          onChange={(e) => setKey(e.target.value)}
+          readOnly={Boolean(original)}
+          required
+          maxLength={255}
+          spellCheck={false}
+          className="input mono"
+          error={error('key')}
+          hint={original ? 'Fixed once created.' : 'Letters, digits, - and _. Webhooks and the API name it by this key.'}
+        />
+      </div>
+
+      <SelectField
+        label="Trigger"
+        value={state.trigger}
+        onChange={(e) => set('trigger', e.target.value as Trigger)}
+        options={TRIGGERS}
+        disabled={Boolean(original)}
+        error={error('trigger')}
+        hint={original ? 'The trigger is fixed once created.' : 'What completes the achievement for a user.'}
+      />
+
+      {state.trigger === 'metric' && (
+        <>
+          <div className="grid-2">
+            <SelectField
+              label="Metric"
+              value={state.metricId}
+              onChange={(e) => set('metricId', e.target.value)}
+              options={metricOptions}
+              error={error('metricId')}
+              hint={
+                metrics.data?.length === 0 ? (
+                  <>
+                    No metrics yet. <Link to={envPath('metrics')}>Create one on the Metrics page</Link>.
+                  </>
+                ) : undefined
+              }
+            />
+            <TextField
+              label="Threshold"
+              type="number"
+              step="any"
+              inputMode="decimal"
+              value={state.metricValue}
+              onChange={(e) => set('metricValue', e.target.value)}
+              error={error('metricValue')}
+              hint={`Completes when the user's total reaches this value${chosenMetric?.units ? ` (in ${chosenMetric.units})` : ''}.`}
+            />
+          </div>
+          <FilterRows
+            type="event"
+            legend="Event attribute filters"
+            hint="Optional. Only events whose attributes match every filter count towards the threshold, including events sent before this achievement existed."
+            rows={state.eventAttributes}
+            onChange={(rows) => set('eventAttributes', rows)}
+            attributes={attributes.data ?? []}
+            error={error('eventAttributes')}
+          />
+        </>
+      )}
+
+      {state.trigger === 'streak' && (
+        <>
+          <TextField
+            label="Streak length"
+            type="number"
+            min={1}
+            step={1}
+            inputMode="numeric"
+            value={state.streakLength}
+            onChange={(e) => set('streakLength', e.target.value)}
+            error={error('streakLength')}
+            hint={`Completes when the user's current streak reaches this many ${periodWord(frequency, 2)}.`}
+          />
+          {streak.data && !streak.data.enabled && (
+            <Notice kind="info">
+              Streaks are off in this environment, so this cannot complete yet. <Link to={envPath('streaks')}>Set up streaks</Link>.
+            </Notice>
+          )}
+        </>
+      )}
+
+      {state.trigger === 'api' && (
+        <Notice kind="info">
+          <span>
+            Your backend completes it for a user with <code>POST /v1/achievements/{original?.key ?? (key || '{key}')}/complete</code>. It is never
+            backdated.
+          </span>
+        </Notice>
+      )}
+
+      {state.trigger === 'achievement' && (
+        <fieldset className={error('achievementIds') ? 'field-invalid' : undefined}>
+          <legend>Required achievements</legend>
+          <p className="field-hint">Completes as soon as the user holds every achievement chosen here.</p>
+          {others.length === 0 ? (
+            <p className="field-hint">There are no other achievements to combine yet.</p>
+          ) : (
+            <div className="checkbox-list">
+              {others.map((other) => (
+                <Checkbox
+                  key={other.id}
+                  label={
+                    <>
+                      {other.name} <Badge tone={STATUS_TONE[other.status]}>{STATUS_LABEL[other.status]}</Badge>
+                    </>
+                  }
+                  hint={other.key}
+                  checked={state.achievementIds.includes(other.id)}
+                  onChange={(e) =>
+                    set('achievementIds', e.target.checked ? [...state.achievementIds, other.id] : state.achievementIds.filter((id) => id !== other.id))
+                  }
+                />
+              ))}
+            </div>
+          )}
+          {error('achievementIds') && (
+            <div className="field-error" role="alert">
+              {error('achievementIds')}
+            </div>
+          )}
+        </fieldset>
+      )}
+
+      <FilterRows
+        type="user"
+        legend="User attribute filters"
+        hint="Optional. Only users whose attributes match every filter can complete it."
+        rows={state.userAttributes}
+        onChange={(rows) => set('userAttributes', rows)}
+        attributes={attributes.data ?? []}
+        error={error('userAttributes')}
+      />
+
+      <TextAreaField
+        label="Description"
+        className="input input-prose"
+        rows={2}
+        maxLength={1000}
+        value={state.description}
+        onChange={(e) => set('description', e.target.value)}
+        error={error('description')}
+        hint="Optional; shown to users by your app."
+      />
+      <div className="badge-url-row">
+        <TextField
+          label="Badge URL"
+          type="url"
+          inputMode="url"
+          placeholder="https://example.com/badges/first-1000.png"
+          value={state.badgeUrl}
+          onChange={(e) => set('badgeUrl', e.target.value)}
+          error={error('badgeUrl')}
+          hint="Optional absolute http(s) URL of the badge image."
+        />
+        <BadgePreview url={state.badgeUrl} />
+      </div>
+
+      <SelectField
+        label="Status"
+        value={state.status}
+        onChange={(e) => set('status', e.target.value as AchievementStatus)}
+        options={allowedStatuses(original?.status).map((status) => ({ value: status, label: STATUS_OPTION[status] }))}
+        error={error('status')}
+        hint={
+          state.status === 'inactive'
+            ? 'Inactive achievements are not evaluated and nobody can complete them. Activate it when it is ready.'
+            : state.status === 'locked'
+              ? 'Locked: no new completions; users who hold it keep it.'
+              : 'Active: evaluated on every event and listed by GET /v1/achievements.'
+        }
+      />
+      {goesLive ? <BackdateWarning trigger={state.trigger} reason="activate" /> : ruleChanged && <BackdateWarning trigger={state.trigger} reason="rule" />}
+
+      {server?.form && <Notice kind="error">{server.form}</Notice>}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : original ? 'Save changes' : 'Create achievement'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function BadgePreview({ url }: { url: string }) {
+  const [failed, setFailed] = useState<string>();
+  const valid = /^https?:\/\/\S+$/i.test(url.trim());
+  if (!valid || failed === url) return <div className="badge-preview badge-preview-empty" aria-hidden="true" />;
+  return <img className="badge-preview" src={url.trim()} alt="Badge preview" onError={() => setFailed(url)} />;
+}

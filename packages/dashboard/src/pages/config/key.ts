@@ -1,0 +1,18 @@
+import { useState } from 'react';
+
+/** A key suggested from a name: "Words written" -> "words-written" (letters, digits, - and _ only). */
+export function suggestKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 255);
+}
+
+/** The key field follows the name until the person types their own key. */
+export function useSuggestedKey(name: string) {
+  const [typed, setTyped] = useState<string>();
+  return [typed ?? suggestKey(name), setTyped] as const;
+}

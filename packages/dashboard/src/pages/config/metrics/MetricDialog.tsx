@@ -1,0 +1,97 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { Metric, UnitType } from '../../../api/config';
+import { Modal } from '../../../ui/dialog';
+import { Notice } from '../../../ui/feedback';
+import { SelectField, TextField } from '../../../ui/form';
+import { placeErrors } from '../../../ui/server-errors';
+import { useSuggestedKey } from '../key';
+import { useConfigApi, useInvalidate } from '../queries';
+
+const FIELDS = ['name', 'key', 'unitType', 'units'] as const;
+const ALIASES = [[/key already in use/i, 'key']] as const;
+
+const UNIT_TYPES = [
+  { value: 'number', label: 'Number' },
+  { value: 'currency', label: 'Currency' },
+];
+
+/** Creates a metric, or edits one (`metric` given): the key is fixed once created. */
+export function MetricDialog({ metric, onClose }: { metric?: Metric; onClose: () => void }) {
+  const title = metric ? `Edit ${metric.name}` : 'Create metric';
+  return (
+    <Modal title={title} open onClose={onClose}>
+      <MetricForm metric={metric} onClose={onClose} />
+    </Modal>
+  );
+}
+
+function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: () => void }) {
+  const { calls } = useConfigApi();
+  const invalidate = useInvalidate();
+  const [name, setName] = useState(metric?.name ?? '');
+  const [key, setKey] = useSuggestedKey(name);
+  const [unitType, setUnitType] = useState<UnitType>(metric?.unitType ?? 'number');
+  const [units, setUnits] = useState(metric?.units ?? '');
+
+  const mutation = useMutation({
+    mutationFn: () => (metric ? calls.metrics.update(metric.id, { name, unitType, units }) : calls.metrics.create({ name, key, unitType, units })),
+    onSuccess: async () => {
+      // Names show in achievements and streak conditions too.
+      await invalidate('metrics', 'achievements', 'streak-settings');
+      onClose();
+    },
+  });
+  const errors = mutation.error ? placeErrors(mutation.error, FIELDS, ALIASES) : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    mutation.mutate();
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={errors?.fields.name} hint="Shown in the dashboard and in achievement payloads." />
+      {metric ? (
+        <TextField label="Key" value={metric.key} readOnly className="input mono" hint="Fixed once created: events are sent to this key." />
+      ) : (
+        <TextField
+          label="Key"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          required
+          maxLength={255}
+          spellCheck={false}
+          className="input mono"
+          error={errors?.fields.key}
+          hint={
+            <>
+              Letters, digits, - and _. Your backend sends events to <code>POST /v1/metrics/{key || '{key}'}/event</code>. It cannot change later.
+            </>
+          }
+        />
+      )}
+      <div className="grid-2">
+        <SelectField label="Unit type" value={unitType} onChange={(e) => setUnitType(e.target.value as UnitType)} options={UNIT_TYPES} error={errors?.fields.unitType} />
+        <TextField
+          label={unitType === 'currency' ? 'Currency code' : 'Units'}
+          value={units}
+          onChange={(e) => setUnits(e.target.value)}
+          maxLength={255}
+          placeholder={unitType === 'currency' ? 'USD' : 'words'}
+          error={errors?.fields.units}
+          hint={unitType === 'currency' ? 'An ISO 4217 code, like USD or EUR.' : 'Optional label shown after values.'}
+        />
+      </div>
+      {errors?.form && <Notice kind="error">{errors.form}</Notice>}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : metric ? 'Save changes' : 'Create metric'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+import type { EvaluationMode, Frequency, StreakSettings, StreakSettingsInput } from '../../../api/config';
+
+/** The streak settings as the form edits them: numbers stay text until saved, so a half-typed value is not lost. */
+export interface StreakDraft {
+  enabled: boolean;
+  frequency: Frequency;
+  evaluationMode: EvaluationMode;
+  weekStart: number;
+  /** metricKey is '' for a condition whose metric was deleted: it must be replaced or removed. */
+  conditions: { metricKey: string; threshold: string }[];
+  freezes: { enabled: boolean; initial: string; max: string; autoEarn: boolean; autoEarnInterval: string; autoEarnAmount: string };
+  personalization: boolean;
+}
+
+export function draftOf(settings: StreakSettings): StreakDraft {
+  const f = settings.freezes;
+  return {
+    enabled: settings.enabled,
+    frequency: settings.frequency,
+    evaluationMode: settings.evaluationMode,
+    weekStart: settings.weekStart,
+    conditions: settings.conditions.map((c) => ({ metricKey: c.metricKey ?? '', threshold: String(c.threshold) })),
+    freezes: {
+      enabled: f.enabled,
+      initial: String(f.initial),
+      max: String(f.max),
+      autoEarn: f.autoEarnInterval !== null,
+      autoEarnInterval: String(f.autoEarnInterval ?? 7),
+      autoEarnAmount: String(f.autoEarnAmount ?? 1),
+    },
+    personalization: settings.personalization,
+  };
+}
+
+type Errors = Record<string, string>;
+
+const wholeNumber = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text) : undefined);
+
+/**
+ * The PUT body, or the fields that cannot be sent as typed. The server checks the rules (threshold
+ * above 0, initial at most max); this only catches what would not be a number at all.
+ */
+export function bodyOf(draft: StreakDraft): { body?: StreakSettingsInput; errors: Errors } {
+  const errors: Errors = {};
+  const conditions = draft.conditions.map((condition, index) => {
+    const threshold = Number(condition.threshold);
+    if (!condition.metricKey) errors[`conditions[${index}].metricKey`] = 'Choose a metric.';
+    if (condition.threshold.trim() === '' || !Number.isFinite(threshold)) errors[`conditions[${index}].threshold`] = 'Enter a number.';
+    return { metricKey: condition.metricKey, threshold };
+  });
+  const f = draft.freezes;
+  // Freeze numbers only matter while freezes are on; the server still stores them.
+  const number = (field: 'initial' | 'max' | 'autoEarnInterval' | 'autoEarnAmount', fallback: number) => {
+    const value = wholeNumber(f[field]);
+    if (value === undefined && f.enabled && (f.autoEarn || (field !== 'autoEarnInterval' && field !== 'autoEarnAmount'))) {
+      errors[`freezes.${field}`] = 'Enter a whole number.';
+    }
+    return value ?? fallback;
+  };
+  const freezes = {
+    enabled: f.enabled,
+    initial: number('initial', 0),
+    max: number('max', 0),
+    autoEarnInterval: f.autoEarn ? number('autoEarnInterval', 1) : null,
+    autoEarnAmount: f.autoEarn ? number('autoEarnAmount', 1) : null,
+  };
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    body: {
+      enabled: draft.enabled,
+      frequency: draft.frequency,
+      conditions,
+      evaluationMode: draft.evaluationMode,
+      weekStart: draft.weekStart,
+      freezes,
+      personalization: draft.personalization,
+    },
+  };
+}
+
+/** Every path the server may name in an error about the streak settings. */
+export function errorPaths(draft: StreakDraft): string[] {
+  return [
+    'enabled',
+    'frequency',
+    'conditions',
+    ...draft.conditions.flatMap((_, index) => [`conditions[${index}].metricKey`, `conditions[${index}].threshold`]),
+    'evaluationMode',
+    'weekStart',
+    'freezes',
+    'freezes.initial',
+    'freezes.max',
+    'freezes.autoEarnInterval',
+    'freezes.autoEarnAmount',
+    'personalization',
+  ];
+}

@@ -1,0 +1,50 @@
+import type { User } from '../../../api/config';
+import { Badge, RelativeTime } from '../../../ui/misc';
+
+/** Who the user is, as your backend last identified them. */
+export function ProfileCard({ user }: { user: User }) {
+  const attributes = Object.entries(user.attributes);
+  return (
+    <section className="card" aria-labelledby="user-profile">
+      <h2 id="user-profile" className="card-title">
+        Profile
+      </h2>
+      <dl className="details">
+        <dt>ID</dt>
+        <dd className="mono">{user.id}</dd>
+        <dt>Name</dt>
+        <dd>{user.name ?? <span className="muted">—</span>}</dd>
+        <dt>Email</dt>
+        <dd>
+          {user.email ?? <span className="muted">—</span>}{' '}
+          {user.subscribeToEmails ? <Badge tone="success">Subscribed</Badge> : <Badge>Not subscribed</Badge>}
+        </dd>
+        <dt>Time zone</dt>
+        <dd>{user.tz ?? <span className="muted">UTC (none set)</span>}</dd>
+        <dt>Device tokens</dt>
+        <dd>{user.deviceTokens?.length ? user.deviceTokens.length : <span className="muted">none</span>}</dd>
+        <dt>Created</dt>
+        <dd>
+          <RelativeTime iso={user.created} />
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <RelativeTime iso={user.updated} />
+        </dd>
+      </dl>
+      <h3 className="card-subtitle">Attributes</h3>
+      {attributes.length === 0 ? (
+        <p className="muted">No attributes. Your backend sets them in user.attributes.</p>
+      ) : (
+        <dl className="details">
+          {attributes.map(([key, value]) => (
+            <div key={key} className="contents">
+              <dt className="mono">{key}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
