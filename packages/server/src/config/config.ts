@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createAddressPolicy } from '../delivery/ssrf-guard.js';
 import { parseDuration } from './duration.js';
@@ -66,7 +68,16 @@ const envSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The built dashboard (index.html and assets/) that the API role serves at /. The default is the
+   * dashboard package's build output next to this package, where `npm run build` puts it; a
+   * relative path is taken from the working directory; empty means the default.
+   */
+  LAUREL_DASHBOARD_DIR: z.string().optional(),
 });
+
+// src/config/config.ts and dist/config/config.js are both two folders below packages/server.
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
 export type Mode = 'development' | 'production';
 
@@ -78,6 +89,8 @@ export interface Config {
   mode: Mode;
   bootstrapApiKey: string | undefined;
   logLevel: string;
+  /** Absolute path of the built dashboard; it may not exist (then / explains how to build it). */
+  dashboardDir: string;
   delivery: {
     retryScheduleMs: number[];
     timeoutMs: number;
@@ -108,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode,
     bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
     logLevel: e.LOG_LEVEL,
+    dashboardDir: resolve(e.LAUREL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
     delivery: {
       retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
       timeoutMs: e.LAUREL_DELIVERY_TIMEOUT,

@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { requireApiKey } from './auth.js';
+import { dashboard } from './dashboard.js';
 import type { HttpDependencies } from './dependencies.js';
 import { frameworkError, installErrorHandler } from './error-handler.js';
 import { achievementRoutes } from './routes/admin/achievements.js';
@@ -69,6 +70,8 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   await app.register(systemRoutes, deps);
   if (!options.api) return app;
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The web dashboard at / (its files, and index.html for its pages); API paths keep their JSON 404.
+  await app.register(dashboard, { dir: deps.config.dashboardDir });
 
   /** A scope whose every route needs X-API-KEY, with these route plugins in it. */
   const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {
