@@ -10,7 +10,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
 import { ConfigCache } from './environments/config-cache.js';
 import { GroupCommit } from './store/group-commit.js';
-import { ensureDefaultEnvironments, findEnvironmentByName } from './environments/environments.js';
+import { ensureDefaultEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
 import { buildApp } from './http/app.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
 import { Scheduler, type JobHandler } from './schedule/scheduler.js';
@@ -63,7 +63,11 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const clock = options.clock ?? systemClock;
   const logger =
     options.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'] });
+    pino({
+      level: config.logLevel,
+      // Request bodies (passwords) are never logged; headers that carry credentials are redacted if a request is.
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+    });
 
   const backend = openBackend(config.databaseUrl, { poolSize: config.databasePoolSize });
   try {
@@ -173,12 +177,16 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   };
 }
 
-/** LAUREL_BOOTSTRAP_API_KEY: registered for production if its prefix is unknown, so unattended set-ups have a key. */
+/**
+ * LAUREL_BOOTSTRAP_API_KEY: registered if its prefix is unknown, so unattended set-ups have a key.
+ * It goes to the oldest production-kind environment, which stays the same one when it is renamed.
+ */
 async function registerBootstrapKey(backend: Backend, key: string, now: number, logger: Logger): Promise<void> {
   const parsed = parseApiKey(key);
   if (!parsed) throw new Error('LAUREL_BOOTSTRAP_API_KEY must look like {8 lowercase letters or digits}.{20+ characters of [A-Za-z0-9_-]}');
   if (await findKeyByPrefix(backend.db, parsed.prefix)) return;
-  const production = await findEnvironmentByName(backend.db, 'production');
-  await createApiKey(backend.db, production!.id, 'bootstrap', now, key);
-  logger.info({ prefix: parsed.prefix }, 'registered LAUREL_BOOTSTRAP_API_KEY for the production environment');
+  const production = await oldestEnvironmentOfKind(backend.db, 'production');
+  if (!production) throw new Error('LAUREL_BOOTSTRAP_API_KEY needs an environment of kind production, and there is none');
+  await createApiKey(backend.db, production.id, 'bootstrap', now, key);
+  logger.info({ prefix: parsed.prefix, environment: production.name }, 'registered LAUREL_BOOTSTRAP_API_KEY for the production environment');
 }

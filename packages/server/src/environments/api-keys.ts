@@ -86,3 +86,52 @@ export async function revokeApiKey(db: Kysely<Schema>, keyId: string, now: numbe
   const result = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', keyId).where('revoked_at', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+type ApiKeyRow = { id: string; environment_id: string; prefix: string; name: string; created_at: number; last_used_at: number | null; revoked_at: number | null };
+
+function toApiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    prefix: row.prefix,
+    name: row.name,
+    created: new Date(row.created_at).toISOString(),
+    lastUsed: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+    revoked: row.revoked_at !== null,
+  };
+}
+
+const INFO_COLUMNS = ['id', 'environment_id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'] as const;
+
+/** An environment's keys, oldest first, without their secrets (only hashes are stored). */
+export async function listApiKeys(db: Kysely<Schema>, environmentId: string, limit: number, skip: number): Promise<ApiKeyInfo[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(INFO_COLUMNS)
+    .where('environment_id', '=', environmentId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .offset(skip)
+    .execute();
+  return rows.map(toApiKeyInfo);
+}
+
+/** Revokes or re-activates a key of this environment; undefined for an unknown id or another environment's key. */
+export async function setApiKeyRevoked(db: Kysely<Schema>, environmentId: string, keyId: string, revoked: boolean, now: number): Promise<ApiKeyInfo | undefined> {
+  // A key already revoked keeps the time it was first revoked.
+  const row = await db
+    .updateTable('api_keys')
+    .set((eb) => ({ revoked_at: revoked ? eb.fn.coalesce('revoked_at', eb.val(now)) : null }))
+    .where('id', '=', keyId)
+    .where('environment_id', '=', environmentId)
+    .returning(INFO_COLUMNS)
+    .executeTakeFirst();
+  return row && toApiKeyInfo(row);
+}
+
+/** Deletes a key of this environment; its prefix becomes free. Returns false for an unknown id or another environment's key. */
+export async function deleteApiKey(db: Kysely<Schema>, environmentId: string, keyId: string): Promise<boolean> {
+  const result = await db.deleteFrom('api_keys').where('id', '=', keyId).where('environment_id', '=', environmentId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

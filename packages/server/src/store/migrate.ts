@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 import * as configVersion from './migrations/0003-config-version.js';
+import * as consoleAccounts from './migrations/0004-console.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-engine': engine,
   '0003-config-version': configVersion,
+  '0004-console': consoleAccounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

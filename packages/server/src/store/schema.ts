@@ -27,11 +27,19 @@ export interface Schema {
   streak_periods: StreakPeriodTable;
   streak_pauses: StreakPauseTable;
   scheduled_jobs: ScheduledJobTable;
+  accounts: AccountTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
 }
+
+export const environmentKinds = ['production', 'staging', 'development'] as const;
+export type EnvironmentKind = (typeof environmentKinds)[number];
 
 export interface EnvironmentTable {
   id: string;
   name: string;
+  /** What the environment is for; the dashboard colours by it. The bootstrap key goes to the oldest `production` one. */
+  kind: Generated<EnvironmentKind>;
   created_at: number;
   /** Bumped by trigger on every write to the environment's configuration tables. */
   config_version: Generated<number>;
@@ -313,3 +321,40 @@ export type UserRow = Selectable<UserTable>;
 export type MetricRow = Selectable<MetricTable>;
 export type AchievementRow = Selectable<AchievementTable>;
 export type UserStreakRow = Selectable<UserStreakTable>;
+
+// ---- The dashboard's accounts (the console API, /console/v1).
+
+export const accountRoles = ['owner', 'member'] as const;
+export type AccountRole = (typeof accountRoles)[number];
+
+export interface AccountTable {
+  id: string;
+  /** Lowercased. */
+  email: string;
+  /** scrypt, in the versioned format of console/passwords.ts. */
+  password_hash: string;
+  /** Exactly one owner (a partial unique index); it adds and removes members. */
+  role: AccountRole;
+  /** 1 while the account still has the one-time password it was created with. */
+  must_change_password: number;
+  created_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the cookie's token; the token itself is never stored. */
+  id: string;
+  account_id: string;
+  /** Sent back as X-CSRF-Token on every state-changing request the session makes. */
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  /** The earlier of last_seen_at + idle lifetime and created_at + absolute lifetime. */
+  expires_at: number;
+}
+
+export interface LoginFailureTable {
+  /** What is throttled: `email:{lowercased email}` or `ip:{address}`. */
+  key: string;
+  at: number;
+}
