@@ -8,7 +8,7 @@ import {
   type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { requireApiKey } from './auth.js';
+import { requireApiKeyOrSession } from './auth.js';
 import { dashboard } from './dashboard.js';
 import type { HttpDependencies } from './dependencies.js';
 import { frameworkError, installErrorHandler } from './error-handler.js';
@@ -21,6 +21,8 @@ import { metricRoutes } from './routes/admin/metrics.js';
 import { streakAdminRoutes } from './routes/admin/streaks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
+import { apiKeyRoutes } from './routes/admin/api-keys.js';
+import { consoleApi } from './routes/console/console-api.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
 import { achievementListRoutes } from './routes/app/achievements.js';
@@ -60,7 +62,13 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
         version: deps.version,
         description: "Trophy-compatible gamification API with Laurel's webhook management extensions.",
       },
-      components: { securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' } } },
+      components: {
+        securitySchemes: {
+          ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+          // The dashboard's session (POST /console/v1/login); /admin/v1 and /v1 also take it, with X-Laurel-Environment and X-CSRF-Token.
+          SessionCookie: { type: 'apiKey', in: 'cookie', name: 'laurel_session' },
+        },
+      },
       security: [{ ApiKeyAuth: [] }],
     },
     transform: jsonSchemaTransform,
@@ -73,9 +81,9 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   // The web dashboard at / (its files, and index.html for its pages); API paths keep their JSON 404.
   await app.register(dashboard, { dir: deps.config.dashboardDir });
 
-  /** A scope whose every route needs X-API-KEY, with these route plugins in it. */
+  /** A scope whose every route needs X-API-KEY (or a dashboard session), with these route plugins in it. */
   const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {
-    requireApiKey(scope, deps.backend.db, deps.clock);
+    requireApiKeyOrSession(scope, deps.backend.db, deps.clock);
     for (const plugin of plugins) await scope.register(plugin, deps);
   };
 
@@ -89,6 +97,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       metricEventBatchRoutes,
       achievementRoutes,
       streakAdminRoutes,
+      apiKeyRoutes,
       adminUserRoutes,
     ]),
     { prefix: '/admin/v1' },
@@ -98,5 +107,6 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
     authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes]),
     { prefix: '/v1' },
   );
+  await app.register(consoleApi(deps), { prefix: '/console/v1' });
   return app;
 }

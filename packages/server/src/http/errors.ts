@@ -1,11 +1,13 @@
 /**
  * The one catalogue of errors the API answers with. Every client-facing failure is an ApiError
  * with its HTTP status and a message that names the field or object at fault; the body is always
- * `{"error": "..."}`, Trophy's shape. 409 is never used: Trophy's SDK retries it.
+ * `{"error": "..."}`, Trophy's shape. 409 is never used by `errors`: Trophy's SDK retries it. Only
+ * the console API (/console/v1, the dashboard's own, which no Trophy SDK calls) answers 409, from
+ * `consoleErrors` below.
  */
 export class ApiError extends Error {
   constructor(
-    readonly statusCode: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429,
+    readonly statusCode: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
     message: string,
   ) {
     super(message);
@@ -16,6 +18,16 @@ export class ApiError extends Error {
 export const errors = {
   unauthorized: () => new ApiError(401, 'Missing or invalid API key: send X-API-KEY: {prefix}.{secret}'),
   forbidden: (message: string) => new ApiError(403, message),
+  // ---- Dashboard sessions (the laurel_session cookie) and the console API.
+  signInRequired: () => new ApiError(401, 'Not signed in, or the session has ended: sign in again'),
+  wrongCredentials: () => new ApiError(401, 'email or password is wrong'),
+  wrongCurrentPassword: () => new ApiError(400, 'currentPassword is wrong'),
+  csrf: () => new ApiError(403, 'Missing or wrong X-CSRF-Token: send the csrfToken of your session with every POST, PUT, PATCH and DELETE'),
+  passwordChangeRequired: () => new ApiError(403, 'change your one-time password first'),
+  ownerOnly: () => new ApiError(403, 'Only the owner can add or remove members'),
+  environmentHeaderMissing: () => new ApiError(400, 'Missing X-Laurel-Environment: a request signed in with a session must name its environment (id or name)'),
+  environmentHeaderUnknown: (value: string) => new ApiError(400, `X-Laurel-Environment names no environment: ${value}`),
+  tooManySignIns: (seconds: number) => new ApiError(429, `Too many failed sign-ins: try again in ${seconds} seconds`),
   notFound: (what: string, id: string) => new ApiError(404, `${what} not found: ${id}`),
   routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`),
   /** The request is well-formed but a field's value is not acceptable. */
@@ -36,4 +48,11 @@ export const errors = {
   bodyTooLarge: (limit: number) => new ApiError(413, `Request body exceeds ${limit} bytes`),
   unsupportedMediaType: (type: string | undefined) =>
     new ApiError(415, type ? `Unsupported content-type "${type}": send application/json` : 'Missing content-type: send application/json'),
+} as const;
+
+/** Conflicts with what exists, answered only by the console API (/console/v1). */
+export const consoleErrors = {
+  setupDone: () => new ApiError(409, 'Laurel is already set up: sign in instead'),
+  emailTaken: (email: string) => new ApiError(409, `An account with the email ${email} already exists`),
+  environmentNameTaken: (name: string) => new ApiError(409, `An environment named ${name} already exists`),
 } as const;
