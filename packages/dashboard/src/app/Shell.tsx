@@ -28,6 +28,22 @@ const settingsPages = [
 
 /** The frame around every signed-in page: navigation, the environment switcher and the account menu. */
 export function Shell() {
+  const { account } = useSession();
+  // A one-time password opens nothing but the account page (the server refuses everything else), so no navigation to dead ends.
+  return account.mustChangePassword ? <BareFrame /> : <FullShell />;
+}
+
+function BareFrame() {
+  return (
+    <div className="auth-page">
+      <Suspense fallback={<Loading />}>
+        <Outlet />
+      </Suspense>
+    </div>
+  );
+}
+
+function FullShell() {
   const { account, status } = useSession();
   const current = useOptionalEnvironment();
   const environments = useEnvironments();
@@ -70,7 +86,7 @@ export function Shell() {
           >
             {environments.data?.map((environment) => (
               <option key={environment.id} value={environment.name}>
-                {environment.name} ({environment.kind})
+                {environment.name === environment.kind ? environment.name : `${environment.name} (${environment.kind})`}
               </option>
             ))}
           </select>

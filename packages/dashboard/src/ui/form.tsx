@@ -95,21 +95,3 @@ export function fieldErrors<F extends string>(message: string, fields: readonly 
   }
   return { message };
 }
-
-/**
- * Like fieldErrors, for messages that list several problems ("body[0].name: …; body[0].url: …"):
- * each named field gets its own message; what names no field is kept for the form.
- */
-export function fieldErrorMap<F extends string>(message: string, fields: readonly F[]): { fields: Partial<Record<F, string>>; form?: string } {
-  const mapped: Partial<Record<F, string>> = {};
-  const rest: string[] = [];
-  // Split only where the next problem starts with a location, since a message may itself contain "; ".
-  for (const part of message.split(/;\s+(?=(?:body|querystring|params)[[.:])/)) {
-    // The field is the first name after the location ("body[0].events[2]: …" -> events), never a word of the text.
-    const match = /^(?:body|querystring|params)(?:\[\d+\])?\.([A-Za-z_]\w*)[^:]*:\s*(.*)$/s.exec(part);
-    const field = fields.find((candidate) => candidate === match?.[1]);
-    if (field && match && !mapped[field]) mapped[field] = match[2] ?? part;
-    else rest.push(part);
-  }
-  return rest.length ? { fields: mapped, form: rest.join('; ') } : { fields: mapped };
-}

@@ -37,7 +37,7 @@ export function CreateWebhookDialog({ open, onClose }: { open: boolean; onClose:
             </span>
           </Notice>
           <h3 className="subheading">Signing secret</h3>
-          <p className="muted">Put it in your receiver’s environment (e.g. LAUREL_WEBHOOK_SECRET) to verify that requests come from Laurel.</p>
+          <p className="muted">Put it in your receiver’s environment (e.g. <code>LAUREL_WEBHOOK_SECRET</code>) to verify that requests come from Laurel.</p>
           <div className="secret-row">
             <code className="secret" aria-label="Signing secret">
               {created.secret}

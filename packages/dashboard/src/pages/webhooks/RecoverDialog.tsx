@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { webhookKeys, type Webhook } from '../../api/webhooks';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { fieldErrorMap, SelectField, TextField } from '../../ui/form';
+import { SelectField, TextField } from '../../ui/form';
+import { placeErrors } from '../../ui/server-errors';
 import { useWebhooksApi } from './queries';
 
 const HOUR = 3_600_000;
@@ -35,7 +36,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
       void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
     },
   });
-  const serverErrors = recover.error ? fieldErrorMap(recover.error.message, ['since', 'until'] as const) : undefined;
+  const serverErrors = recover.error ? placeErrors(recover.error, ['since', 'until'] as const) : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -30,10 +30,11 @@ export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (
   }
 
   return (
-    <section className="card" aria-labelledby="test-heading">
+    <section className="card test-card" aria-labelledby="test-heading">
       <h2 id="test-heading" className="card-title">
         Send test event
       </h2>
+      <p className="muted small">A realistic sample goes through the real path: signed, retried on failure, and logged below.</p>
       <form onSubmit={submit} className="test-form">
         <Field label="Event type" hint={webhook.events.includes(type) ? undefined : 'Not subscribed, but a test event is sent anyway.'}>
           {(a11y) => (

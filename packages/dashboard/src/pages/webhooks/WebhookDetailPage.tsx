@@ -72,12 +72,10 @@ export default function WebhookDetailPage() {
       )}
       <WebhookStatsStrip webhookId={hook.id} />
       <div className="detail-grid">
-        <div className="detail-main">
-          <Overview webhook={hook} />
-          <TestEventCard webhook={hook} onSent={setTestDeliveryId} />
-        </div>
+        <Overview webhook={hook} />
         <SecretPanel webhookId={hook.id} />
       </div>
+      <TestEventCard webhook={hook} onSent={setTestDeliveryId} />
       <DeliveryLog webhook={hook} highlightId={testDeliveryId} />
     </>
   );

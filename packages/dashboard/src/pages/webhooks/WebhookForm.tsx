@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { WebhookInput } from '../../api/webhooks';
 import { ErrorNotice, Loading } from '../../ui/feedback';
-import { fieldErrorMap, TextField } from '../../ui/form';
+import { TextField } from '../../ui/form';
+import { placeErrors } from '../../ui/server-errors';
 import { EventPicker } from './EventPicker';
 import { useEventTypes } from './queries';
 
@@ -47,6 +48,11 @@ export function WebhookForm({
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  // The form is taller than the dialog: take the keyboard (and the scroll) to the first field that needs fixing.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('.field-invalid input, .field-invalid select')?.focus();
+  }, [errors]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -58,7 +64,7 @@ export function WebhookForm({
     try {
       await onSubmit({ name: name.trim(), url: url.trim(), events, timeoutMs: timeoutSeconds.trim() ? Math.round(Number(timeoutSeconds) * 1000) : null });
     } catch (error) {
-      const mapped = fieldErrorMap((error as Error).message, fieldNames);
+      const mapped = placeErrors(error, fieldNames);
       setErrors(mapped.fields);
       setFormError(mapped.form);
     } finally {
@@ -67,7 +73,7 @@ export function WebhookForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form ref={form} onSubmit={submit} noValidate>
       <div className="grid-2">
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} hint="Only for you, e.g. “Production API”." autoFocus required />
         <TextField

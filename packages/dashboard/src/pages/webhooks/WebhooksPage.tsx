@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { STATS_HOURS, WEBHOOK_PAGE_SIZE, webhookKeys, type Webhook, type WebhookStats } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
@@ -25,7 +25,7 @@ export default function WebhooksPage() {
 
   const create = (
     <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-      Create webhook
+      Add webhook
     </button>
   );
 
@@ -81,8 +81,10 @@ export default function WebhooksPage() {
 
 function WebhookRow({ webhook, stats }: { webhook: Webhook; stats: WebhookStats | undefined }) {
   const { envPath } = useEnvironment();
+  const navigate = useNavigate();
+  // The whole row opens the webhook; the name stays a real link for keyboards and new tabs.
   return (
-    <tr data-testid="webhook-row">
+    <tr className="clickable" data-testid="webhook-row" onClick={() => navigate(envPath(`webhooks/${webhook.id}`))}>
       <td className="cell-main">
         <Link className="cell-title row-link" to={envPath(`webhooks/${webhook.id}`)}>
           {webhook.name}

@@ -1,0 +1,84 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { consoleApi } from '../../api/console';
+import { Modal } from '../../ui/dialog';
+import { ErrorNotice, Notice } from '../../ui/feedback';
+import { TextField } from '../../ui/form';
+import { placeErrors } from '../../ui/server-errors';
+import { CopyButton } from '../../ui/misc';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The owner adds a member and sees the one-time password once, to pass on privately. */
+export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const client = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const add = useMutation({
+    mutationFn: (address: string) => consoleApi.addMember(address),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['members'] }),
+  });
+  // "An account with the email … already exists" (409) names no field, but it is about the email.
+  const server = add.error ? placeErrors(add.error, ['email'] as const, [[/already exists/, 'email']]) : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const address = email.trim();
+    const found = !address ? 'Enter the email address they sign in with.' : EMAIL.test(address) ? undefined : 'Enter an email address, like ann@example.com.';
+    setProblem(found);
+    if (!found) add.mutate(address);
+  }
+
+  function close() {
+    setEmail('');
+    setProblem(undefined);
+    add.reset();
+    onClose();
+  }
+
+  return (
+    <Modal title={add.data ? 'Member added' : 'Add member'} open={open} onClose={close}>
+      {add.data ? (
+        <>
+          <p>
+            <strong>{add.data.member.email}</strong> can now sign in with this one-time password. They choose their own password at first sign-in.
+          </p>
+          <div className="secret-row">
+            <code className="secret" aria-label="One-time password">
+              {add.data.oneTimePassword}
+            </code>
+            <CopyButton value={add.data.oneTimePassword} label="Copy password" />
+          </div>
+          <Notice kind="warning">It is shown only this once. Pass it on through a private channel, not in a shared chat.</Notice>
+          <div className="form-actions">
+            <button type="button" className="button button-primary" onClick={close}>
+              Done
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="off"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={problem ?? server?.fields.email}
+            hint="Members see and change every environment; only you, the owner, add and remove members."
+            autoFocus
+          />
+          {server?.form && <ErrorNotice error={server.form} title="Could not add the member" />}
+          <div className="form-actions">
+            <button type="button" className="button" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" disabled={add.isPending}>
+              {add.isPending ? 'Adding…' : 'Create member account'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

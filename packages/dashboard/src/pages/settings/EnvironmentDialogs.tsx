@@ -1,0 +1,134 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { consoleApi, type Environment, type EnvironmentKind } from '../../api/console';
+import { Modal } from '../../ui/dialog';
+import { ErrorNotice } from '../../ui/feedback';
+import { SelectField, TextField } from '../../ui/form';
+import { placeErrors } from '../../ui/server-errors';
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const NAME_RULE = '1–63 lowercase letters, digits and dashes, starting with a letter or digit.';
+const kinds = [
+  { value: 'development', label: 'Development' },
+  { value: 'staging', label: 'Staging' },
+  { value: 'production', label: 'Production' },
+];
+
+function nameProblem(name: string): string | undefined {
+  if (!name) return 'Enter a name.';
+  return NAME_PATTERN.test(name) ? undefined : `Use ${NAME_RULE.charAt(0).toLowerCase()}${NAME_RULE.slice(1)}`;
+}
+
+// "An environment named … already exists" (409) names no field, but it is about the name.
+const serverErrors = (error: Error | null) => (error ? placeErrors(error, ['name'] as const, [[/already exists/, 'name']]) : undefined);
+
+export function CreateEnvironmentDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const client = useQueryClient();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<EnvironmentKind>('development');
+  const [problem, setProblem] = useState<string>();
+  const create = useMutation({
+    mutationFn: () => consoleApi.createEnvironment(name, kind),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['environments'] });
+      close();
+    },
+  });
+  const server = serverErrors(create.error);
+
+  function close() {
+    setName('');
+    setKind('development');
+    setProblem(undefined);
+    create.reset();
+    onClose();
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const found = nameProblem(name);
+    setProblem(found);
+    if (!found) create.mutate();
+  }
+
+  return (
+    <Modal title="Create environment" open={open} onClose={close}>
+      <form onSubmit={submit} noValidate>
+        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value.toLowerCase())} error={problem ?? server?.fields.name} hint={NAME_RULE} autoFocus />
+        <SelectField
+          label="Kind"
+          options={kinds}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as EnvironmentKind)}
+          hint="Only changes how the dashboard marks it. Every environment has its own webhooks, API keys and data."
+        />
+        {server?.form && <ErrorNotice error={server.form} title="Could not create the environment" />}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create environment'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function RenameEnvironmentDialog({ environment, onClose }: { environment: Environment | undefined; onClose: () => void }) {
+  const client = useQueryClient();
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const rename = useMutation({
+    mutationFn: ({ id, next }: { id: string; next: string }) => consoleApi.renameEnvironment(id, next),
+    onSuccess: async (renamed) => {
+      // The sidebar remembers the last environment by name; follow the rename so its links keep working.
+      if (environment && sessionStorage.getItem('laurel.environment') === environment.name) sessionStorage.setItem('laurel.environment', renamed.name);
+      await client.invalidateQueries({ queryKey: ['environments'] });
+      close();
+    },
+  });
+  const server = serverErrors(rename.error);
+
+  function close() {
+    setName('');
+    setProblem(undefined);
+    rename.reset();
+    onClose();
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!environment) return;
+    const found = nameProblem(name);
+    setProblem(found);
+    if (!found) rename.mutate({ id: environment.id, next: name });
+  }
+
+  return (
+    <Modal title={`Rename ${environment?.name ?? 'environment'}`} open={environment !== undefined} onClose={close}>
+      <form onSubmit={submit} noValidate>
+        <p className="muted">Webhooks, API keys and data stay with the environment. Dashboard links that contain the old name stop working.</p>
+        <TextField
+          label="New name"
+          value={name}
+          placeholder={environment?.name}
+          onChange={(e) => setName(e.target.value.toLowerCase())}
+          error={problem ?? server?.fields.name}
+          hint={NAME_RULE}
+          autoFocus
+        />
+        {server?.form && <ErrorNotice error={server.form} title="Could not rename the environment" />}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={rename.isPending}>
+            {rename.isPending ? 'Renaming…' : 'Rename'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
