@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApiKey } from './environments/api-keys.js';
-import { ENVIRONMENT_NAME, createEnvironment, ensureDefaultEnvironments, findEnvironmentByName, listEnvironments } from './environments/environments.js';
+import { ENVIRONMENT_NAME, createEnvironment, ensureDefaultEnvironments, findEnvironmentByName, listEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
 import { createLaurel, type Role } from './laurel.js';
 import type { Backend } from './store/backends/backend.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -50,12 +50,14 @@ const keys = program.command('keys').description('admin API keys');
 keys
   .command('create')
   .description('create an admin API key; it is printed once')
-  .option('-e, --environment <name>', 'environment the key belongs to', 'production')
+  .option('-e, --environment <name>', 'environment the key belongs to (default: the oldest of kind production, normally "production")')
   .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
-  .action((options: { environment: string; name: string }) =>
+  .action((options: { environment?: string; name: string }) =>
     withDatabase(async (backend) => {
-      const environment = await findEnvironmentByName(backend.db, options.environment);
-      if (!environment) fail(`No environment named "${options.environment}" (see: laurel environments list)`);
+      const environment = options.environment
+        ? await findEnvironmentByName(backend.db, options.environment)
+        : await oldestEnvironmentOfKind(backend.db, 'production');
+      if (!environment) fail(options.environment ? `No environment named "${options.environment}" (see: laurel environments list)` : 'No environment of kind production: give --environment NAME');
       const created = await createApiKey(backend.db, environment.id, options.name, Date.now());
       console.log(created.key);
       console.error(`Admin API key for environment "${environment.name}" (prefix ${created.prefix}). It is shown only now; send it as X-API-KEY.`);

@@ -59,6 +59,19 @@ describe('laurel CLI', () => {
     }
   });
 
+  test('keys create without --environment makes a key for the production environment', async () => {
+    const result = await laurel('keys', 'create');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /"production"/);
+    const backend = openBackend(databaseUrl);
+    try {
+      const production = await findEnvironmentByName(backend.db, 'production');
+      assert.equal((await authenticateApiKey(backend.db, result.stdout.trim()))?.environmentId, production!.id);
+    } finally {
+      await backend.close();
+    }
+  });
+
   test('environments create adds one; list shows it beside the defaults', async () => {
     assert.equal((await laurel('environments', 'create', 'staging')).code, 0);
     const listed = await laurel('environments', 'list');
