@@ -45,7 +45,9 @@ export function SecretPanel({ webhookId }: { webhookId: string }) {
       {secret.isError && <ErrorNotice error={secret.error} title="Could not load the secret" onRetry={() => secret.refetch()} />}
       {rotated && (
         <Notice kind="success">
-          Secret rotated. Update <code>LAUREL_WEBHOOK_SECRET</code> in your receiver now: <code>X-Trophy-Signature</code> already uses the new secret.
+          <span>
+            Secret rotated. Update <code>LAUREL_WEBHOOK_SECRET</code> in your receiver now: <code>X-Trophy-Signature</code> already uses the new secret.
+          </span>
         </Notice>
       )}
       {revealed && secret.data && secret.data.previousSecrets.length > 0 && (

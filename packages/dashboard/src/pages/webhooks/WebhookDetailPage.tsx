@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { webhookKeys, type Webhook } from '../../api/webhooks';
@@ -15,14 +15,22 @@ import { WebhookActions } from './WebhookActions';
 import { WebhookStatsStrip } from './WebhookStatsStrip';
 import { WebhookStateBadge } from './WebhookStateBadge';
 
+const HIGHLIGHT_MS = 3_000;
+
 /** One webhook: its settings, its secret, a test button and the live delivery log. */
 export default function WebhookDetailPage() {
   const { id = '' } = useParams();
   const { envPath } = useEnvironment();
   const { env, calls } = useWebhooksApi();
   const webhook = useQuery({ queryKey: webhookKeys.one(env, id), queryFn: () => calls.get(id) });
-  // The delivery the last test event created, highlighted when it shows up in the log.
+  // The delivery the last test event created, highlighted when it shows up in the log; only briefly,
+  // or every later remount of its row (a filter change) would flash it again.
   const [testDeliveryId, setTestDeliveryId] = useState<string>();
+  useEffect(() => {
+    if (!testDeliveryId) return;
+    const timer = setTimeout(() => setTestDeliveryId(undefined), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [testDeliveryId]);
 
   const back = (
     <Link to={envPath('webhooks')} className="back-link">
