@@ -1,4 +1,15 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+
+// showModal() makes the page inert for people, but role queries (and some assistive tech) still see it:
+// while any modal is open the app root is aria-hidden, and dialogs live outside it, in <body>.
+let openModals = 0;
+function hideApp() {
+  if (openModals++ === 0) document.getElementById('root')?.setAttribute('aria-hidden', 'true');
+}
+function showApp() {
+  if (--openModals === 0) document.getElementById('root')?.removeAttribute('aria-hidden');
+}
 
 /** A modal on the native <dialog>: focus trap, Escape and the backdrop come from the browser. */
 export function Modal({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
@@ -7,11 +18,16 @@ export function Modal({ title, open, onClose, children, wide }: { title: string;
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (!dialog || !open) return;
+    if (!dialog.open) dialog.showModal();
+    hideApp();
+    // Also runs when an open modal is unmounted. The app is shown first, so focus returns to a visible page.
+    return () => {
+      showApp();
+      if (dialog.open) dialog.close();
+    };
   }, [open]);
-  return (
+  return createPortal(
     <dialog ref={ref} className={`modal${wide ? ' modal-wide' : ''}`} onClose={onClose} aria-labelledby={titleId}>
       {open && (
         <>
@@ -24,7 +40,8 @@ export function Modal({ title, open, onClose, children, wide }: { title: string;
           <div className="modal-body">{children}</div>
         </>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
 

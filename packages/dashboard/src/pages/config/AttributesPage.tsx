@@ -42,7 +42,7 @@ export default function AttributesPage() {
         }
       />
       <Tabs
-        label="Attribute type"
+        label="Kinds of attribute"
         value={type}
         onChange={setType}
         tabs={[

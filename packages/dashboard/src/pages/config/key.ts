@@ -1,11 +1,12 @@
 import { useState } from 'react';
 
-/** A key suggested from a name: "Words written" -> "words-written" (letters, digits, - and _ only). */
+/** A key suggested from a name: "First 1,000 words" -> "first-1000-words" (letters, digits, - and _ only). */
 export function suggestKey(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/(\d),(?=\d)/g, '$1')
     .replace(/[^a-z0-9_]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 255);

@@ -182,15 +182,31 @@ function AchievementForm({ original, onClose }: { original: Achievement | undefi
         />
       </div>
 
-      <SelectField
-        label="Trigger"
-        value={state.trigger}
-        onChange={(e) => set('trigger', e.target.value as Trigger)}
-        options={TRIGGERS}
-        disabled={Boolean(original)}
-        error={error('trigger')}
-        hint={original ? 'The trigger is fixed once created.' : 'What completes the achievement for a user.'}
-      />
+      <div className="grid-2">
+        <SelectField
+          label="Trigger"
+          value={state.trigger}
+          onChange={(e) => set('trigger', e.target.value as Trigger)}
+          options={TRIGGERS}
+          disabled={Boolean(original)}
+          error={error('trigger')}
+          hint={original ? 'The trigger is fixed once created.' : 'What completes the achievement for a user.'}
+        />
+        <SelectField
+          label="Status"
+          value={state.status}
+          onChange={(e) => set('status', e.target.value as AchievementStatus)}
+          options={allowedStatuses(original?.status).map((status) => ({ value: status, label: STATUS_OPTION[status] }))}
+          error={error('status')}
+          hint={
+            state.status === 'inactive'
+              ? 'A draft: not evaluated, nobody can complete it yet.'
+              : state.status === 'locked'
+                ? 'No new completions; users who hold it keep it.'
+                : 'Evaluated on every event and listed by GET /v1/achievements.'
+          }
+        />
+      </div>
 
       {state.trigger === 'metric' && (
         <>
@@ -305,44 +321,32 @@ function AchievementForm({ original, onClose }: { original: Achievement | undefi
         error={error('userAttributes')}
       />
 
-      <TextAreaField
-        label="Description"
-        className="input input-prose"
-        rows={2}
-        maxLength={1000}
-        value={state.description}
-        onChange={(e) => set('description', e.target.value)}
-        error={error('description')}
-        hint="Optional; shown to users by your app."
-      />
-      <div className="badge-url-row">
-        <TextField
-          label="Badge URL"
-          type="url"
-          inputMode="url"
-          placeholder="https://example.com/badges/first-1000.png"
-          value={state.badgeUrl}
-          onChange={(e) => set('badgeUrl', e.target.value)}
-          error={error('badgeUrl')}
-          hint="Optional absolute http(s) URL of the badge image."
+      <div className="grid-2">
+        <TextAreaField
+          label="Description"
+          className="input input-prose"
+          rows={2}
+          maxLength={1000}
+          value={state.description}
+          onChange={(e) => set('description', e.target.value)}
+          error={error('description')}
+          hint="Optional; shown to users by your app."
         />
-        <BadgePreview url={state.badgeUrl} />
+        <div className="badge-url-row">
+          <TextField
+            label="Badge URL"
+            type="url"
+            inputMode="url"
+            placeholder="https://example.com/badge.png"
+            value={state.badgeUrl}
+            onChange={(e) => set('badgeUrl', e.target.value)}
+            error={error('badgeUrl')}
+            hint="Optional absolute http(s) URL of the image."
+          />
+          <BadgePreview url={state.badgeUrl} />
+        </div>
       </div>
 
-      <SelectField
-        label="Status"
-        value={state.status}
-        onChange={(e) => set('status', e.target.value as AchievementStatus)}
-        options={allowedStatuses(original?.status).map((status) => ({ value: status, label: STATUS_OPTION[status] }))}
-        error={error('status')}
-        hint={
-          state.status === 'inactive'
-            ? 'Inactive achievements are not evaluated and nobody can complete them. Activate it when it is ready.'
-            : state.status === 'locked'
-              ? 'Locked: no new completions; users who hold it keep it.'
-              : 'Active: evaluated on every event and listed by GET /v1/achievements.'
-        }
-      />
       {goesLive ? <BackdateWarning trigger={state.trigger} reason="activate" /> : ruleChanged && <BackdateWarning trigger={state.trigger} reason="rule" />}
 
       {server?.form && <Notice kind="error">{server.form}</Notice>}

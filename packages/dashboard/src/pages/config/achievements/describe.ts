@@ -41,7 +41,7 @@ export function describeRule(
       return 'Completed by your backend through the API';
     case 'achievement': {
       const names = (achievement.achievementIds ?? []).map((id) => achievements.get(id)?.name ?? 'a deleted achievement');
-      return `Holds ${names.length === 1 ? '' : `all ${names.length}: `}${names.join(', ')}`;
+      return names.length === 1 ? `Holds ${names[0]}` : `Holds all of ${names.join(', ')}`;
     }
   }
 }

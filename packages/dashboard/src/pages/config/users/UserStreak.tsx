@@ -105,7 +105,7 @@ function History({ periods }: { periods: readonly StreakPeriod[] }) {
   if (periods.length === 0) return null;
   return (
     <div className="streak-history">
-      <ol aria-label="Streak history, oldest first">
+      <ol aria-label="Recent periods, oldest first">
         {periods.map((period) => {
           const kind = kindOf(period);
           const when = period.periodStart === period.periodEnd ? formatLocalDate(period.periodStart) : `${formatLocalDate(period.periodStart)} – ${formatLocalDate(period.periodEnd)}`;
