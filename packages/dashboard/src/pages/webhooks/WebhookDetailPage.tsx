@@ -8,7 +8,7 @@ import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback';
 import { PageHeader, RelativeTime } from '../../ui/misc';
 import { DeliveryLog } from './DeliveryLog';
 import { EventList } from './EventList';
-import { useWebhooksApi } from './queries';
+import { LIVE_INTERVAL_MS, useWebhooksApi } from './queries';
 import { SecretPanel } from './SecretPanel';
 import { TestEventCard } from './TestEventCard';
 import { WebhookActions } from './WebhookActions';
@@ -22,7 +22,8 @@ export default function WebhookDetailPage() {
   const { id = '' } = useParams();
   const { envPath } = useEnvironment();
   const { env, calls } = useWebhooksApi();
-  const webhook = useQuery({ queryKey: webhookKeys.one(env, id), queryFn: () => calls.get(id) });
+  // Polled with the log: Laurel may disable the webhook itself (410 Gone) while the page is open.
+  const webhook = useQuery({ queryKey: webhookKeys.one(env, id), queryFn: () => calls.get(id), refetchInterval: LIVE_INTERVAL_MS });
   // The delivery the last test event created, highlighted when it shows up in the log; only briefly,
   // or every later remount of its row (a filter change) would flash it again.
   const [testDeliveryId, setTestDeliveryId] = useState<string>();
