@@ -132,7 +132,8 @@ function FullShell() {
               </>
             ) : (
               <>
-                <strong>{current.name}</strong> ({current.kind}) — test data; nothing here reaches production.
+                <strong>{current.name}</strong>
+                {current.name === current.kind ? '' : ` (${current.kind})`} — test data; nothing here reaches production.
               </>
             )}
           </div>
