@@ -28,7 +28,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
   const [range, setRange] = useState('24');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
-  const [sinceError, setSinceError] = useState<string>();
+  const [problems, setProblems] = useState<{ since?: string; until?: string }>({});
   const recover = useMutation({
     mutationFn: ({ from, to }: { from: string; to?: string | undefined }) => calls.recover(webhook.id, from, to),
     onSuccess: () => {
@@ -40,14 +40,17 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    setSinceError(undefined);
+    setProblems({});
     if (range !== 'custom') return recover.mutate({ from: new Date(Date.now() - Number(range) * HOUR).toISOString() });
     const from = toIso(since);
-    if (!from) return setSinceError('Choose when the window starts.');
-    recover.mutate({ from, to: until ? toIso(until) : undefined });
+    const to = until ? toIso(until) : undefined;
+    if (!from) return setProblems({ since: 'Choose when the window starts.' });
+    if (to && to <= from) return setProblems({ until: 'Choose an end after the start.' });
+    recover.mutate({ from, to });
   }
 
   function close() {
+    setProblems({});
     recover.reset();
     onClose();
   }
@@ -74,8 +77,8 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
           <SelectField label="Window" options={ranges} value={range} onChange={(e) => setRange(e.target.value)} />
           {range === 'custom' && (
             <div className="grid-2">
-              <TextField label="Since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} error={sinceError ?? serverErrors?.fields.since} />
-              <TextField label="Until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} error={serverErrors?.fields.until} hint="Blank means now." />
+              <TextField label="Since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} error={problems.since ?? serverErrors?.fields.since} />
+              <TextField label="Until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} error={problems.until ?? serverErrors?.fields.until} hint="Blank means now." />
             </div>
           )}
           {serverErrors?.form && <ErrorNotice error={serverErrors.form} title="Could not recover the deliveries" />}
