@@ -68,9 +68,26 @@ export async function dashboard(app: FastifyInstance, { dir }: DashboardOptions)
     return reply.callNotFound();
   };
 
-  // Below every other route: find-my-way tries static and parametric routes before a wildcard.
-  app.get('/*', { schema: { hide: true } }, route);
+  // Below every other route: find-my-way tries static and parametric routes before a wildcard. The
+  // constraint keeps API paths from reaching it at all, so the router answers them exactly as it
+  // would without a dashboard (an over-long id in a known route is still Fastify's 422, not a 404).
+  if (!app.hasConstraintStrategy(PAGE_PATH.name)) app.addConstraintStrategy(PAGE_PATH);
+  app.get('/*', { schema: { hide: true }, constraints: { [PAGE_PATH.name]: 'page' } }, route);
 }
+
+type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+type RouteHandler = ReturnType<ReturnType<ConstraintStrategy['storage']>['get']>;
+
+/** Derives `page` for every path outside the APIs and `api` for theirs; unconstrained routes match either. */
+const PAGE_PATH: ConstraintStrategy = {
+  name: 'laurelDashboardPath',
+  mustMatchWhenDerived: false,
+  storage() {
+    const handlers = new Map<unknown, RouteHandler>();
+    return { get: (value) => handlers.get(value) ?? null, set: (value, handler) => void handlers.set(value, handler) };
+  },
+  deriveConstraint: (request) => (API_PATH.test(request.url ?? '/') ? 'api' : 'page'),
+};
 
 function sendIndex(reply: FastifyReply, dir: string): FastifyReply {
   return reply.headers({ ...HTML_SECURITY_HEADERS, 'cache-control': REVALIDATE }).sendFile('index.html', dir);

@@ -114,6 +114,10 @@ forEachBackend('dashboard at /', (database) => {
     // The API itself still answers as before: 401 without a key.
     const webhooks = await get(laurel, '/admin/v1/webhooks', BROWSER);
     assert.equal(webhooks.status, 401);
+    // The router still refuses an over-long id in a known route itself, before any page could match.
+    const longId = await get(laurel, `/admin/v1/webhooks/${'x'.repeat(300)}`, BROWSER);
+    assert.equal(longId.status, 422, longId.body);
+    assert.match(JSON.parse(longId.body).error, /longer than 255/);
   });
 
   test('hidden files and paths outside the folder are not served', async () => {
