@@ -20,6 +20,8 @@ export function Modal({ title, open, onClose, children, wide }: { title: string;
     const dialog = ref.current;
     if (!dialog || !open) return;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element, the close button; a form starts at its first field.
+    dialog.querySelector<HTMLElement>('.modal-body :is(input, select, textarea):not([disabled], [readonly], [type="hidden"])')?.focus();
     hideApp();
     // Also runs when an open modal is unmounted. The app is shown first, so focus returns to a visible page.
     return () => {

@@ -212,7 +212,9 @@ function Completions({ achievement, stats, loading }: { achievement: Achievement
   if (!stats) return <span className="muted" title="Completion stats are only reported for active achievements">—</span>;
   return (
     <>
-      <div>{formatNumber(stats.completions)} users</div>
+      <div>
+        {formatNumber(stats.completions)} {stats.completions === 1 ? 'user' : 'users'}
+      </div>
       <div className="cell-sub">{formatPercent(stats.rarity)} of all users</div>
     </>
   );

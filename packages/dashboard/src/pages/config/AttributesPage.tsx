@@ -7,7 +7,7 @@ import { AttributeDialog } from './attributes/AttributeDialog';
 import { DeleteDialog } from './DeleteDialog';
 import { useAttributes, useConfigApi, useInvalidate } from './queries';
 
-type Editing = { kind: 'create' } | { kind: 'rename'; attribute: Attribute } | { kind: 'delete'; attribute: Attribute };
+type Editing = { kind: 'create' } | { kind: 'edit'; attribute: Attribute } | { kind: 'delete'; attribute: Attribute };
 
 const ABOUT: Record<AttributeType, { empty: string; example: string }> = {
   user: {
@@ -84,8 +84,8 @@ export default function AttributesPage() {
                     <td className="cell-title">{attribute.name}</td>
                     <td className="mono">{attribute.key}</td>
                     <td className="actions">
-                      <button type="button" className="button button-small" aria-label={`Rename ${attribute.name}`} onClick={() => setEditing({ kind: 'rename', attribute })}>
-                        Rename
+                      <button type="button" className="button button-small" aria-label={`Edit ${attribute.name}`} onClick={() => setEditing({ kind: 'edit', attribute })}>
+                        Edit
                       </button>{' '}
                       <button
                         type="button"
@@ -105,7 +105,7 @@ export default function AttributesPage() {
       </Tabs>
 
       {editing?.kind === 'create' && <AttributeDialog type={type} onClose={close} />}
-      {editing?.kind === 'rename' && <AttributeDialog attribute={editing.attribute} type={editing.attribute.type} onClose={close} />}
+      {editing?.kind === 'edit' && <AttributeDialog attribute={editing.attribute} type={editing.attribute.type} onClose={close} />}
       {editing?.kind === 'delete' && (
         <DeleteDialog
           title={`Delete ${editing.attribute.name}?`}

@@ -176,12 +176,12 @@ function Summary({ draft, metrics }: { draft: StreakDraft; metrics: readonly Met
   const period = { daily: 'each day', weekly: 'each week', monthly: 'each month' }[draft.frequency];
   const parts = draft.conditions.map((condition) => {
     const metric = metrics.find((m) => m.key === condition.metricKey);
-    return metric ? `${metric.name} reaches ${formatAmount(Number(condition.threshold), metric.unitType, metric.units)}` : `a deleted metric reaches ${condition.threshold}`;
+    return metric ? `their ${metric.name} reaches ${formatAmount(Number(condition.threshold), metric.unitType, metric.units)}` : `a deleted metric reaches ${condition.threshold}`;
   });
   return (
     <Notice kind="success">
       <span>
-        Users extend their streak {period} in which their {parts.join(draft.evaluationMode === 'AND' ? ' and their ' : ' or their ')}.
+        Users extend their streak {period} in which {parts.join(draft.evaluationMode === 'AND' ? ' and ' : ' or ')}.
         {draft.freezes.enabled && ` They can hold up to ${draft.freezes.max} freeze${draft.freezes.max === '1' ? '' : 's'}.`}
       </span>
     </Notice>

@@ -16,10 +16,10 @@ export const ATTRIBUTE_TYPES = [
   { value: 'event', label: 'Event attribute' },
 ];
 
-/** Creates an attribute of `type`, or renames one (`attribute` given): key and type are fixed. */
+/** Creates an attribute of `type`, or renames one (`attribute` given): key and type are fixed once created. */
 export function AttributeDialog({ attribute, type, onClose }: { attribute?: Attribute; type: AttributeType; onClose: () => void }) {
   return (
-    <Modal title={attribute ? `Rename ${attribute.name}` : 'Create attribute'} open onClose={onClose}>
+    <Modal title={attribute ? `Edit ${attribute.name}` : 'Create attribute'} open onClose={onClose}>
       <AttributeForm attribute={attribute} initialType={type} onClose={onClose} />
     </Modal>
   );
