@@ -14,9 +14,14 @@ const kinds = [
   { value: 'production', label: 'Production' },
 ];
 
+/** Says what is wrong rather than repeating the rule shown under the field. */
 function nameProblem(name: string): string | undefined {
+  if (NAME_PATTERN.test(name)) return undefined;
   if (!name) return 'Enter a name.';
-  return NAME_PATTERN.test(name) ? undefined : `Use ${NAME_RULE.charAt(0).toLowerCase()}${NAME_RULE.slice(1)}`;
+  if (name.length > 63) return 'Use at most 63 characters.';
+  if (name.startsWith('-')) return 'Start with a letter or digit.';
+  const bad = /[^a-z0-9-]/.exec(name)?.[0];
+  return bad === ' ' ? 'Spaces are not allowed: use dashes instead.' : `“${bad}” is not allowed: use lowercase letters, digits and dashes.`;
 }
 
 // "An environment named … already exists" (409) names no field, but it is about the name.
