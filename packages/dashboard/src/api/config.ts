@@ -79,7 +79,7 @@ export interface AchievementInput {
   status?: AchievementStatus;
   description?: string | null;
   badgeUrl?: string | null;
-  metricId?: string;
+  metricKey?: string;
   metricValue?: number;
   streakLength?: number;
   achievementIds?: string[];

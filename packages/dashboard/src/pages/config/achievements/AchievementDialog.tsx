@@ -1,10 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Trigger } from '../../../api/config';
+import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Metric, Trigger } from '../../../api/config';
 import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
-import { Notice } from '../../../ui/feedback';
+import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
 import { Checkbox, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
@@ -21,7 +21,7 @@ type Field =
   | 'status'
   | 'description'
   | 'badgeUrl'
-  | 'metricId'
+  | 'metricKey'
   | 'metricValue'
   | 'eventAttributes'
   | 'streakLength'
@@ -31,16 +31,16 @@ type Field =
 const COMMON: Field[] = ['name', 'key', 'trigger', 'status', 'description', 'badgeUrl', 'userAttributes'];
 // Only the fields on screen take errors; anything else is said above the buttons.
 const FIELDS_OF: Record<Trigger, Field[]> = {
-  metric: [...COMMON, 'metricId', 'metricValue', 'eventAttributes'],
+  metric: [...COMMON, 'metricKey', 'metricValue', 'eventAttributes'],
   streak: [...COMMON, 'streakLength'],
   api: COMMON,
   achievement: [...COMMON, 'achievementIds'],
 };
 const ALIASES = [
   [/key already in use/i, 'key'],
-  [/^metric(Key|Id)\b|^Metric not found/i, 'metricId'],
+  [/^metric(Key|Id)\b|^Metric not found/i, 'metricKey'],
 ] as const;
-const RULE_FIELDS = ['metricId', 'metricValue', 'streakLength', 'achievementIds', 'userAttributes', 'eventAttributes'] as const;
+const RULE_FIELDS = ['metricKey', 'metricValue', 'streakLength', 'achievementIds', 'userAttributes', 'eventAttributes'] as const;
 
 const STATUS_OPTION: Record<AchievementStatus, string> = { inactive: 'Inactive (draft)', active: 'Active', locked: 'Locked' };
 
@@ -50,7 +50,8 @@ interface FormState {
   status: AchievementStatus;
   description: string;
   badgeUrl: string;
-  metricId: string;
+  /** By key: what the API accepts, and what a person (or a test) recognises in the list. */
+  metricKey: string;
   metricValue: string;
   streakLength: string;
   achievementIds: string[];
@@ -58,14 +59,14 @@ interface FormState {
   eventAttributes: KeyValue[];
 }
 
-function initialState(achievement: Achievement | undefined): FormState {
+function initialState(achievement: Achievement | undefined, metrics: readonly Metric[]): FormState {
   return {
     name: achievement?.name ?? '',
     trigger: achievement?.trigger ?? 'metric',
     status: achievement?.status ?? 'inactive',
     description: achievement?.description ?? '',
     badgeUrl: achievement?.badgeUrl ?? '',
-    metricId: achievement?.metricId ?? '',
+    metricKey: metrics.find((metric) => metric.id === achievement?.metricId)?.key ?? '',
     metricValue: achievement?.metricValue === undefined ? '' : String(achievement.metricValue),
     streakLength: achievement?.streakLength === undefined ? '' : String(achievement.streakLength),
     achievementIds: achievement?.achievementIds ?? [],
@@ -83,15 +84,15 @@ function toInput(state: FormState): AchievementInput {
     badgeUrl: state.badgeUrl.trim() === '' ? null : state.badgeUrl.trim(),
     userAttributes: state.userAttributes,
   };
-  if (state.trigger === 'metric') Object.assign(input, { metricId: state.metricId, metricValue: Number(state.metricValue), eventAttributes: state.eventAttributes });
+  if (state.trigger === 'metric') Object.assign(input, { metricKey: state.metricKey, metricValue: Number(state.metricValue), eventAttributes: state.eventAttributes });
   if (state.trigger === 'streak') input.streakLength = Number(state.streakLength);
   if (state.trigger === 'achievement') input.achievementIds = state.achievementIds;
   return input;
 }
 
 /** An update sends only what changed, so an unchanged rule is not re-evaluated. */
-function changesFrom(original: Achievement, input: AchievementInput): AchievementInput {
-  const before: AchievementInput = toInput(initialState(original));
+function changesFrom(original: Achievement, metrics: readonly Metric[], input: AchievementInput): AchievementInput {
+  const before: AchievementInput = toInput(initialState(original, metrics));
   const changes: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input)) {
     if (JSON.stringify(value) !== JSON.stringify(before[field as keyof AchievementInput])) changes[field] = value;
@@ -102,7 +103,7 @@ function changesFrom(original: Achievement, input: AchievementInput): Achievemen
 function checkLocally(state: FormState): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   if (state.trigger === 'metric') {
-    if (!state.metricId) errors.metricId = 'Choose the metric to count.';
+    if (!state.metricKey) errors.metricKey = 'Choose the metric to count.';
     if (state.metricValue.trim() === '' || !Number.isFinite(Number(state.metricValue))) errors.metricValue = 'Enter a number.';
   }
   if (state.trigger === 'streak' && !/^[1-9]\d*$/.test(state.streakLength.trim())) errors.streakLength = 'Enter a whole number of at least 1.';
@@ -114,20 +115,27 @@ function checkLocally(state: FormState): Partial<Record<Field, string>> {
 export function AchievementDialog({ achievement, onClose }: { achievement?: Achievement; onClose: () => void }) {
   return (
     <Modal title={achievement ? `Edit ${achievement.name}` : 'Create achievement'} open onClose={onClose} wide>
-      <AchievementForm original={achievement} onClose={onClose} />
+      <WithMetrics>{(metrics) => <AchievementForm original={achievement} metrics={metrics} onClose={onClose} />}</WithMetrics>
     </Modal>
   );
 }
 
-function AchievementForm({ original, onClose }: { original: Achievement | undefined; onClose: () => void }) {
+/** The form starts from the metrics list: it names an achievement's metric by key. */
+function WithMetrics({ children }: { children: (metrics: Metric[]) => ReactNode }) {
+  const metrics = useMetrics();
+  if (metrics.isPending) return <Loading what="metrics" />;
+  if (metrics.isError) return <ErrorNotice error={metrics.error} title="Could not load metrics" onRetry={() => metrics.refetch()} />;
+  return children(metrics.data);
+}
+
+function AchievementForm({ original, metrics, onClose }: { original: Achievement | undefined; metrics: Metric[]; onClose: () => void }) {
   const { calls } = useConfigApi();
   const { envPath } = useEnvironment();
   const invalidate = useInvalidate();
-  const metrics = useMetrics();
   const attributes = useAttributes();
   const achievements = useAchievements();
   const streak = useStreakSettings();
-  const [state, setState] = useState(() => initialState(original));
+  const [state, setState] = useState(() => initialState(original, metrics));
   const [key, setKey] = useSuggestedKey(state.name);
   const [local, setLocal] = useState<Partial<Record<Field, string>>>({});
   const set = <K extends keyof FormState>(field: K, value: FormState[K]) => setState((current) => ({ ...current, [field]: value }));
@@ -146,7 +154,7 @@ function AchievementForm({ original, onClose }: { original: Achievement | undefi
   const error = (field: Field) => local[field] ?? server?.fields[field];
 
   const input = toInput(state);
-  const changes = original ? changesFrom(original, input) : input;
+  const changes = original ? changesFrom(original, metrics, input) : input;
   const goesLive = state.status === 'active' && original?.status !== 'active';
   const ruleChanged = original !== undefined && original.status !== 'inactive' && RULE_FIELDS.some((field) => field in changes);
 
@@ -159,8 +167,8 @@ function AchievementForm({ original, onClose }: { original: Achievement | undefi
     mutation.mutate(changes);
   }
 
-  const metricOptions = [{ value: '', label: metrics.isPending ? 'Loading metrics…' : 'Choose a metric…' }, ...(metrics.data ?? []).map((m) => ({ value: m.id, label: `${m.name} (${m.key})` }))];
-  const chosenMetric = metrics.data?.find((m) => m.id === state.metricId);
+  const metricOptions = [{ value: '', label: 'Choose a metric…' }, ...metrics.map((m) => ({ value: m.key, label: `${m.name} (${m.key})` }))];
+  const chosenMetric = metrics.find((m) => m.key === state.metricKey);
   const others = (achievements.data ?? []).filter((a) => a.id !== original?.id);
   const frequency = streak.data?.frequency;
 
@@ -213,12 +221,12 @@ function AchievementForm({ original, onClose }: { original: Achievement | undefi
           <div className="grid-2">
             <SelectField
               label="Metric"
-              value={state.metricId}
-              onChange={(e) => set('metricId', e.target.value)}
+              value={state.metricKey}
+              onChange={(e) => set('metricKey', e.target.value)}
               options={metricOptions}
-              error={error('metricId')}
+              error={error('metricKey')}
               hint={
-                metrics.data?.length === 0 ? (
+                metrics.length === 0 ? (
                   <>
                     No metrics yet. <Link to={envPath('metrics')}>Create one on the Metrics page</Link>.
                   </>
