@@ -276,5 +276,3 @@ export function configApi(api: EnvironmentApi) {
     },
   };
 }
-
-export type ConfigApi = ReturnType<typeof configApi>;

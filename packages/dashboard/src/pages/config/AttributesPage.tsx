@@ -36,9 +36,12 @@ export default function AttributesPage() {
         title="Attributes"
         description="The attribute keys this environment accepts on users and on metric events. A key that is not declared here is refused."
         actions={
-          <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
-            Create attribute
-          </button>
+          // With nothing declared yet, the empty state's button is the one call to action.
+          attributes.data && attributes.data.length > 0 ? (
+            <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+              Create attribute
+            </button>
+          ) : undefined
         }
       />
       <Tabs

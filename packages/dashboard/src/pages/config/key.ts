@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 /** A key suggested from a name: "First 1,000 words" -> "first-1000-words" (letters, digits, - and _ only). */
-export function suggestKey(name: string): string {
+function suggestKey(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

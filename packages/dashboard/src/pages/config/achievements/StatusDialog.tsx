@@ -8,7 +8,7 @@ import { BackdateWarning } from './BackdateWarning';
 const ACTION: Record<AchievementStatus, string> = { active: 'Activate', locked: 'Lock', inactive: 'Deactivate' };
 
 /** The next status a row's quick action moves to: inactive → active, active → locked, locked → active. */
-export function nextStatus(status: AchievementStatus): AchievementStatus {
+function nextStatus(status: AchievementStatus): AchievementStatus {
   return status === 'active' ? 'locked' : 'active';
 }
 

@@ -11,7 +11,7 @@ import { useConfigApi, useInvalidate } from '../queries';
 const FIELDS = ['name', 'key', 'type'] as const;
 const ALIASES = [[/key already in use/i, 'key']] as const;
 
-export const ATTRIBUTE_TYPES = [
+const ATTRIBUTE_TYPES = [
   { value: 'user', label: 'User attribute' },
   { value: 'event', label: 'Event attribute' },
 ];
