@@ -36,12 +36,9 @@ export default function AttributesPage() {
         title="Attributes"
         description="The attribute keys this environment accepts on users and on metric events. A key that is not declared here is refused."
         actions={
-          // With nothing declared yet, the empty state's button is the one call to action.
-          attributes.data && attributes.data.length > 0 ? (
-            <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
-              Create attribute
-            </button>
-          ) : undefined
+          <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+            Create attribute
+          </button>
         }
       />
       <Tabs
@@ -61,7 +58,7 @@ export default function AttributesPage() {
           <EmptyState
             title={`No ${type} attributes yet`}
             action={
-              <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+              <button type="button" className="button" onClick={() => setEditing({ kind: 'create' })}>
                 Create {type} attribute
               </button>
             }

@@ -258,20 +258,24 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
 
       {state.trigger === 'streak' && (
         <>
-          <TextField
-            label="Streak length"
-            type="number"
-            min={1}
-            step={1}
-            inputMode="numeric"
-            value={state.streakLength}
-            onChange={(e) => set('streakLength', e.target.value)}
-            error={error('streakLength')}
-            hint={`Completes when the user's current streak reaches this many ${periodWord(frequency, 2)}.`}
-          />
+          <div className="grid-2">
+            <TextField
+              label="Streak length"
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              value={state.streakLength}
+              onChange={(e) => set('streakLength', e.target.value)}
+              error={error('streakLength')}
+              hint={`Completes when the user's current streak reaches this many ${periodWord(frequency, 2)}.`}
+            />
+          </div>
           {streak.data && !streak.data.enabled && (
             <Notice kind="info">
-              Streaks are off in this environment, so this cannot complete yet. <Link to={envPath('streaks')}>Set up streaks</Link>.
+              <span>
+                Streaks are off in this environment, so this cannot complete yet. <Link to={envPath('streaks')}>Set up streaks</Link>.
+              </span>
             </Notice>
           )}
         </>
