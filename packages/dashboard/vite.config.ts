@@ -7,6 +7,7 @@ const api = process.env.LAUREL_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 400 },
+  // The manifest lets a test check which chunks each page pulls in (test/build/chunks.test.ts).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, manifest: true, chunkSizeWarningLimit: 400 },
   server: { proxy: { '/admin': api, '/v1': api, '/console': api } },
 });

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy } from 'react';
+import { createElement, lazy, type ComponentType } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from './api/client';
 import { defaultEnvironment, EnvironmentScope, useEnvironments } from './app/environment';
@@ -9,18 +9,66 @@ import { LoginPage, SetupPage } from './pages/auth/AuthPages';
 import { EmptyState, FullPageLoading } from './ui/feedback';
 
 // One chunk per area: opening the delivery log never downloads the configuration editors, and back.
-const WebhooksPage = lazy(() => import('./pages/webhooks/WebhooksPage'));
-const WebhookDetailPage = lazy(() => import('./pages/webhooks/WebhookDetailPage'));
-const ApiKeysPage = lazy(() => import('./pages/api-keys/ApiKeysPage'));
-const MetricsPage = lazy(() => import('./pages/config/MetricsPage'));
-const AttributesPage = lazy(() => import('./pages/config/AttributesPage'));
-const AchievementsPage = lazy(() => import('./pages/config/AchievementsPage'));
-const StreaksPage = lazy(() => import('./pages/config/StreaksPage'));
-const UsersPage = lazy(() => import('./pages/config/UsersPage'));
-const UserDetailPage = lazy(() => import('./pages/config/UserDetailPage'));
-const EnvironmentsPage = lazy(() => import('./pages/settings/EnvironmentsPage'));
-const MembersPage = lazy(() => import('./pages/settings/MembersPage'));
-const AccountPage = lazy(() => import('./pages/settings/AccountPage'));
+const pages = {
+  webhooks: lazyPage(() => import('./pages/webhooks/WebhooksPage')),
+  webhook: lazyPage(() => import('./pages/webhooks/WebhookDetailPage')),
+  'api-keys': lazyPage(() => import('./pages/api-keys/ApiKeysPage')),
+  metrics: lazyPage(() => import('./pages/config/MetricsPage')),
+  attributes: lazyPage(() => import('./pages/config/AttributesPage')),
+  achievements: lazyPage(() => import('./pages/config/AchievementsPage')),
+  streaks: lazyPage(() => import('./pages/config/StreaksPage')),
+  users: lazyPage(() => import('./pages/config/UsersPage')),
+  user: lazyPage(() => import('./pages/config/UserDetailPage')),
+  environments: lazyPage(() => import('./pages/settings/EnvironmentsPage')),
+  members: lazyPage(() => import('./pages/settings/MembersPage')),
+  account: lazyPage(() => import('./pages/settings/AccountPage')),
+};
+
+// The page being opened starts downloading now, alongside the session check, instead of after it.
+preloadPage(window.location.pathname);
+
+function preloadPage(path: string): void {
+  const match = /^\/(?:env\/[^/]+|settings)\/([^/]+)(\/[^/]+)?/.exec(path);
+  const section = match?.[1] ?? (path === '/' ? 'webhooks' : undefined);
+  const detail = match?.[2] && section === 'webhooks' ? 'webhook' : match?.[2] && section === 'users' ? 'user' : undefined;
+  pages[(detail ?? section) as keyof typeof pages]?.preload();
+}
+
+/**
+ * React.lazy, except that a page whose code has already arrived renders at once. A plain lazy
+ * component suspends on its first render even when preloaded, and React 19 then holds the
+ * fallback for 300 ms before showing the page.
+ */
+function lazyPage(load: () => Promise<{ default: ComponentType }>): ComponentType & { preload: () => void } {
+  let loaded: ComponentType | undefined;
+  let loading: Promise<{ default: ComponentType }> | undefined;
+  const fetchOnce = () =>
+    (loading ??= load().then(
+      (module) => ((loaded = module.default), module),
+      (error: unknown) => {
+        loading = undefined; // let the next render try again
+        throw error;
+      },
+    ));
+  const Lazy = lazy(fetchOnce);
+  const Page = () => createElement(loaded ?? Lazy);
+  return Object.assign(Page, { preload: () => void fetchOnce().catch(() => undefined) });
+}
+
+const {
+  webhooks: WebhooksPage,
+  webhook: WebhookDetailPage,
+  'api-keys': ApiKeysPage,
+  metrics: MetricsPage,
+  attributes: AttributesPage,
+  achievements: AchievementsPage,
+  streaks: StreaksPage,
+  users: UsersPage,
+  user: UserDetailPage,
+  environments: EnvironmentsPage,
+  members: MembersPage,
+  account: AccountPage,
+} = pages;
 
 const queryClient = new QueryClient({
   defaultOptions: {
