@@ -83,15 +83,3 @@ export function Checkbox({ label, hint, ...input }: InputHTMLAttributes<HTMLInpu
     </label>
   );
 }
-
-/**
- * Maps a server error that names a field ("url: must be an absolute http or https URL") onto that field,
- * so the message shows next to the control; anything else is a form-level error.
- */
-export function fieldErrors<F extends string>(message: string, fields: readonly F[]): { field?: F; message: string } {
-  for (const field of fields) {
-    const match = new RegExp(`(^|[\\s\\[.])${field}(\\]|\\b)[^:]*:\\s*(.*)$`).exec(message);
-    if (match) return { field, message: match[3] ?? message };
-  }
-  return { message };
-}
