@@ -1,5 +1,7 @@
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { ErrorNotice } from './feedback';
 
 // showModal() makes the page inert for people, but role queries (and some assistive tech) still see it:
 // while any modal is open the app root is aria-hidden, and dialogs live outside it, in <body>.
@@ -78,5 +80,33 @@ export function ConfirmDialog({
         </button>
       </div>
     </Modal>
+  );
+}
+
+/**
+ * A delete confirmation that runs the call itself and keeps a refusal (an issue from the server) inside the dialog.
+ * Shown only while something is being deleted, so a refusal is gone when it opens again.
+ */
+export function DeleteDialog({
+  title,
+  confirmLabel,
+  errorTitle = 'Not deleted',
+  children,
+  remove,
+  onClose,
+}: {
+  title: string;
+  confirmLabel: string;
+  errorTitle?: string;
+  children: ReactNode;
+  remove: () => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const mutation = useMutation({ mutationFn: remove, onSuccess: onClose });
+  return (
+    <ConfirmDialog open title={title} confirmLabel={confirmLabel} danger busy={mutation.isPending} onConfirm={() => mutation.mutate()} onCancel={onClose}>
+      {children}
+      {mutation.error && <ErrorNotice error={mutation.error} title={errorTitle} />}
+    </ConfirmDialog>
   );
 }

@@ -83,3 +83,19 @@ export function Checkbox({ label, hint, ...input }: InputHTMLAttributes<HTMLInpu
     </label>
   );
 }
+
+/** A form's buttons: Cancel (when the form can be left) and the submit button, which says what it is doing while pending. */
+export function FormActions({ submitLabel, pendingLabel = 'Saving…', pending, onCancel }: { submitLabel: string; pendingLabel?: string; pending: boolean; onCancel?: () => void }) {
+  return (
+    <div className="form-actions">
+      {onCancel && (
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+      <button type="submit" className="button button-primary" disabled={pending}>
+        {pending ? pendingLabel : submitLabel}
+      </button>
+    </div>
+  );
+}

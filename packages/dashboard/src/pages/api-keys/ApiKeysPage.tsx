@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { API_KEY_PAGE_SIZE, apiKeyKeys, type ApiKey } from '../../api/api-keys';
-import { ConfirmDialog } from '../../ui/dialog';
+import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, errorMessage, Loading } from '../../ui/feedback';
 import { Badge, PageHeader, Pagination, RelativeTime } from '../../ui/misc';
+import { ACTIONS_COLUMN, Table } from '../../ui/table';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
 import { useApiKeysApi } from './queries';
 
@@ -15,13 +16,6 @@ export default function ApiKeysPage() {
   const [deleting, setDeleting] = useState<ApiKey>();
   const client = useQueryClient();
   const keys = useQuery({ queryKey: apiKeyKeys.list(env, page), queryFn: () => calls.list(page) });
-  const remove = useMutation({
-    mutationFn: (id: string) => calls.remove(id),
-    onSuccess: () => {
-      setDeleting(undefined);
-      void client.invalidateQueries({ queryKey: apiKeyKeys.all(env) });
-    },
-  });
   const empty = keys.data?.length === 0 && page === 0;
 
   const create = (
@@ -52,49 +46,32 @@ export default function ApiKeysPage() {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">State</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.data.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} onDelete={() => setDeleting(key)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Name', 'Key', 'Created', 'Last used', 'State', ACTIONS_COLUMN]}>
+            {keys.data.map((key) => (
+              <KeyRow key={key.id} apiKey={key} onDelete={() => setDeleting(key)} />
+            ))}
+          </Table>
           <Pagination page={page} hasMore={keys.data.length === API_KEY_PAGE_SIZE} onPage={setPage} />
         </>
       )}
       <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        open={deleting !== undefined}
-        title="Delete API key"
-        confirmLabel="Delete"
-        danger
-        busy={remove.isPending}
-        onConfirm={() => deleting && remove.mutate(deleting.id)}
-        onCancel={() => {
-          setDeleting(undefined);
-          remove.reset();
-        }}
-      >
-        <p>
-          Delete <strong>{deleting?.name}</strong> (<code>{deleting?.prefix}</code>)? Requests with this key are refused at once, and it cannot be
-          re-activated. To stop it only for a while, revoke it instead.
-        </p>
-        {remove.isError && <ErrorNotice error={remove.error} title="Could not delete the key" />}
-      </ConfirmDialog>
+      {deleting && (
+        <DeleteDialog
+          title="Delete API key"
+          confirmLabel="Delete"
+          errorTitle="Could not delete the key"
+          onClose={() => setDeleting(undefined)}
+          remove={async () => {
+            await calls.remove(deleting.id);
+            void client.invalidateQueries({ queryKey: apiKeyKeys.all(env) });
+          }}
+        >
+          <p>
+            Delete <strong>{deleting.name}</strong> (<code>{deleting.prefix}</code>)? Requests with this key are refused at once, and it cannot be
+            re-activated. To stop it only for a while, revoke it instead.
+          </p>
+        </DeleteDialog>
+      )}
     </>
   );
 }

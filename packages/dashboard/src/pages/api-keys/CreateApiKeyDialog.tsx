@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { apiKeyKeys, type ApiKey } from '../../api/api-keys';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { TextField } from '../../ui/form';
+import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { CopyButton } from '../../ui/misc';
 import { useApiKeysApi } from './queries';
@@ -55,14 +55,7 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
             autoFocus
           />
           {serverErrors?.form && <ErrorNotice error={serverErrors.form} title="Could not create the key" />}
-          <div className="form-actions">
-            <button type="button" className="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={create.isPending}>
-              {create.isPending ? 'Creating…' : 'Create API key'}
-            </button>
-          </div>
+          <FormActions submitLabel="Create API key" pendingLabel="Creating…" pending={create.isPending} onCancel={close} />
         </form>
       )}
     </Modal>

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import type { Achievement, AchievementStats, AchievementStatus, KeyValue } from '../../api/config';
+import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
+import { SelectField, TextField } from '../../ui/form';
 import { formatNumber, formatPercent } from '../../ui/format';
 import { Badge, PageHeader } from '../../ui/misc';
+import { ACTIONS_COLUMN, EditDeleteButtons, Table } from '../../ui/table';
 import { AchievementDialog } from './achievements/AchievementDialog';
 import { describeRule, STATUS_LABEL, STATUS_TONE } from './achievements/describe';
 import { StatusDialog, statusActionLabel } from './achievements/StatusDialog';
-import { DeleteDialog } from './DeleteDialog';
 import { useAchievements, useAchievementStats, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from './queries';
 
 type Editing =
@@ -68,90 +70,55 @@ export default function AchievementsPage() {
       ) : (
         <>
           <div className="filters" role="search">
-            <div className="field">
-              <label htmlFor="achievement-search">Search achievements</label>
-              <input id="achievement-search" className="input" type="search" placeholder="Name or key" value={search} onChange={(e) => setSearch(e.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor="achievement-status-filter">Show</label>
-              <select id="achievement-status-filter" className="input" value={status} onChange={(e) => setStatus(e.target.value as AchievementStatus | '')}>
-                {STATUS_FILTERS.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TextField label="Search achievements" type="search" placeholder="Name or key" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <SelectField label="Show" value={status} onChange={(e) => setStatus(e.target.value as AchievementStatus | '')} options={STATUS_FILTERS} />
           </div>
           {stats.isError && <ErrorNotice error={stats.error} title="Completion stats are unavailable" onRetry={() => stats.refetch()} />}
           {shown.length === 0 ? (
             <EmptyState title="No achievements match">Change the search or the status filter.</EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Achievement</th>
-                    <th scope="col">Completes when</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="numeric">
-                      Completed by
-                    </th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((achievement) => (
-                    <tr key={achievement.id}>
-                      <td>
-                        <div className="achievement-cell">
-                          <BadgeImage achievement={achievement} />
-                          <div>
-                            <div className="cell-title">{achievement.name}</div>
-                            <div className="cell-sub mono">{achievement.key}</div>
-                            {achievement.description && <div className="cell-sub clamp">{achievement.description}</div>}
-                          </div>
-                        </div>
-                      </td>
-                      <td>
-                        <div>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</div>
-                        <Filters label="Users with" filters={achievement.userAttributes} />
-                        <Filters label="Counting events with" filters={achievement.eventAttributes ?? []} />
-                      </td>
-                      <td>
-                        <Badge tone={STATUS_TONE[achievement.status]}>{STATUS_LABEL[achievement.status]}</Badge>
-                      </td>
-                      <td className="numeric">
-                        <Completions achievement={achievement} stats={statsById.get(achievement.id)} loading={stats.isPending} />
-                      </td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          aria-label={`${statusActionLabel(achievement)} ${achievement.name}`}
-                          onClick={() => setEditing({ kind: 'status', achievement })}
-                        >
-                          {statusActionLabel(achievement)}
-                        </button>{' '}
-                        <button type="button" className="button button-small" aria-label={`Edit ${achievement.name}`} onClick={() => setEditing({ kind: 'edit', achievement })}>
-                          Edit
-                        </button>{' '}
-                        <button
-                          type="button"
-                          className="button button-small button-ghost-danger"
-                          aria-label={`Delete ${achievement.name}`}
-                          onClick={() => setEditing({ kind: 'delete', achievement })}
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Achievement', 'Completes when', 'Status', { label: 'Completed by', numeric: true }, ACTIONS_COLUMN]}>
+              {shown.map((achievement) => (
+                <tr key={achievement.id}>
+                  <td>
+                    <div className="achievement-cell">
+                      <BadgeImage achievement={achievement} />
+                      <div>
+                        <div className="cell-title">{achievement.name}</div>
+                        <div className="cell-sub mono">{achievement.key}</div>
+                        {achievement.description && <div className="cell-sub clamp">{achievement.description}</div>}
+                      </div>
+                    </div>
+                  </td>
+                  <td>
+                    <div>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</div>
+                    <Filters label="Users with" filters={achievement.userAttributes} />
+                    <Filters label="Counting events with" filters={achievement.eventAttributes ?? []} />
+                  </td>
+                  <td>
+                    <Badge tone={STATUS_TONE[achievement.status]}>{STATUS_LABEL[achievement.status]}</Badge>
+                  </td>
+                  <td className="numeric">
+                    <Completions achievement={achievement} stats={statsById.get(achievement.id)} loading={stats.isPending} />
+                  </td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`${statusActionLabel(achievement)} ${achievement.name}`}
+                      onClick={() => setEditing({ kind: 'status', achievement })}
+                    >
+                      {statusActionLabel(achievement)}
+                    </button>{' '}
+                    <EditDeleteButtons
+                      name={achievement.name}
+                      onEdit={() => setEditing({ kind: 'edit', achievement })}
+                      onDelete={() => setEditing({ kind: 'delete', achievement })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </>
       )}

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { Attribute, AttributeType } from '../../api/config';
+import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { PageHeader } from '../../ui/misc';
+import { ACTIONS_COLUMN, EditDeleteButtons, Table } from '../../ui/table';
 import { Tabs } from '../../ui/tabs';
 import { AttributeDialog } from './attributes/AttributeDialog';
-import { DeleteDialog } from './DeleteDialog';
 import { useAttributes, useConfigApi, useInvalidate } from './queries';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; attribute: Attribute } | { kind: 'delete'; attribute: Attribute };
@@ -67,40 +68,17 @@ export default function AttributesPage() {
             <code>{ABOUT[type].example}</code>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((attribute) => (
-                  <tr key={attribute.id}>
-                    <td className="cell-title">{attribute.name}</td>
-                    <td className="mono">{attribute.key}</td>
-                    <td className="actions">
-                      <button type="button" className="button button-small" aria-label={`Edit ${attribute.name}`} onClick={() => setEditing({ kind: 'edit', attribute })}>
-                        Edit
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className="button button-small button-ghost-danger"
-                        aria-label={`Delete ${attribute.name}`}
-                        onClick={() => setEditing({ kind: 'delete', attribute })}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Name', 'Key', ACTIONS_COLUMN]}>
+            {shown.map((attribute) => (
+              <tr key={attribute.id}>
+                <td className="cell-title">{attribute.name}</td>
+                <td className="mono">{attribute.key}</td>
+                <td className="actions">
+                  <EditDeleteButtons name={attribute.name} onEdit={() => setEditing({ kind: 'edit', attribute })} onDelete={() => setEditing({ kind: 'delete', attribute })} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Tabs>
 

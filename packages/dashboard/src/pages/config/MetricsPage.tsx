@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { Metric, MetricStats } from '../../api/config';
+import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { formatAmount, formatNumber } from '../../ui/format';
 import { Badge, PageHeader } from '../../ui/misc';
-import { DeleteDialog } from './DeleteDialog';
+import { ACTIONS_COLUMN, EditDeleteButtons, Table } from '../../ui/table';
 import { MetricDialog } from './metrics/MetricDialog';
 import { useConfigApi, useInvalidate, useMetrics, useMetricStats } from './queries';
 
@@ -43,37 +44,18 @@ export default function MetricsPage() {
       ) : (
         <>
           {stats.isError && <ErrorNotice error={stats.error} title="Usage totals are unavailable" onRetry={() => stats.refetch()} />}
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Metric</th>
-                  <th scope="col">Units</th>
-                  <th scope="col" className="numeric">
-                    Total (all users)
-                  </th>
-                  <th scope="col" className="numeric">
-                    Users
-                  </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {metrics.data.map((metric) => (
-                  <MetricRow
-                    key={metric.id}
-                    metric={metric}
-                    stats={statsById.get(metric.id)}
-                    statsStatus={stats.status}
-                    onEdit={() => setEditing({ kind: 'edit', metric })}
-                    onDelete={() => setEditing({ kind: 'delete', metric })}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Metric', 'Units', { label: 'Total (all users)', numeric: true }, { label: 'Users', numeric: true }, ACTIONS_COLUMN]}>
+            {metrics.data.map((metric) => (
+              <MetricRow
+                key={metric.id}
+                metric={metric}
+                stats={statsById.get(metric.id)}
+                statsStatus={stats.status}
+                onEdit={() => setEditing({ kind: 'edit', metric })}
+                onDelete={() => setEditing({ kind: 'delete', metric })}
+              />
+            ))}
+          </Table>
         </>
       )}
 
@@ -134,12 +116,7 @@ function MetricRow({
       <td className="numeric">{total === undefined ? unknown : formatAmount(total, metric.unitType, metric.unitType === 'currency' ? metric.units : undefined)}</td>
       <td className="numeric">{users === undefined ? unknown : formatNumber(users)}</td>
       <td className="actions">
-        <button type="button" className="button button-small" onClick={onEdit} aria-label={`Edit ${metric.name}`}>
-          Edit
-        </button>{' '}
-        <button type="button" className="button button-small button-ghost-danger" onClick={onDelete} aria-label={`Delete ${metric.name}`}>
-          Delete
-        </button>
+        <EditDeleteButtons name={metric.name} onEdit={onEdit} onDelete={onDelete} />
       </td>
     </tr>
   );

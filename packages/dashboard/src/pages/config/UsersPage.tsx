@@ -5,6 +5,7 @@ import type { User } from '../../api/config';
 import { useEnvironment } from '../../app/environment';
 import { EmptyState, ErrorNotice, Loading, Spinner } from '../../ui/feedback';
 import { PageHeader, Pagination, RelativeTime } from '../../ui/misc';
+import { Table } from '../../ui/table';
 import { configKeys, useConfigApi } from './queries';
 
 const PAGE_SIZE = 25;
@@ -78,24 +79,11 @@ export default function UsersPage() {
         )
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Attributes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((user) => (
-                  <UserRow key={user.id} user={user} href={envPath(`users/${encodeURIComponent(user.id)}`)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['User', 'Email', 'Attributes', 'Created', 'Updated']}>
+            {rows.map((user) => (
+              <UserRow key={user.id} user={user} href={envPath(`users/${encodeURIComponent(user.id)}`)} />
+            ))}
+          </Table>
           <Pagination
             page={page}
             hasMore={(users.data?.length ?? 0) > PAGE_SIZE}

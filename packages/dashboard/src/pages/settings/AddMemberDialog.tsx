@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi } from '../../api/console';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { TextField } from '../../ui/form';
+import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { CopyButton } from '../../ui/misc';
 
@@ -69,14 +69,7 @@ export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () 
             autoFocus
           />
           {server?.form && <ErrorNotice error={server.form} title="Could not add the member" />}
-          <div className="form-actions">
-            <button type="button" className="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={add.isPending}>
-              {add.isPending ? 'Adding…' : 'Create member account'}
-            </button>
-          </div>
+          <FormActions submitLabel="Create member account" pendingLabel="Adding…" pending={add.isPending} onCancel={close} />
         </form>
       )}
     </Modal>

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import { consoleApi, type Session } from '../../api/console';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { TextField } from '../../ui/form';
+import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 
 const MIN = 10;
@@ -70,11 +70,7 @@ export function ChangePasswordForm({ currentLabel, submitLabel, onChanged }: { c
       <TextField label="Confirm new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} />
       {formError !== undefined && <ErrorNotice error={formError} title="Could not change the password" />}
       {done && <Notice kind="success">Password changed. Your other sessions were signed out.</Notice>}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : submitLabel}
-        </button>
-      </div>
+      <FormActions submitLabel={submitLabel} pending={busy} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi, type Environment, type EnvironmentKind } from '../../api/console';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/feedback';
-import { SelectField, TextField } from '../../ui/form';
+import { FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -68,14 +68,7 @@ export function CreateEnvironmentDialog({ open, onClose }: { open: boolean; onCl
           hint="Only changes how the dashboard marks it. Every environment has its own webhooks, API keys and data."
         />
         {server?.form && <ErrorNotice error={server.form} title="Could not create the environment" />}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create environment'}
-          </button>
-        </div>
+        <FormActions submitLabel="Create environment" pendingLabel="Creating…" pending={create.isPending} onCancel={close} />
       </form>
     </Modal>
   );
@@ -125,14 +118,7 @@ export function RenameEnvironmentDialog({ environment, onClose }: { environment:
           autoFocus
         />
         {server?.form && <ErrorNotice error={server.form} title="Could not rename the environment" />}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={rename.isPending}>
-            {rename.isPending ? 'Renaming…' : 'Rename'}
-          </button>
-        </div>
+        <FormActions submitLabel="Rename" pendingLabel="Renaming…" pending={rename.isPending} onCancel={close} />
       </form>
     </Modal>
   );

@@ -4,6 +4,7 @@ import type { Environment } from '../../api/console';
 import { useEnvironments } from '../../app/environment';
 import { ErrorNotice, Loading } from '../../ui/feedback';
 import { PageHeader, RelativeTime } from '../../ui/misc';
+import { ACTIONS_COLUMN, Table } from '../../ui/table';
 import { CreateEnvironmentDialog, RenameEnvironmentDialog } from './EnvironmentDialogs';
 import { EnvironmentKindBadge } from './EnvironmentKindBadge';
 
@@ -29,44 +30,29 @@ export default function EnvironmentsPage() {
       ) : environments.isError ? (
         <ErrorNotice error={environments.error} title="Could not load the environments" onRetry={() => environments.refetch()} />
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">ID</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {environments.data.map((environment) => (
-                <tr key={environment.id} data-testid="environment-row">
-                  <td>
-                    <Link className="cell-title row-link" to={`/env/${encodeURIComponent(environment.name)}/webhooks`}>
-                      {environment.name}
-                    </Link>
-                  </td>
-                  <td>
-                    <EnvironmentKindBadge kind={environment.kind} />
-                  </td>
-                  <td className="mono muted small">{environment.id}</td>
-                  <td>
-                    <RelativeTime iso={environment.created} />
-                  </td>
-                  <td className="actions">
-                    <button type="button" className="button button-small" onClick={() => setRenaming(environment)}>
-                      Rename
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Name', 'Kind', 'ID', 'Created', ACTIONS_COLUMN]}>
+          {environments.data.map((environment) => (
+            <tr key={environment.id} data-testid="environment-row">
+              <td>
+                <Link className="cell-title row-link" to={`/env/${encodeURIComponent(environment.name)}/webhooks`}>
+                  {environment.name}
+                </Link>
+              </td>
+              <td>
+                <EnvironmentKindBadge kind={environment.kind} />
+              </td>
+              <td className="mono muted small">{environment.id}</td>
+              <td>
+                <RelativeTime iso={environment.created} />
+              </td>
+              <td className="actions">
+                <button type="button" className="button button-small" onClick={() => setRenaming(environment)}>
+                  Rename
+                </button>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <CreateEnvironmentDialog open={creating} onClose={() => setCreating(false)} />
       <RenameEnvironmentDialog environment={renaming} onClose={() => setRenaming(undefined)} />

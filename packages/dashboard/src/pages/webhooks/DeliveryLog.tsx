@@ -4,6 +4,7 @@ import { DELIVERY_PAGE_SIZE, deliveryStatuses, eventAreas, webhookKeys, type Del
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/form';
 import { Pagination } from '../../ui/misc';
+import { ACTIONS_COLUMN, Table } from '../../ui/table';
 import { DeliveryRow } from './DeliveryRow';
 import { LIVE_INTERVAL_MS, useEventTypes, useWebhooksApi } from './queries';
 import { RecoverDialog } from './RecoverDialog';
@@ -107,37 +108,18 @@ export function DeliveryLog({ webhook, highlightId }: { webhook: Webhook; highli
       ) : (
         <>
           {deliveries.isError && <p className="muted small">Live updates paused: {deliveries.error.message}</p>}
-          <div className="table-wrap">
-            <table className="table delivery-table">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Last attempt</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.data.map((delivery) => (
-                  <DeliveryRow
-                    key={delivery.id}
-                    webhook={webhook}
-                    delivery={delivery}
-                    expanded={expanded.has(delivery.id)}
-                    highlighted={delivery.id === highlightId}
-                    onToggle={() => toggle(delivery.id)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table className="delivery-table" columns={[{ label: 'Details', hidden: true }, 'Status', 'Event', 'Last attempt', 'Attempts', 'Created', ACTIONS_COLUMN]}>
+            {deliveries.data.map((delivery) => (
+              <DeliveryRow
+                key={delivery.id}
+                webhook={webhook}
+                delivery={delivery}
+                expanded={expanded.has(delivery.id)}
+                highlighted={delivery.id === highlightId}
+                onToggle={() => toggle(delivery.id)}
+              />
+            ))}
+          </Table>
           <Pagination page={page} hasMore={deliveries.data.length === DELIVERY_PAGE_SIZE} onPage={setPage} />
         </>
       )}

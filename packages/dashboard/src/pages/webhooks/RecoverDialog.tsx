@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { webhookKeys, type Webhook } from '../../api/webhooks';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { SelectField, TextField } from '../../ui/form';
+import { FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { useWebhooksApi } from './queries';
 
@@ -82,14 +82,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
             </div>
           )}
           {serverErrors?.form && <ErrorNotice error={serverErrors.form} title="Could not recover the deliveries" />}
-          <div className="form-actions">
-            <button type="button" className="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={recover.isPending}>
-              {recover.isPending ? 'Queueing…' : 'Resend failed deliveries'}
-            </button>
-          </div>
+          <FormActions submitLabel="Resend failed deliveries" pendingLabel="Queueing…" pending={recover.isPending} onCancel={close} />
         </form>
       )}
     </Modal>

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { SecretInfo } from '../../api/webhooks';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { SelectField } from '../../ui/form';
+import { FormActions, SelectField } from '../../ui/form';
 import { useWebhooksApi } from './queries';
 
 const overlaps = [
@@ -50,14 +50,7 @@ export function RotateSecretDialog({
         </Notice>
         <SelectField label="Old secret keeps signing for" options={overlaps} value={overlap} onChange={(e) => setOverlap(e.target.value)} />
         {rotate.isError && <ErrorNotice error={rotate.error} title="Could not rotate the secret" />}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={rotate.isPending}>
-            {rotate.isPending ? 'Rotating…' : 'Rotate'}
-          </button>
-        </div>
+        <FormActions submitLabel="Rotate" pendingLabel="Rotating…" pending={rotate.isPending} onCancel={close} />
       </form>
     </Modal>
   );

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { firstIssue } from '../../api/client';
 import { webhookKeys, type Webhook, type WebhookInput } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
-import { ConfirmDialog, Modal } from '../../ui/dialog';
+import { DeleteDialog, Modal } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/feedback';
 import { useWebhooksApi } from './queries';
 import { WebhookForm } from './WebhookForm';
@@ -26,19 +26,16 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
     void client.invalidateQueries({ queryKey: webhookKeys.all(env) });
   }
 
+  async function remove() {
+    const answer = await calls.remove(webhook.id);
+    if (answer.deleted.length === 0) throw new Error(firstIssue(answer.issues) ?? 'The webhook was not deleted.');
+    navigate(envPath('webhooks'));
+    client.removeQueries({ queryKey: webhookKeys.one(env, webhook.id) });
+    client.removeQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
+    void client.invalidateQueries({ queryKey: webhookKeys.all(env) });
+  }
+
   const toggle = useMutation({ mutationFn: () => update({ enabled: !webhook.enabled }) });
-  const remove = useMutation({
-    mutationFn: async () => {
-      const answer = await calls.remove(webhook.id);
-      if (answer.deleted.length === 0) throw new Error(firstIssue(answer.issues) ?? 'The webhook was not deleted.');
-    },
-    onSuccess: () => {
-      navigate(envPath('webhooks'));
-      client.removeQueries({ queryKey: webhookKeys.one(env, webhook.id) });
-      client.removeQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
-      void client.invalidateQueries({ queryKey: webhookKeys.all(env) });
-    },
-  });
 
   return (
     <>
@@ -68,24 +65,14 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
           }}
         />
       </Modal>
-      <ConfirmDialog
-        open={deleting}
-        title="Delete webhook"
-        confirmLabel="Delete"
-        danger
-        busy={remove.isPending}
-        onConfirm={() => remove.mutate()}
-        onCancel={() => {
-          setDeleting(false);
-          remove.reset();
-        }}
-      >
-        <p>
-          Delete <strong>{webhook.name}</strong>? It stops receiving events at once, and its secret and delivery log are deleted with it. This cannot
-          be undone.
-        </p>
-        {remove.isError && <ErrorNotice error={remove.error} title="Could not delete the webhook" />}
-      </ConfirmDialog>
+      {deleting && (
+        <DeleteDialog title="Delete webhook" confirmLabel="Delete" errorTitle="Could not delete the webhook" onClose={() => setDeleting(false)} remove={remove}>
+          <p>
+            Delete <strong>{webhook.name}</strong>? It stops receiving events at once, and its secret and delivery log are deleted with it. This cannot
+            be undone.
+          </p>
+        </DeleteDialog>
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { WebhookInput } from '../../api/webhooks';
 import { ErrorNotice, Loading } from '../../ui/feedback';
-import { TextField } from '../../ui/form';
+import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { EventPicker } from './EventPicker';
 import { useEventTypes } from './queries';
@@ -103,14 +103,7 @@ export function WebhookForm({
         <EventPicker eventTypes={eventTypes.data} value={events} onChange={setEvents} error={errors.events} />
       )}
       {formError && <ErrorNotice error={formError} title="The server did not accept this webhook" />}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : submitLabel}
-        </button>
-      </div>
+      <FormActions submitLabel={submitLabel} pending={busy} onCancel={onCancel} />
     </form>
   );
 }

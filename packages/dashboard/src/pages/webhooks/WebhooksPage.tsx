@@ -5,6 +5,7 @@ import { STATS_HOURS, WEBHOOK_PAGE_SIZE, webhookKeys, type Webhook, type Webhook
 import { useEnvironment } from '../../app/environment';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { PageHeader, Pagination, RelativeTime } from '../../ui/misc';
+import { Table } from '../../ui/table';
 import { CreateWebhookDialog } from './CreateWebhookDialog';
 import { DeliveryStatusBadge } from './DeliveryStatusBadge';
 import { EventList } from './EventList';
@@ -52,24 +53,11 @@ export default function WebhooksPage() {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Webhook</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Success rate ({STATS_HOURS} h)</th>
-                  <th scope="col">Last delivery</th>
-                </tr>
-              </thead>
-              <tbody>
-                {webhooks.data.map((webhook) => (
-                  <WebhookRow key={webhook.id} webhook={webhook} stats={statsById.get(webhook.id)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Webhook', 'Events', 'State', `Success rate (${STATS_HOURS} h)`, 'Last delivery']}>
+            {webhooks.data.map((webhook) => (
+              <WebhookRow key={webhook.id} webhook={webhook} stats={statsById.get(webhook.id)} />
+            ))}
+          </Table>
           {stats.isError && <p className="muted small">Delivery statistics are unavailable: {stats.error.message}</p>}
           <Pagination page={page} hasMore={webhooks.data.length === WEBHOOK_PAGE_SIZE} onPage={setPage} />
         </>

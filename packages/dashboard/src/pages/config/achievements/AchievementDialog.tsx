@@ -5,7 +5,7 @@ import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Metric
 import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
-import { Checkbox, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { Checkbox, FormActions, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
 import { useSuggestedKey } from '../key';
@@ -362,14 +362,7 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
       {goesLive ? <BackdateWarning trigger={state.trigger} reason="activate" /> : ruleChanged && <BackdateWarning trigger={state.trigger} reason="rule" />}
 
       {server?.form && <Notice kind="error">{server.form}</Notice>}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Saving…' : original ? 'Save changes' : 'Create achievement'}
-        </button>
-      </div>
+      <FormActions submitLabel={original ? 'Save changes' : 'Create achievement'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );
 }

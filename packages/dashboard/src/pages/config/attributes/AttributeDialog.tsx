@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Attribute, AttributeType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { SelectField, TextField } from '../../../ui/form';
+import { FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
@@ -91,14 +91,7 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
         />
       )}
       {errors?.form && <Notice kind="error">{errors.form}</Notice>}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Saving…' : attribute ? 'Save changes' : 'Create attribute'}
-        </button>
-      </div>
+      <FormActions submitLabel={attribute ? 'Save changes' : 'Create attribute'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Metric, UnitType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { SelectField, TextField } from '../../../ui/form';
+import { FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
@@ -84,14 +84,7 @@ function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: 
         />
       </div>
       {errors?.form && <Notice kind="error">{errors.form}</Notice>}
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Saving…' : metric ? 'Save changes' : 'Create metric'}
-        </button>
-      </div>
+      <FormActions submitLabel={metric ? 'Save changes' : 'Create metric'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatPercent } from '../../../ui/format';
 import { Badge, RelativeTime } from '../../../ui/misc';
+import { Table } from '../../../ui/table';
 import { describeRule } from '../achievements/describe';
 import { configKeys, useAchievements, useConfigApi, useMetrics, useStreakSettings } from '../queries';
 
@@ -36,31 +37,19 @@ export function UserAchievements({ userId }: { userId: string }) {
       ) : sorted.length === 0 ? (
         <p className="muted">No active achievements in this environment yet.</p>
       ) : (
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Achievement</th>
-              <th scope="col">Completes when</th>
-              <th scope="col">Completed</th>
-              <th scope="col" className="numeric">
-                Rarity
-              </th>
+        <Table compact columns={['Achievement', 'Completes when', 'Completed', { label: 'Rarity', numeric: true }]}>
+          {sorted.map((achievement) => (
+            <tr key={achievement.id} className={achievement.achievedAt ? undefined : 'row-muted'}>
+              <td>
+                <div className="cell-title">{achievement.name}</div>
+                <div className="cell-sub mono">{achievement.key}</div>
+              </td>
+              <td>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</td>
+              <td>{achievement.achievedAt ? <RelativeTime iso={achievement.achievedAt} /> : <Badge>Not yet</Badge>}</td>
+              <td className="numeric">{achievement.rarity === undefined ? '—' : formatPercent(achievement.rarity)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {sorted.map((achievement) => (
-              <tr key={achievement.id} className={achievement.achievedAt ? undefined : 'row-muted'}>
-                <td>
-                  <div className="cell-title">{achievement.name}</div>
-                  <div className="cell-sub mono">{achievement.key}</div>
-                </td>
-                <td>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</td>
-                <td>{achievement.achievedAt ? <RelativeTime iso={achievement.achievedAt} /> : <Badge>Not yet</Badge>}</td>
-                <td className="numeric">{achievement.rarity === undefined ? '—' : formatPercent(achievement.rarity)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatNumber } from '../../../ui/format';
 import { Pagination, RelativeTime } from '../../../ui/misc';
+import { Table } from '../../../ui/table';
 import { configKeys, useConfigApi } from '../queries';
 
 const PAGE_SIZE = 20;
@@ -32,39 +33,24 @@ export function UserEvents({ userId }: { userId: string }) {
         <p className="muted">No metric events for this user{page > 0 ? ' on this page' : ' yet'}.</p>
       ) : (
         <>
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Metric</th>
-                <th scope="col" className="numeric">
-                  Value
-                </th>
-                <th scope="col" className="numeric">
-                  Total after
-                </th>
-                <th scope="col">Idempotency key</th>
+          <Table compact columns={['When', 'Metric', { label: 'Value', numeric: true }, { label: 'Total after', numeric: true }, 'Idempotency key']}>
+            {rows.map((event) => (
+              <tr key={event.id}>
+                <td>
+                  <RelativeTime iso={event.created} />
+                </td>
+                <td>
+                  {event.metricName} <span className="cell-sub mono">{event.metricKey}</span>
+                </td>
+                <td className="numeric">
+                  {event.value > 0 ? '+' : ''}
+                  {formatNumber(event.value)}
+                </td>
+                <td className="numeric">{formatNumber(event.total)}</td>
+                <td className="mono small">{event.idempotencyKey ?? <span className="muted">—</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((event) => (
-                <tr key={event.id}>
-                  <td>
-                    <RelativeTime iso={event.created} />
-                  </td>
-                  <td>
-                    {event.metricName} <span className="cell-sub mono">{event.metricKey}</span>
-                  </td>
-                  <td className="numeric">
-                    {event.value > 0 ? '+' : ''}
-                    {formatNumber(event.value)}
-                  </td>
-                  <td className="numeric">{formatNumber(event.total)}</td>
-                  <td className="mono small">{event.idempotencyKey ?? <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           <Pagination page={page} hasMore={(events.data?.length ?? 0) > PAGE_SIZE} onPage={setPage} />
         </>
       )}

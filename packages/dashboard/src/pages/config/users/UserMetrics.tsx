@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { UserMetric } from '../../../api/config';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatAmount } from '../../../ui/format';
+import { Table } from '../../../ui/table';
 import { configKeys, useConfigApi, useMetrics } from '../queries';
 
 /** The user's total per metric and how far they are through that metric's achievements. */
@@ -24,50 +25,39 @@ export function UserMetrics({ userId }: { userId: string }) {
       ) : progress.data.length === 0 ? (
         <p className="muted">This environment has no metrics yet.</p>
       ) : (
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col" className="numeric">
-                Total
-              </th>
-              <th scope="col">Achievements</th>
-            </tr>
-          </thead>
-          <tbody>
-            {progress.data.map((metric) => {
-              const done = metric.achievements.filter((a) => a.achievedAt !== null);
-              const next = metric.achievements
-                .filter((a) => a.achievedAt === null && a.metricValue !== undefined)
-                .sort((a, b) => (a.metricValue ?? 0) - (b.metricValue ?? 0))[0];
-              return (
-                <tr key={metric.id}>
-                  <td>
-                    <div className="cell-title">{metric.name}</div>
-                    <div className="cell-sub mono">{metric.key}</div>
-                  </td>
-                  <td className="numeric">{amount(metric, metric.current)}</td>
-                  <td>
-                    {metric.achievements.length === 0 ? (
-                      <span className="muted">none on this metric</span>
-                    ) : (
-                      <>
-                        <div>
-                          {done.length} of {metric.achievements.length} completed
+        <Table compact columns={['Metric', { label: 'Total', numeric: true }, 'Achievements']}>
+          {progress.data.map((metric) => {
+            const done = metric.achievements.filter((a) => a.achievedAt !== null);
+            const next = metric.achievements
+              .filter((a) => a.achievedAt === null && a.metricValue !== undefined)
+              .sort((a, b) => (a.metricValue ?? 0) - (b.metricValue ?? 0))[0];
+            return (
+              <tr key={metric.id}>
+                <td>
+                  <div className="cell-title">{metric.name}</div>
+                  <div className="cell-sub mono">{metric.key}</div>
+                </td>
+                <td className="numeric">{amount(metric, metric.current)}</td>
+                <td>
+                  {metric.achievements.length === 0 ? (
+                    <span className="muted">none on this metric</span>
+                  ) : (
+                    <>
+                      <div>
+                        {done.length} of {metric.achievements.length} completed
+                      </div>
+                      {next && (
+                        <div className="cell-sub">
+                          Next: {next.name} at {amount(metric, next.metricValue ?? 0)}
                         </div>
-                        {next && (
-                          <div className="cell-sub">
-                            Next: {next.name} at {amount(metric, next.metricValue ?? 0)}
-                          </div>
-                        )}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                      )}
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       )}
     </section>
   );
