@@ -20,6 +20,8 @@ export interface Session {
 export interface ServerStatus {
   setupRequired: boolean;
   mode: 'development' | 'production';
+  /** Set-up needs the LAUREL_SETUP_TOKEN the server was started with. */
+  setupTokenRequired: boolean;
   version: string;
 }
 
@@ -40,7 +42,8 @@ function remember(session: Session): Session {
 export const consoleApi = {
   status: () => request<ServerStatus>('GET', '/console/v1/status'),
   session: async () => remember(await request<Session>('GET', '/console/v1/session')),
-  setup: async (email: string, password: string) => remember(await request<Session>('POST', '/console/v1/setup', { body: { email, password } })),
+  setup: async (email: string, password: string, setupToken?: string) =>
+    remember(await request<Session>('POST', '/console/v1/setup', { body: { email, password, ...(setupToken ? { setupToken } : {}) } })),
   login: async (email: string, password: string) => remember(await request<Session>('POST', '/console/v1/login', { body: { email, password } })),
   logout: async () => {
     await request<void>('POST', '/console/v1/logout');

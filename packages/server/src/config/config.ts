@@ -37,6 +37,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   /** An admin key `{prefix}.{secret}` registered at start for the production environment, if absent. */
   LAUREL_BOOTSTRAP_API_KEY: z.string().optional(),
+  /** Required to create the owner account on first run in production mode, so whoever reaches a fresh server first cannot claim it. */
+  LAUREL_SETUP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Delays between attempts; Trophy's documented policy is 3 retries at 1, 2 and 4 minutes. */
   LAUREL_RETRY_SCHEDULE: z
     .string()
@@ -88,6 +90,7 @@ export interface Config {
   databasePoolSize: number;
   mode: Mode;
   bootstrapApiKey: string | undefined;
+  setupToken: string | undefined;
   logLevel: string;
   /** Absolute path of the built dashboard; it may not exist (then / explains how to build it). */
   dashboardDir: string;
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.LAUREL_DATABASE_POOL,
     mode,
     bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
+    setupToken: e.LAUREL_SETUP_TOKEN,
     logLevel: e.LOG_LEVEL,
     dashboardDir: resolve(e.LAUREL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
     delivery: {

@@ -18,6 +18,9 @@ export class ApiError extends Error {
 export const errors = {
   unauthorized: () => new ApiError(401, 'Missing or invalid API key: send X-API-KEY: {prefix}.{secret}'),
   forbidden: (message: string) => new ApiError(403, message),
+  setupTokenMissing: () =>
+    new ApiError(403, 'In production mode the owner account can only be created with a set-up token: start the server with LAUREL_SETUP_TOKEN set and send it as setupToken'),
+  setupTokenWrong: () => new ApiError(403, 'setupToken does not match the LAUREL_SETUP_TOKEN the server was started with'),
   // ---- Dashboard sessions (the laurel_session cookie) and the console API.
   signInRequired: () => new ApiError(401, 'Not signed in, or the session has ended: sign in again'),
   wrongCredentials: () => new ApiError(401, 'email or password is wrong'),

@@ -6,7 +6,7 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/console/sessions
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../http/admin-api.js';
-import { OWNER, request, setCookieOf, setUpOwner, signIn, type Browser } from './console.js';
+import { OWNER, request, setCookieOf, signIn, type Browser } from './console.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -24,7 +24,7 @@ forEachBackend('console: set-up, sign-in and sessions', (database) => {
   test('status says set-up is required until the owner exists', async () => {
     const status = await request(laurel, 'GET', '/console/v1/status');
     assert.equal(status.status, 200);
-    assert.deepEqual(status.body, { setupRequired: true, mode: 'development', version: status.body.version });
+    assert.deepEqual(status.body, { setupRequired: true, mode: 'development', setupTokenRequired: false, version: status.body.version });
     assert.match(status.body.version, /^\d+\.\d+\.\d+/);
   });
 
@@ -171,6 +171,35 @@ forEachBackend('console: set-up, sign-in and sessions', (database) => {
 });
 
 forEachBackend('console: production mode', (database) => {
+  const SETUP_TOKEN = 'a-set-up-token-of-some-length';
+  let laurel: TestLaurel;
+
+  before(async () => {
+    laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], env: { LAUREL_MODE: 'production', LAUREL_SETUP_TOKEN: SETUP_TOKEN } });
+  });
+  after(() => laurel.close());
+
+  test('set-up needs the set-up token: missing or wrong is 403 and creates nothing', async () => {
+    assert.equal((await request(laurel, 'GET', '/console/v1/status')).body.setupTokenRequired, true);
+    assertError(await request(laurel, 'POST', '/console/v1/setup', { body: OWNER }), 403, /setupToken/);
+    assertError(await request(laurel, 'POST', '/console/v1/setup', { body: { ...OWNER, setupToken: 'not-the-token-at-all' } }), 403, /does not match/);
+    assert.equal((await request(laurel, 'GET', '/console/v1/status')).body.setupRequired, true);
+  });
+
+  test('the session cookie is Secure, and status says production', async () => {
+    const answer = await request(laurel, 'POST', '/console/v1/setup', { body: { ...OWNER, setupToken: SETUP_TOKEN } });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const browser = { cookie: setCookieOf(answer)!.split(';')[0]!, csrfToken: answer.body.csrfToken, account: answer.body.account };
+    const signedIn = await request(laurel, 'POST', '/console/v1/login', { body: OWNER });
+    assert.match(setCookieOf(signedIn)!, /; Secure/);
+    assert.match(setCookieOf(signedIn)!, /; HttpOnly/);
+    assert.equal((await request(laurel, 'GET', '/console/v1/status')).body.mode, 'production');
+    const out = await request(laurel, 'POST', '/console/v1/logout', { as: browser });
+    assert.match(setCookieOf(out)!, /; Secure/);
+  });
+});
+
+forEachBackend('console: production mode without a set-up token', (database) => {
   let laurel: TestLaurel;
 
   before(async () => {
@@ -178,14 +207,8 @@ forEachBackend('console: production mode', (database) => {
   });
   after(() => laurel.close());
 
-  test('the session cookie is Secure, and status says production', async () => {
-    const browser = await setUpOwner(laurel);
-    assert.ok(browser.cookie);
-    const answer = await request(laurel, 'POST', '/console/v1/login', { body: OWNER });
-    assert.match(setCookieOf(answer)!, /; Secure/);
-    assert.match(setCookieOf(answer)!, /; HttpOnly/);
-    assert.equal((await request(laurel, 'GET', '/console/v1/status')).body.mode, 'production');
-    const out = await request(laurel, 'POST', '/console/v1/logout', { as: browser });
-    assert.match(setCookieOf(out)!, /; Secure/);
+  test('nobody can claim the server: set-up answers 403 saying how to enable it', async () => {
+    assertError(await request(laurel, 'POST', '/console/v1/setup', { body: { ...OWNER, setupToken: 'anything-at-all-here' } }), 403, /LAUREL_SETUP_TOKEN/);
+    assert.equal((await request(laurel, 'GET', '/console/v1/status')).body.setupRequired, true);
   });
 });

@@ -16,11 +16,14 @@ export function SetupPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [setupToken, setSetupToken] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   if (status.isPending) return <FullPageLoading />;
   if (status.data && !status.data.setupRequired) return <Navigate to="/login" replace />;
+  // The server names setupToken (or LAUREL_SETUP_TOKEN) when that is what it refused.
+  const tokenError = error !== undefined && /setup.?token/i.test(error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -28,7 +31,7 @@ export function SetupPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const session = await consoleApi.setup(email, password);
+      const session = await consoleApi.setup(email, password, status.data?.setupTokenRequired ? setupToken : undefined);
       client.setQueryData(['session'], session);
       client.setQueryData(['status'], { ...status.data!, setupRequired: false });
       navigate('/', { replace: true });
@@ -52,8 +55,20 @@ export function SetupPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           hint={`At least ${MIN_PASSWORD} characters.`}
-          error={error}
+          error={tokenError ? undefined : error}
         />
+        {status.data?.setupTokenRequired && (
+          <TextField
+            label="Set-up token"
+            type="password"
+            autoComplete="off"
+            required
+            value={setupToken}
+            onChange={(e) => setSetupToken(e.target.value)}
+            hint="The LAUREL_SETUP_TOKEN this server was started with. Production mode asks for it so nobody else can claim a new server."
+            error={tokenError ? error : undefined}
+          />
+        )}
         <button className="button button-primary button-block" type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create owner account'}
         </button>

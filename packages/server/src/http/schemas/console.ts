@@ -20,6 +20,10 @@ export const newPassword = z
 
 export const credentials = z.strictObject({ email, password: newPassword });
 
+export const setupBody = credentials.extend({
+  setupToken: z.string().max(256, 'must be at most 256 characters').optional().describe('LAUREL_SETUP_TOKEN; required when the server has one, and always in production mode'),
+});
+
 // Signing in checks no rules beyond the lengths: a wrong guess is a wrong guess (401), whatever its shape.
 export const signInBody = z.strictObject({
   email: z.string().max(MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`),
@@ -54,6 +58,7 @@ export const status = z
   .object({
     setupRequired: z.boolean().describe('true until the first account (the owner) is created with POST /console/v1/setup'),
     mode: z.enum(['development', 'production']),
+    setupTokenRequired: z.boolean().describe('set-up needs setupToken (the LAUREL_SETUP_TOKEN the server was started with)'),
     version: z.string(),
   })
   .meta({ id: 'ConsoleStatus' });

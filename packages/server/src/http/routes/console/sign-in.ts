@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createOwner, findCredentials, hasAccounts, normalizeEmail, recordLogin } from '../../../console/accounts.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure, throttleKeys } from '../../../console/login-throttle.js';
@@ -6,7 +7,7 @@ import { createSession, sweepEndedSessions } from '../../../console/sessions.js'
 import type { HttpDependencies } from '../../dependencies.js';
 import { consoleErrors, errors } from '../../errors.js';
 import { errorBody } from '../../schemas/common.js';
-import { credentials, signInBody, signedIn, status } from '../../schemas/console.js';
+import { setupBody, signInBody, signedIn, status } from '../../schemas/console.js';
 import { setSessionCookie } from '../../session-cookie.js';
 
 const tags = ['Console'];
@@ -20,19 +21,26 @@ export const signInRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
 
   app.get('/status', {
     schema: { tags, summary: 'Console status', description: 'Public.', security: [], response: { 200: status } },
-    handler: async () => ({ setupRequired: !(await hasAccounts(db)), mode: config.mode, version }),
+    handler: async () => ({
+      setupRequired: !(await hasAccounts(db)),
+      mode: config.mode,
+      setupTokenRequired: config.setupToken !== undefined || config.mode === 'production',
+      version,
+    }),
   });
 
   app.post('/setup', {
     schema: {
       tags,
       summary: 'First-run set-up',
-      description: 'Creates the owner account and signs it in. Public, and only while no account exists; afterwards 409.',
+      description:
+        'Creates the owner account and signs it in. Public, and only while no account exists; afterwards 409. Needs setupToken when the server was started with LAUREL_SETUP_TOKEN, and in production mode always (else 403).',
       security: [],
-      body: credentials,
-      response: { 201: signedIn, 409: errorBody, ...publicErrors },
+      body: setupBody,
+      response: { 201: signedIn, 403: errorBody, 409: errorBody, ...publicErrors },
     },
     handler: async (request, reply) => {
+      checkSetupToken(config.setupToken, config.mode, request.body.setupToken);
       const now = clock.now();
       const owner = await createOwner(db, request.body.email, request.body.password, now);
       if (!owner) throw consoleErrors.setupDone();
@@ -78,3 +86,17 @@ export const signInRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
     },
   });
 };
+
+/**
+ * On a laptop (development mode) whoever opens the page first is the developer. A server reachable
+ * by others must not be claimable by whoever gets there first: production mode needs the token.
+ */
+function checkSetupToken(expected: string | undefined, mode: 'development' | 'production', given: string | undefined): void {
+  if (expected === undefined) {
+    if (mode === 'production') throw errors.setupTokenMissing();
+    return;
+  }
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given ?? '').digest();
+  if (given === undefined || !timingSafeEqual(a, b)) throw errors.setupTokenWrong();
+}
