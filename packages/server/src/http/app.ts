@@ -21,6 +21,7 @@ import { metricRoutes } from './routes/admin/metrics.js';
 import { streakAdminRoutes } from './routes/admin/streaks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
+import { webhookEventRoutes } from './routes/admin/webhook-events.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.js';
 import { consoleApi } from './routes/console/console-api.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
@@ -90,6 +91,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   await app.register(
     authenticated([
       webhookRoutes,
+      webhookEventRoutes,
       deliveryRoutes,
       eventTypeRoutes,
       attributeRoutes,

@@ -28,9 +28,21 @@ const adminRoutes = [
   'POST /admin/v1/webhooks/{id}/deliveries/{deliveryId}/resend',
   'POST /admin/v1/webhooks/{id}/recover',
   'GET /admin/v1/webhook-event-types',
+  'GET /admin/v1/webhook-events/stream',
+  'POST /admin/v1/webhook-events/test',
 ].sort();
 
-const withBody = new Set(['POST /admin/v1/webhooks', 'PATCH /admin/v1/webhooks', 'POST /admin/v1/webhooks/{id}/secret/rotate', 'POST /admin/v1/webhooks/{id}/test', 'POST /admin/v1/webhooks/{id}/recover']);
+/** Routes that answer with Server-Sent Events instead of JSON. */
+const eventStreams = new Set(['GET /admin/v1/webhook-events/stream']);
+
+const withBody = new Set([
+  'POST /admin/v1/webhooks',
+  'PATCH /admin/v1/webhooks',
+  'POST /admin/v1/webhooks/{id}/secret/rotate',
+  'POST /admin/v1/webhooks/{id}/test',
+  'POST /admin/v1/webhooks/{id}/recover',
+  'POST /admin/v1/webhook-events/test',
+]);
 
 /** The router's own list of routes (from Fastify's printRoutes tree), HEAD left out, paths in OpenAPI form. */
 function registeredRoutes(app: FastifyInstance): string[] {
@@ -115,8 +127,11 @@ forEachBackend('API description', (database) => {
 
       const success = Object.keys(op.responses).filter((status) => status.startsWith('2'));
       assert.ok(success.length >= 1, `${route}: a success response`);
-      // A 204 has no body (RFC 9110), so no schema either.
-      for (const status of success.filter((status) => status !== '204')) assert.ok(jsonSchema(op.responses[status]), `${route}: ${status} response schema`);
+      // A 204 has no body (RFC 9110), so no schema either; an event stream is described as text/event-stream.
+      for (const status of success.filter((status) => status !== '204')) {
+        const schema = eventStreams.has(route) ? op.responses[status]?.content?.['text/event-stream']?.schema : jsonSchema(op.responses[status]);
+        assert.ok(schema, `${route}: ${status} response schema`);
+      }
       if (op.responses['204']) assert.equal(op.responses['204'].content, undefined, `${route}: 204 has no content`);
       const errorStatuses = ['401', ...(op.requestBody ? ['413', '415'] : [])];
       for (const status of errorStatuses) {
@@ -127,6 +142,9 @@ forEachBackend('API description', (database) => {
     assert.deepEqual(queryOf('GET /admin/v1/webhooks').sort(), ['limit', 'skip']);
     assert.deepEqual(queryOf('DELETE /admin/v1/webhooks'), ['ids']);
     assert.deepEqual(queryOf('GET /admin/v1/webhooks/{id}/deliveries').sort(), ['eventType', 'limit', 'skip', 'status']);
+    assert.deepEqual(queryOf('GET /admin/v1/webhook-events/stream').sort(), ['after', 'types']);
+    const streamHeaders = (operation('GET /admin/v1/webhook-events/stream').parameters as Json[]).filter((p) => p.in === 'header').map((p) => p.name);
+    assert.deepEqual(streamHeaders, ['last-event-id']);
   });
 
   test('every $ref resolves and every schema compiles as JSON Schema 2020-12', () => {
@@ -172,6 +190,7 @@ forEachBackend('API description', (database) => {
       ['POST /admin/v1/webhooks/{id}/test', '202', await laurel.api('POST', `${WEBHOOKS}/${id}/test`, { body: { type: 'streak.lost' } })],
       ['GET /admin/v1/webhooks/{id}/deliveries', '200', await laurel.api('GET', `${WEBHOOKS}/${id}/deliveries`)],
       ['GET /admin/v1/webhook-event-types', '200', await laurel.api('GET', '/admin/v1/webhook-event-types')],
+      ['POST /admin/v1/webhook-events/test', '202', await laurel.api('POST', '/admin/v1/webhook-events/test', { body: { type: 'streak.lost' } })],
       ['GET /admin/v1/webhooks/{id}', '404', await laurel.api('GET', `${WEBHOOKS}/missing`)],
       ['GET /admin/v1/webhooks', '401', await laurel.api('GET', WEBHOOKS, { key: null })],
       ['DELETE /admin/v1/webhooks', '200', await laurel.api('DELETE', `${WEBHOOKS}?ids=${id},missing`)],

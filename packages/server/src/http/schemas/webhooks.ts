@@ -5,7 +5,7 @@ import { objectId, text } from './common.js';
 
 export const MAX_URL_LENGTH = 2048;
 
-const eventType = z.enum(eventTypes, {
+export const eventType = z.enum(eventTypes, {
   error: (issue) =>
     issue.input === undefined
       ? `is required: one of ${eventTypes.join(', ')}`

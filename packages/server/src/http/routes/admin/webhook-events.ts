@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { catalog } from '../../../events/catalog.js';
+import { EventFeed } from '../../../delivery/event-feed.js';
+import type { HttpDependencies } from '../../dependencies.js';
+import { bodyErrorResponses, errorResponses } from '../../schemas/common.js';
+import { emittedEvent, streamHeaders, streamQuery, streamResponse } from '../../schemas/webhook-events.js';
+import { testEventBody } from '../../schemas/webhooks.js';
+import { SseResponse } from '../../sse.js';
+
+const tags = ['Webhooks (Laurel extension)'];
+
+/** How often an open stream looks for new events: one small indexed read while someone listens. */
+const POLL_MS = 250;
+/** A comment this often keeps proxies (and their idle timeouts, often 30-60 s) from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+/** What an EventSource waits before reconnecting after the stream ends. */
+const RETRY_MS = 1_000;
+
+/**
+ * The environment's webhook events as they happen, for `laurel listen` and any other client that
+ * wants them without a public URL; and a sample event emitted into the environment like a real
+ * one. Streams end when the server closes, so shutdown never waits on a listener.
+ */
+export const webhookEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
+  const { backend, clock, outbox } = deps;
+  const db = backend.db;
+  const open = new Set<{ response: SseResponse; pumping: Promise<void> }>();
+
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.response.end();
+    await Promise.all([...open].map((stream) => stream.pumping));
+  });
+
+  app.get('/webhook-events/stream', {
+    schema: {
+      tags,
+      summary: "Stream the environment's webhook events",
+      description:
+        'Server-Sent Events: every webhook event of the environment as it is committed, whether or not a webhook subscribes to its type (test events included). Resume with Last-Event-ID (or ?after=): every event committed since is sent, and events of the 10 s before that id may come again, so deduplicate on the id. What `laurel listen` reads.',
+      querystring: streamQuery,
+      headers: streamHeaders,
+      response: { 200: streamResponse, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const after = request.headers['last-event-id'] ?? request.query.after;
+      // Opened before the response starts, so a failure is still an ordinary JSON error.
+      const feed = await EventFeed.open(db, { environmentId: request.environmentId, types: request.query.types, after }, Date.now());
+      reply.hijack();
+      const response = new SseResponse(reply.raw, { retryMs: RETRY_MS });
+      response.comment('listening');
+      const heartbeat = setInterval(() => response.comment('heartbeat'), HEARTBEAT_MS);
+      const stream = { response, pumping: pump(feed, response, request.log) };
+      open.add(stream);
+      await response.closed;
+      clearInterval(heartbeat);
+      await stream.pumping;
+      open.delete(stream);
+    },
+  });
+
+  app.post('/webhook-events/test', {
+    schema: {
+      tags,
+      summary: 'Emit a sample event',
+      description:
+        'Emits a realistic sample event of the given type into the environment, as the engine would: every enabled webhook subscribed to the type gets a delivery (signed, retried, logged), and every open event stream (laurel listen) receives it.',
+      body: testEventBody,
+      response: { 202: emittedEvent, ...bodyErrorResponses },
+    },
+    handler: async (request, reply) => {
+      const now = clock.now();
+      const type = request.body.type;
+      const payload = catalog[type].sample(new Date(now));
+      const { eventId, deliveryIds } = await db.transaction().execute((trx) => outbox.emit(trx, { environmentId: request.environmentId, type, payload }, now));
+      const deliveries =
+        deliveryIds.length === 0
+          ? []
+          : await db.selectFrom('deliveries').select(['id', 'webhook_id']).where('id', 'in', deliveryIds).orderBy('webhook_id').execute();
+      return reply.status(202).send({ eventId, type, deliveries: deliveries.map((d) => ({ id: d.id, webhookId: d.webhook_id })) });
+    },
+  });
+};
+
+/** Reads the feed into the response until it closes; a database error ends the stream, and the client resumes. */
+async function pump(feed: EventFeed, response: SseResponse, log: { error(obj: object, msg: string): void }): Promise<void> {
+  try {
+    while (response.open) {
+      // Wall-clock time: the feed's window is measured against the times inside the ids.
+      const events = await feed.read(Date.now());
+      for (const event of events) {
+        if (!response.open) return;
+        if (!response.send({ id: event.id, event: event.type, data: event.payload })) await response.drained();
+      }
+      if (feed.caughtUp) await Promise.race([sleep(POLL_MS), response.closed]);
+    }
+  } catch (error) {
+    if (response.open) log.error({ err: error }, 'event stream read failed; closing the stream');
+  } finally {
+    response.end();
+  }
+}
