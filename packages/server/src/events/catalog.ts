@@ -3,7 +3,7 @@
  * document and "send test event" all read from here, so a type is described in one place only.
  */
 import { eventTypes, type EventArea, type EventType } from './event-types.js';
-import type { PayloadOf } from './payloads.js';
+import type { EventOf } from './payloads.js';
 import {
   bronzeLevel,
   dailyHistory,
@@ -31,7 +31,7 @@ export interface EventTypeDefinition<T extends EventType> {
   /** One sentence for people choosing which events to subscribe to. */
   description: string;
   /** A realistic body for this type, fully determined by `now`. */
-  sample(now: Date): PayloadOf<T>;
+  sample(now: Date): EventOf<T>;
 }
 
 export type AnyEventTypeDefinition = { [T in EventType]: EventTypeDefinition<T> }[EventType];
@@ -40,8 +40,8 @@ export type AnyEventTypeDefinition = { [T in EventType]: EventTypeDefinition<T> 
  * Assembles a body with `type` as its first key. Bodies are signed exactly as serialised,
  * so every producer goes through here to get one stable key order.
  */
-export function buildPayload<T extends EventType>(type: T, fields: Omit<PayloadOf<T>, 'type'>): PayloadOf<T> {
-  return { type, ...fields } as PayloadOf<T>;
+export function buildPayload<T extends EventType>(type: T, fields: Omit<EventOf<T>, 'type'>): EventOf<T> {
+  return { type, ...fields } as EventOf<T>;
 }
 
 export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
