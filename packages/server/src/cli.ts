@@ -1,23 +1,44 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CliError, USAGE } from './cli/cli-error.js';
+import { listenCommand } from './cli/listen.js';
+import { triggerCommand } from './cli/trigger.js';
+import { webhooksCommand } from './cli/webhooks.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createApiKey } from './environments/api-keys.js';
-import { ENVIRONMENT_NAME, createEnvironment, ensureDefaultEnvironments, findEnvironmentByName, listEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
-import { createLaurel, type Role } from './laurel.js';
+import { ENVIRONMENT_NAME } from './environments/environments.js';
+import type { Role } from './laurel.js';
 import type { Backend } from './store/backends/backend.js';
-import { migrateToLatest } from './store/migrate.js';
-import { openBackend } from './store/open-backend.js';
 import { VERSION } from './version.js';
+
+// The server and the database drivers load only for the commands that use them: they took most
+// of a second to import, which every `laurel webhooks ...` in a script paid for nothing.
+const database = async () => ({
+  ...(await import('./store/open-backend.js')),
+  ...(await import('./store/migrate.js')),
+  ...(await import('./environments/environments.js')),
+  ...(await import('./environments/api-keys.js')),
+});
 
 const program = new Command('laurel')
   .description('Laurel: self-hosted gamification with signed webhooks, speaking Trophy\'s API')
   .version(VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander has printed its message already; usage mistakes exit 2, help and --version 0.
+  .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : USAGE))
+  .addHelpText(
+    'after',
+    `
+Commands that talk to a running server (listen, trigger, webhooks) take --server URL
+(LAUREL_SERVER) and --api-key KEY (LAUREL_API_KEY); without a key they make their own
+in the local database for a server on this machine. Errors go to stderr. Exit codes:
+0 done, 1 failed, 2 wrong usage. laurel help <command> shows each command's options.`,
+  );
 
 program
   .command('start')
   .description('serve the API and deliver webhooks (both by default)')
   .addOption(new Option('--role <role>', 'run only the API, or only the delivery worker and scheduler').choices(['api', 'worker']))
   .action(async (options: { role?: Role }) => {
+    const { createLaurel } = await import('./laurel.js');
     const laurel = await createLaurel({ config: loadConfig(), roles: options.role ? [options.role] : ['api', 'worker'] });
     let stopping = false;
     const stop = async (signal: string) => {
@@ -36,6 +57,7 @@ program
   .command('migrate')
   .description('create or upgrade the database schema (start does this too)')
   .action(async () => {
+    const { openBackend, migrateToLatest, ensureDefaultEnvironments } = await database();
     const backend = openBackend(loadConfig().databaseUrl);
     try {
       const applied = await migrateToLatest(backend.db);
@@ -54,6 +76,7 @@ keys
   .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
   .action((options: { environment?: string; name: string }) =>
     withDatabase(async (backend) => {
+      const { findEnvironmentByName, oldestEnvironmentOfKind, createApiKey } = await database();
       const environment = options.environment
         ? await findEnvironmentByName(backend.db, options.environment)
         : await oldestEnvironmentOfKind(backend.db, 'production');
@@ -70,6 +93,7 @@ environments
   .description('list environments')
   .action(() =>
     withDatabase(async (backend) => {
+      const { listEnvironments } = await database();
       for (const environment of await listEnvironments(backend.db)) console.log(`${environment.name}\t${environment.id}`);
     }),
   );
@@ -79,13 +103,19 @@ environments
   .action((name: string) =>
     withDatabase(async (backend) => {
       if (!ENVIRONMENT_NAME.test(name)) throw new InvalidArgumentError('use lowercase letters, digits and dashes, starting with a letter or digit');
+      const { createEnvironment } = await database();
       const created = await createEnvironment(backend.db, name, Date.now());
       if (!created) fail(`An environment named "${name}" already exists`);
       console.log(`${created.name}\t${created.id}`);
     }),
   );
 
+listenCommand(program);
+triggerCommand(program);
+webhooksCommand(program);
+
 async function withDatabase(work: (backend: Backend) => Promise<void>): Promise<void> {
+  const { openBackend, migrateToLatest, ensureDefaultEnvironments } = await database();
   const backend = openBackend(loadConfig().databaseUrl);
   try {
     await migrateToLatest(backend.db);
@@ -104,5 +134,5 @@ function fail(message: string): never {
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof ConfigError || error instanceof InvalidArgumentError ? error.message : error instanceof Error ? error.message : String(error);
   console.error(`laurel: ${message}`);
-  process.exit(1);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
 });

@@ -15,6 +15,8 @@ export interface SseEvent {
 export interface SseHandlers {
   onEvent(event: SseEvent): void;
   onComment?(text: string): void;
+  /** A message with an id field and no data: the stream's position moved without an event. */
+  onPosition?(id: string): void;
   onRetry?(ms: number): void;
 }
 
@@ -23,10 +25,16 @@ export class SseParser {
   private data: string[] = [];
   private eventType = '';
   private lastId = '';
+  private idInMessage = false;
   /** A chunk ended with \r: a \n starting the next one belongs to the same line break. */
   private pendingCr = false;
 
   constructor(private readonly handlers: SseHandlers) {}
+
+  /** The last id field seen, with or without data: where an EventSource would resume. */
+  get lastEventId(): string {
+    return this.lastId;
+  }
 
   push(chunk: string): void {
     let text = chunk;
@@ -59,7 +67,10 @@ export class SseParser {
         this.eventType = value;
         break;
       case 'id':
-        if (!value.includes('\u0000')) this.lastId = value;
+        if (!value.includes('\u0000')) {
+          this.lastId = value;
+          this.idInMessage = true;
+        }
         break;
       case 'retry':
         if (/^\d+$/.test(value)) this.handlers.onRetry?.(Number(value));
@@ -72,9 +83,14 @@ export class SseParser {
   private dispatch(): void {
     const data = this.data;
     const type = this.eventType;
+    const hadId = this.idInMessage;
     this.data = [];
     this.eventType = '';
-    if (data.length === 0) return;
+    this.idInMessage = false;
+    if (data.length === 0) {
+      if (hadId) this.handlers.onPosition?.(this.lastId);
+      return;
+    }
     this.handlers.onEvent({ id: this.lastId, event: type || 'message', data: data.join('\n') });
   }
 }

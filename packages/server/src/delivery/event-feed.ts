@@ -52,6 +52,12 @@ export class EventFeed {
   private readonly pageSize: number;
   /** False when the last read stopped at a full page: read again at once. */
   caughtUp = true;
+  /**
+   * Where a feed opened without `after` starts: the newest event already committed then (or the
+   * window's floor). Resuming after it gives what came since, and a client that has had no
+   * event yet still has a place to resume from.
+   */
+  start: string;
 
   private constructor(
     private readonly db: Kysely<Schema>,
@@ -59,6 +65,7 @@ export class EventFeed {
     frontier: string,
   ) {
     this.frontier = frontier;
+    this.start = options.after ?? frontier;
     this.settleMs = options.settleMs ?? SETTLE_MS;
     this.pageSize = options.pageSize ?? FEED_PAGE;
   }
@@ -79,6 +86,7 @@ export class EventFeed {
     const feed = new EventFeed(db, options, idFloorAt(now - settleMs));
     do await feed.read(now);
     while (!feed.caughtUp);
+    for (const id of feed.handedOut) if (id > feed.start) feed.start = id;
     return feed;
   }
 

@@ -50,6 +50,11 @@ export class SseResponse {
     return this.res.write(`id: ${message.id}\nevent: ${message.event}\n${data}\n`);
   }
 
+  /** An id without data: sets the client's last event id (where it resumes) without an event. */
+  position(id: string): void {
+    if (this.open) this.res.write(`id: ${id}\n\n`);
+  }
+
   /** A comment line: ignored by clients, but it keeps proxies and idle timers from closing the connection. */
   comment(text: string): void {
     if (this.open) this.res.write(`: ${text}\n\n`);

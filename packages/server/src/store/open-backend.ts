@@ -10,7 +10,4 @@ export function openBackend(databaseUrl: string, options: { poolSize?: number } 
   return openSqlite(databaseUrl);
 }
 
-/** For logs: never print a password. */
-export function describeDatabaseUrl(databaseUrl: string): string {
-  return databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+export { describeDatabaseUrl } from './describe-database-url.js';

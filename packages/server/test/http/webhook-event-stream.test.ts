@@ -13,12 +13,22 @@ import { assertError, createWebhook } from './admin-api.js';
 
 const STREAM = '/admin/v1/webhook-events/stream';
 
+async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** An open stream over a real socket, collecting what it receives. */
 interface OpenStream {
   status: number;
   contentType: string | null;
   events: SseEvent[];
   comments: string[];
+  /** Ids sent without an event (the start position). */
+  positions: string[];
   waitFor(count: number, timeoutMs?: number): Promise<SseEvent[]>;
   waitForIds(ids: string[], timeoutMs?: number): Promise<void>;
   /** Resolves when the server ends the response. */
@@ -48,6 +58,7 @@ forEachBackend('webhook event stream', (database) => {
     const response = await fetch(`${base}${STREAM}${query}`, { headers: { ...(key ? { 'x-api-key': key } : {}), ...headers }, signal: controller.signal });
     const events: SseEvent[] = [];
     const comments: string[] = [];
+    const positions: string[] = [];
     const waiters = new Set<() => void>();
     const until = (done: () => boolean, what: string, timeoutMs = 5_000) =>
       new Promise<void>((resolve, reject) => {
@@ -70,6 +81,7 @@ forEachBackend('webhook event stream', (database) => {
         for (const check of [...waiters]) check();
       },
       onComment: (text) => comments.push(text),
+      onPosition: (id) => positions.push(id),
     });
     const ended = (async () => {
       if (!response.body) return;
@@ -83,6 +95,7 @@ forEachBackend('webhook event stream', (database) => {
       contentType: response.headers.get('content-type'),
       events,
       comments,
+      positions,
       ended,
       close: () => controller.abort(),
       waitFor: (count, timeoutMs) => until(() => events.length >= count, `${count} events`, timeoutMs).then(() => events.slice(0, count)),
@@ -177,6 +190,19 @@ forEachBackend('webhook event stream', (database) => {
       // Earlier events of the settle window may come again (at least once), but nothing older.
       assert.ok(ids.every((id) => idTime(id) >= idTime(seen.eventId) - SETTLE_MS));
     }
+  });
+
+  test('a stream opened without a cursor starts with its position, so a client with no event yet can resume from it', async () => {
+    const before = await emit('streak.started');
+    const stream = await openStream();
+    await until(() => stream.positions.length === 1);
+    const [start] = stream.positions;
+    assert.ok(start! >= before.eventId, 'the start is at or after what was committed before');
+    stream.close();
+    const meanwhile = [await emit('streak.lost'), await emit('streak.extended')];
+    const resumed = await openStream('', { 'last-event-id': start! });
+    await resumed.waitForIds(meanwhile.map((m) => m.eventId));
+    assert.deepEqual(resumed.positions, [], 'a resumed stream needs no position');
   });
 
   test('a row that commits late with an older id, within the settle window, still comes out once', async () => {

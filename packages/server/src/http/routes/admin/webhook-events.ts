@@ -49,6 +49,8 @@ export const webhookEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async
       reply.hijack();
       const response = new SseResponse(reply.raw, { retryMs: RETRY_MS });
       response.comment('listening');
+      // A client that gets no event before the connection drops still resumes from here, not from "now".
+      if (after === undefined) response.position(feed.start);
       const heartbeat = setInterval(() => response.comment('heartbeat'), HEARTBEAT_MS);
       const stream = { response, pumping: pump(feed, response, request.log) };
       open.add(stream);
