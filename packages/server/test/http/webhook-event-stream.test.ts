@@ -6,6 +6,7 @@ import { SseParser, type SseEvent } from '../../src/cli/sse-parser.js';
 import { SETTLE_MS } from '../../src/delivery/event-feed.js';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { idTime } from '../../src/store/ids.js';
+import { setUpOwner } from '../console/console.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
@@ -118,6 +119,17 @@ forEachBackend('webhook event stream', (database) => {
     assertError(await laurel.api('GET', `${STREAM}?types=user.created`), 422, /user\.created/);
     assertError(await laurel.api('GET', `${STREAM}?after=42`), 422, /event id/);
     assertError(await laurel.api('GET', STREAM, { headers: { 'last-event-id': 'nope' } }), 422, /event id/);
+  });
+
+  test("a dashboard session streams the environment named in X-Laurel-Environment", async () => {
+    const owner = await setUpOwner(laurel);
+    const stream = await openStream('', { cookie: owner.cookie, 'x-laurel-environment': 'production' }, null);
+    assert.equal(stream.status, 200);
+    await emit('streak.lost');
+    const own = await emit('streak.extended', laurel.keys.production);
+    const [event] = await stream.waitFor(1);
+    assert.equal(event!.id, own.eventId);
+    stream.close();
   });
 
   test('streams the exact body of each new event with its id and type, including events no webhook subscribes to', async () => {
