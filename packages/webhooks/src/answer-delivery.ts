@@ -2,6 +2,7 @@ import { WebhookVerificationError } from './errors.js';
 import type { WebhookEvent } from './events.js';
 import type { HeadersInput } from './headers.js';
 import type { Idempotency } from './idempotency.js';
+import type { RawBody } from './raw-body.js';
 import type { Secret } from './secrets.js';
 import { verifyDelivery, type VerifiedDelivery, type VerifyOptions } from './verify.js';
 
@@ -58,7 +59,8 @@ export async function answerDelivery(
   }
   let delivery: VerifiedDelivery;
   try {
-    delivery = await verifyDelivery(await readBody(), headers, options.secret, options);
+    // Whatever the framework left is checked at run time by verifyDelivery, hence the cast.
+    delivery = await verifyDelivery((await readBody()) as RawBody, headers, options.secret, options);
   } catch (error) {
     if (error instanceof WebhookVerificationError) {
       return failed(error, json(error.status, { error: error.code, message: error.message }), options);

@@ -3,10 +3,11 @@ import { WebhookVerificationError } from './errors.js';
 
 /**
  * The body exactly as it arrived: a string (`await request.text()`) or bytes (a Node Buffer from
- * `express.raw()`, a Uint8Array, an ArrayBuffer). Anything else cannot be verified, because the
- * signature covers bytes, and parsing then serialising JSON again rarely gives back the same bytes.
+ * `express.raw()`, a Uint8Array or another view, an ArrayBuffer). Anything else cannot be verified,
+ * because the signature covers bytes, and parsing then serialising JSON again rarely gives back
+ * the same bytes.
  */
-export type RawBody = string | Uint8Array | ArrayBuffer;
+export type RawBody = string | ArrayBufferView | ArrayBuffer;
 
 export interface BodyBytes {
   bytes: Bytes;

@@ -2,7 +2,7 @@ import { base64Decode, concat, hmacSha256, timingSafeEqual, utf8, type Bytes } f
 import { WebhookVerificationError } from './errors.js';
 import type { WebhookEvent } from './events.js';
 import { headerReader, type HeaderReader, type HeadersInput } from './headers.js';
-import { readRawBody, reserialisationHint, type BodyBytes } from './raw-body.js';
+import { readRawBody, reserialisationHint, type BodyBytes, type RawBody } from './raw-body.js';
 import { looksLikeLaurelSecret, secretList, standardKey, trophyKey, type Secret } from './secrets.js';
 
 export interface VerifyOptions {
@@ -39,15 +39,17 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
  * Verifies one delivery and returns its event, typed by `type`. Throws a WebhookVerificationError
  * whose `code` and message say what is wrong.
  *
- * `rawBody` must be the body exactly as received (string or bytes), never a parsed object.
+ * `rawBody` must be the body exactly as received (string or bytes), never a parsed object. The
+ * type says so to TypeScript; a parsed object that gets through anyway (`req.body` is `any` in
+ * Express) is refused at run time with `body_not_raw`.
  */
-export async function verify(rawBody: unknown, headers: HeadersInput, secret: Secret, options?: VerifyOptions): Promise<WebhookEvent> {
+export async function verify(rawBody: RawBody, headers: HeadersInput, secret: Secret, options?: VerifyOptions): Promise<WebhookEvent> {
   return (await verifyDelivery(rawBody, headers, secret, options)).event;
 }
 
 /** Like verify, and also returns the delivery id (for idempotency), the timestamp and the scheme. */
 export async function verifyDelivery(
-  rawBody: unknown,
+  rawBody: RawBody,
   headers: HeadersInput,
   secret: Secret,
   options: VerifyOptions = {},

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { describe, it } from 'node:test';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { verify, verifyDelivery, WebhookVerificationError, type VerificationErrorCode } from '../src/index.js';
@@ -52,7 +53,8 @@ describe('verify: what the server signs', () => {
     const signed = sign([secret]);
     const mixedCase = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()), v]));
     assert.ok('Webhook-Signature' in mixedCase);
-    for (const headers of [new Headers(signed.headers), signed.headers, mixedCase]) {
+    const nodeHeaders: IncomingHttpHeaders = { ...signed.headers, 'set-cookie': ['a=1', 'b=2'] };
+    for (const headers of [new Headers(signed.headers), nodeHeaders, mixedCase]) {
       assert.equal((await verify(signed.body, headers, secret)).type, 'streak.lost');
     }
   });
@@ -239,11 +241,15 @@ describe('verify: missing and malformed input', () => {
   });
 
   it('undefined, a Request, a stream or a number as the body: body_not_raw, each with its own advice', async () => {
-    await rejects(verify(undefined, signed.headers, secret), 'body_not_raw', /body is undefined/);
+    // Each is a type error too; the casts stand for JavaScript callers and `any` values.
+    await rejects(verify(undefined as never, signed.headers, secret), 'body_not_raw', /body is undefined/);
     const request = new Request('http://localhost/webhooks', { method: 'POST', body: signed.body });
-    await rejects(verify(request, signed.headers, secret), 'body_not_raw', /Request \(or Response\) object.*await request\.text\(\)/);
-    await rejects(verify(request.body, signed.headers, secret), 'body_not_raw', /stream that has not been read/);
-    await rejects(verify(42, signed.headers, secret), 'body_not_raw', /a number/);
+    await rejects(verify(request as never, signed.headers, secret), 'body_not_raw', /Request \(or Response\) object.*await request\.text\(\)/);
+    await rejects(verify(request.body as never, signed.headers, secret), 'body_not_raw', /stream that has not been read/);
+    await rejects(verify(42 as never, signed.headers, secret), 'body_not_raw', /a number/);
+    const event = await verify(signed.body, signed.headers, secret);
+    // @ts-expect-error a typed, parsed object is refused by the compiler before it is refused at run time
+    await rejects(verify(event, signed.headers, secret), 'body_not_raw');
   });
 
   it('secrets that cannot be right: invalid_secret', async () => {
