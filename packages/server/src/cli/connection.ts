@@ -44,12 +44,13 @@ export interface Connection {
  */
 export async function connect(options: ConnectionOptions, log: (line: string) => void): Promise<Connection> {
   const server = parseServer(options.server);
-  if (options.apiKey !== undefined) {
+  // An empty LAUREL_API_KEY counts as none.
+  const apiKey = options.apiKey?.trim() || undefined;
+  if (apiKey !== undefined) {
     if (options.environment !== undefined) {
       throw new CliError('give either an API key (--api-key or LAUREL_API_KEY), whose environment is fixed, or --environment, not both', USAGE);
     }
-    if (options.apiKey.trim() === '') throw new CliError('the API key is empty', USAGE);
-    return { client: createAdminClient(server.origin + server.pathname, options.apiKey.trim()), environment: undefined };
+    return { client: createAdminClient(server.origin + server.pathname, apiKey), environment: undefined };
   }
   const environment = options.environment ?? DEFAULT_LOCAL_ENVIRONMENT;
   if (!isLoopback(server.hostname)) {
