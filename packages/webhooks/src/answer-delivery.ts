@@ -82,8 +82,10 @@ export async function answerDelivery(
       await handle();
     }
   } catch (error) {
-    // The user's error message may carry internals, so the sender only learns that it failed.
-    return failed(error, answerWith('handler_failed'), options, `onEvent threw for delivery ${delivery.id ?? '(no id)'} (${delivery.event.type})`);
+    // onEvent threw, or the idempotency store did. The message may carry internals, so the sender
+    // only learns that it failed; onError gets the error itself.
+    const context = `handling delivery ${delivery.id ?? '(no id)'} (${delivery.event.type}) failed`;
+    return failed(error, answerWith('handler_failed'), options, context);
   }
   return json(200, { received: true });
 }
