@@ -1,10 +1,9 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { consoleApi } from '../api/console';
+import { Brand } from '../ui/brand';
 import { Loading } from '../ui/feedback';
 import { useEnvironments, useOptionalEnvironment } from './environment';
-import { useSession } from './session';
+import { useSession, useSignOut } from './session';
 
 const environmentPages = [
   { section: 'Developers', links: [
@@ -49,7 +48,7 @@ function FullShell() {
   const environments = useEnvironments();
   const navigate = useNavigate();
   const location = useLocation();
-  const client = useQueryClient();
+  const signOut = useSignOut();
   // The last environment visited stays selected on settings pages, so links back land in the same place.
   const envName = current?.name ?? sessionStorage.getItem('laurel.environment') ?? environments.data?.[0]?.name;
   if (current) sessionStorage.setItem('laurel.environment', current.name);
@@ -61,21 +60,10 @@ function FullShell() {
     navigate(`/env/${encodeURIComponent(name)}/${section}`);
   }
 
-  async function signOut() {
-    await consoleApi.logout().catch(() => undefined);
-    client.clear();
-    navigate('/login');
-  }
-
   return (
     <div className={`shell env-kind-${kind ?? 'none'}`}>
       <aside className="sidebar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ❦
-          </span>{' '}
-          Laurel
-        </div>
+        <Brand />
         <div className="env-switcher">
           <label htmlFor="environment-switcher">Environment</label>
           <select

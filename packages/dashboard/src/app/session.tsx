@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError, onUnauthorized } from '../api/client';
 import { consoleApi, type Account, type ServerStatus } from '../api/console';
 import { FullPageLoading, FullPageError } from '../ui/feedback';
@@ -16,6 +16,17 @@ export function useSession(): SessionContextValue {
   const value = useContext(SessionContext);
   if (!value) throw new Error('useSession outside RequireSession');
   return value;
+}
+
+/** Signs out (locally too when the server cannot be reached), forgets every cached answer and opens the sign-in page. */
+export function useSignOut(): () => Promise<void> {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  return async () => {
+    await consoleApi.logout().catch(() => undefined);
+    client.clear();
+    navigate('/login');
+  };
 }
 
 export function useServerStatus() {

@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { consoleApi } from '../../api/console';
 import { useServerStatus, useSessionQuery } from '../../app/session';
+import { AuthCard } from '../../ui/brand';
 import { ErrorNotice, FullPageLoading, Notice } from '../../ui/feedback';
 import { TextField } from '../../ui/form';
 
@@ -132,20 +133,12 @@ function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
   return (
     <div className="auth-page">
-      <div className="auth-card">
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">
-            ❦
-          </span>{' '}
-          Laurel
-        </div>
-        <h1>{title}</h1>
-        {subtitle && <p className="muted">{subtitle}</p>}
+      <AuthCard title={title} subtitle={subtitle}>
         {children}
-      </div>
+      </AuthCard>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Frequency, Metric, StreakSettings } from '../../api/config';
+import { Card } from '../../ui/card';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback';
 import { Checkbox, SelectField } from '../../ui/form';
 import { formatAmount } from '../../ui/format';
@@ -81,10 +82,7 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
     <form onSubmit={submit} noValidate className="settings-form">
       <Summary draft={draftOf(saved)} metrics={metrics} />
 
-      <section className="card" aria-labelledby="streak-general">
-        <h2 id="streak-general" className="card-title">
-          Streak
-        </h2>
+      <Card title="Streak">
         <Checkbox
           label="Enable streaks"
           hint="While off, every streak reads 0 and no streak webhooks are sent; stored streaks are kept for when you turn it back on."
@@ -109,12 +107,9 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
             hint="Where weekly periods and weekly event summaries begin."
           />
         </div>
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="streak-conditions">
-        <h2 id="streak-conditions" className="card-title">
-          Conditions
-        </h2>
+      <Card title="Conditions">
         <p className="card-description">The sum of a metric's events within one period must reach its threshold. At least one condition is needed while streaks are on.</p>
         <ConditionRows
           conditions={draft.conditions}
@@ -124,19 +119,13 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
           onChange={(conditions) => set('conditions', conditions)}
           onMode={(mode) => set('evaluationMode', mode)}
         />
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="streak-freezes">
-        <h2 id="streak-freezes" className="card-title">
-          Freezes
-        </h2>
+      <Card title="Freezes">
         <FreezeFields freezes={draft.freezes} errors={errors} onChange={(freezes) => set('freezes', freezes)} />
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="streak-personal">
-        <h2 id="streak-personal" className="card-title">
-          Personalisation
-        </h2>
+      <Card title="Personalisation">
         <Checkbox
           label="Let users personalise their streak"
           hint={
@@ -148,7 +137,7 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
           checked={draft.personalization}
           onChange={(e) => set('personalization', e.target.checked)}
         />
-      </section>
+      </Card>
 
       <div className="save-bar">
         <div className="save-bar-status" role="status">

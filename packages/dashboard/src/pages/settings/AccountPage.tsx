@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { consoleApi } from '../../api/console';
-import { useSession } from '../../app/session';
+import { useSession, useSignOut } from '../../app/session';
+import { AuthCard } from '../../ui/brand';
+import { Card } from '../../ui/card';
 import { Badge, PageHeader, RelativeTime } from '../../ui/misc';
 import { ChangePasswordForm } from './ChangePasswordForm';
 
@@ -17,10 +18,7 @@ function AccountSettings() {
     <>
       <PageHeader title="Account" description="Your sign-in to this Laurel instance." />
       <div className="settings-stack">
-        <section className="card" aria-labelledby="account-heading">
-          <h2 id="account-heading" className="card-title">
-            Profile
-          </h2>
+        <Card title="Profile">
           <dl className="details">
             <dt>Email</dt>
             <dd>{account.email}</dd>
@@ -35,13 +33,10 @@ function AccountSettings() {
               <RelativeTime iso={account.created} />
             </dd>
           </dl>
-        </section>
-        <section className="card" aria-labelledby="password-heading">
-          <h2 id="password-heading" className="card-title">
-            Change password
-          </h2>
+        </Card>
+        <Card title="Change password">
           <ChangePasswordForm currentLabel="Current password" submitLabel="Change password" />
-        </section>
+        </Card>
       </div>
     </>
   );
@@ -51,25 +46,17 @@ function ForcedPasswordChange() {
   const { account } = useSession();
   const client = useQueryClient();
   const navigate = useNavigate();
-
-  async function signOut() {
-    await consoleApi.logout().catch(() => undefined);
-    client.clear();
-    navigate('/login');
-  }
+  const signOut = useSignOut();
 
   return (
-    <div className="auth-card">
-      <div className="brand brand-large">
-        <span className="brand-mark" aria-hidden="true">
-          ❦
-        </span>{' '}
-        Laurel
-      </div>
-      <h1>Choose your password</h1>
-      <p className="muted">
-        You signed in as <strong>{account.email}</strong> with a one-time password. Replace it with one only you know to open the dashboard.
-      </p>
+    <AuthCard
+      title="Choose your password"
+      subtitle={
+        <>
+          You signed in as <strong>{account.email}</strong> with a one-time password. Replace it with one only you know to open the dashboard.
+        </>
+      }
+    >
       <ChangePasswordForm
         currentLabel="One-time password"
         submitLabel="Set password"
@@ -82,6 +69,6 @@ function ForcedPasswordChange() {
       <button type="button" className="button button-ghost button-block" onClick={signOut}>
         Sign out
       </button>
-    </div>
+    </AuthCard>
   );
 }

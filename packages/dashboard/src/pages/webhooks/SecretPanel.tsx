@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { webhookKeys } from '../../api/webhooks';
+import { Card } from '../../ui/card';
 import { ErrorNotice, Notice, Spinner } from '../../ui/feedback';
 import { CopyButton, RelativeTime } from '../../ui/misc';
 import { useWebhooksApi } from './queries';
@@ -21,10 +22,7 @@ export function SecretPanel({ webhookId }: { webhookId: string }) {
   const secret = useQuery({ ...secretQuery, enabled: revealed, staleTime: 30_000 });
 
   return (
-    <section className="card secret-panel" aria-labelledby="secret-heading">
-      <h2 id="secret-heading" className="card-title">
-        Signing secret
-      </h2>
+    <Card title="Signing secret" className="secret-panel">
       <p className="muted small">
         Every request carries <code>X-Trophy-Signature</code>: the base64 HMAC-SHA256 of the raw body, keyed with this secret.
       </p>
@@ -80,6 +78,6 @@ export function SecretPanel({ webhookId }: { webhookId: string }) {
           setRotating(false);
         }}
       />
-    </section>
+    </Card>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { eventAreas, webhookKeys, type Webhook } from '../../api/webhooks';
+import { Card } from '../../ui/card';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { Field } from '../../ui/form';
 import { JsonBlock } from '../../ui/misc';
@@ -30,10 +31,7 @@ export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (
   }
 
   return (
-    <section className="card test-card" aria-labelledby="test-heading">
-      <h2 id="test-heading" className="card-title">
-        Send test event
-      </h2>
+    <Card title="Send test event" className="test-card">
       <p className="muted small">A realistic sample goes through the real path: signed, retried on failure, and logged below.</p>
       <form onSubmit={submit} className="test-form">
         <Field label="Event type" hint={webhook.events.includes(type) ? undefined : 'Not subscribed, but a test event is sent anyway.'}>
@@ -74,6 +72,6 @@ export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (
           <JsonBlock value={sample} />
         </details>
       )}
-    </section>
+    </Card>
   );
 }

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { webhookKeys, type Webhook } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
+import { Card } from '../../ui/card';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback';
 import { PageHeader, RelativeTime } from '../../ui/misc';
 import { DeliveryLog } from './DeliveryLog';
@@ -92,10 +93,7 @@ export default function WebhookDetailPage() {
 
 function Overview({ webhook }: { webhook: Webhook }) {
   return (
-    <section className="card" aria-labelledby="overview-heading">
-      <h2 id="overview-heading" className="card-title">
-        Overview
-      </h2>
+    <Card title="Overview">
       <dl className="details">
         <dt>Events</dt>
         <dd>
@@ -114,6 +112,6 @@ function Overview({ webhook }: { webhook: Webhook }) {
           <RelativeTime iso={webhook.updated} />
         </dd>
       </dl>
-    </section>
+    </Card>
   );
 }

@@ -1,14 +1,12 @@
 import type { User } from '../../../api/config';
+import { Card } from '../../../ui/card';
 import { Badge, RelativeTime } from '../../../ui/misc';
 
 /** Who the user is, as your backend last identified them. */
 export function ProfileCard({ user }: { user: User }) {
   const attributes = Object.entries(user.attributes);
   return (
-    <section className="card" aria-labelledby="user-profile">
-      <h2 id="user-profile" className="card-title">
-        Profile
-      </h2>
+    <Card title="Profile">
       <dl className="details">
         <dt>ID</dt>
         <dd className="mono">{user.id}</dd>
@@ -45,6 +43,6 @@ export function ProfileCard({ user }: { user: User }) {
           ))}
         </dl>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatPercent } from '../../../ui/format';
 import { Badge, RelativeTime } from '../../../ui/misc';
@@ -19,17 +20,16 @@ export function UserAchievements({ userId }: { userId: string }) {
   const completed = sorted.filter((a) => a.achievedAt !== null).length;
 
   return (
-    <section className="card" aria-labelledby="user-achievements">
-      <div className="card-header">
-        <h2 id="user-achievements" className="card-title">
-          Achievements
-        </h2>
-        {achievements.data && achievements.data.length > 0 && (
+    <Card
+      title="Achievements"
+      actions={
+        achievements.data && achievements.data.length > 0 ? (
           <span className="muted">
             {completed} of {achievements.data.length} completed
           </span>
-        )}
-      </div>
+        ) : null
+      }
+    >
       {achievements.isPending ? (
         <Loading what="achievements" />
       ) : achievements.isError ? (
@@ -51,6 +51,6 @@ export function UserAchievements({ userId }: { userId: string }) {
           ))}
         </Table>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatNumber } from '../../../ui/format';
 import { Pagination, RelativeTime } from '../../../ui/misc';
@@ -21,10 +22,7 @@ export function UserEvents({ userId }: { userId: string }) {
   const rows = events.data?.slice(0, PAGE_SIZE) ?? [];
 
   return (
-    <section className="card" aria-labelledby="user-events">
-      <h2 id="user-events" className="card-title">
-        Recent events
-      </h2>
+    <Card title="Recent events">
       {events.isPending ? (
         <Loading what="events" />
       ) : events.isError ? (
@@ -54,6 +52,6 @@ export function UserEvents({ userId }: { userId: string }) {
           <Pagination page={page} hasMore={(events.data?.length ?? 0) > PAGE_SIZE} onPage={setPage} />
         </>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { UserMetric } from '../../../api/config';
+import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatAmount } from '../../../ui/format';
 import { Table } from '../../../ui/table';
@@ -14,10 +15,7 @@ export function UserMetrics({ userId }: { userId: string }) {
   const amount = (metric: UserMetric, value: number) => formatAmount(value, units.get(metric.id)?.unitType, units.get(metric.id)?.units);
 
   return (
-    <section className="card" aria-labelledby="user-metrics">
-      <h2 id="user-metrics" className="card-title">
-        Metrics
-      </h2>
+    <Card title="Metrics">
       {progress.isPending ? (
         <Loading what="metrics" />
       ) : progress.isError ? (
@@ -59,6 +57,6 @@ export function UserMetrics({ userId }: { userId: string }) {
           })}
         </Table>
       )}
-    </section>
+    </Card>
   );
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { StreakPeriod, UserStreak as Streak } from '../../../api/config';
+import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatLocalDate } from '../../../ui/format';
 import { RelativeTime } from '../../../ui/misc';
@@ -20,11 +21,9 @@ export function UserStreak({ userId }: { userId: string }) {
   });
 
   return (
-    <section className="card" aria-labelledby="user-streak">
-      <div className="card-header">
-        <h2 id="user-streak" className="card-title">
-          Streak
-        </h2>
+    <Card
+      title="Streak"
+      actions={
         <div className="inline-field">
           <label htmlFor="streak-history-periods">History</label>
           <select id="streak-history-periods" className="input input-small" value={periods} onChange={(e) => setPeriods(Number(e.target.value))}>
@@ -35,7 +34,8 @@ export function UserStreak({ userId }: { userId: string }) {
             ))}
           </select>
         </div>
-      </div>
+      }
+    >
       {streak.isPending ? (
         <Loading what="streak" />
       ) : streak.isError ? (
@@ -43,7 +43,7 @@ export function UserStreak({ userId }: { userId: string }) {
       ) : (
         <StreakBody streak={streak.data} />
       )}
-    </section>
+    </Card>
   );
 }
 
