@@ -26,6 +26,13 @@ export function useEnvironment(): EnvironmentContextValue {
   return value;
 }
 
+/** An API module's calls (configApi, webhooksApi…) bound to this environment, with its id, which starts every query key. */
+export function useEnvironmentCalls<Calls>(bind: (api: EnvironmentApi) => Calls): { env: string; environment: Environment; calls: Calls } {
+  const { environment, api } = useEnvironment();
+  const calls = useMemo(() => bind(api), [bind, api]);
+  return { env: environment.id, environment, calls };
+}
+
 /** The environment named in the URL, or undefined outside /env/:env pages (the switcher uses it). */
 export function useOptionalEnvironment(): Environment | undefined {
   return useContext(EnvironmentContext)?.environment;

@@ -49,6 +49,17 @@ export function Modal({ title, open, onClose, children, wide }: { title: string;
   );
 }
 
+/** The footer of a dialog that shows a result: one button that closes it. */
+export function DoneActions({ onDone }: { onDone: () => void }) {
+  return (
+    <div className="form-actions">
+      <button type="button" className="button button-primary" onClick={onDone}>
+        Done
+      </button>
+    </div>
+  );
+}
+
 export function ConfirmDialog({
   open,
   title,

@@ -22,6 +22,18 @@ export function CopyButton({ value, label = 'Copy' }: { value: string | (() => P
   );
 }
 
+/** A secret shown once, named for screen readers by `label`, with the button that copies it. */
+export function SecretValue({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
+  return (
+    <div className="secret-row">
+      <code className="secret" aria-label={label}>
+        {value}
+      </code>
+      <CopyButton value={value} label={copyLabel} />
+    </div>
+  );
+}
+
 /** navigator.clipboard needs a secure context; plain http on a LAN address falls back to execCommand. */
 async function copyText(value: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(value);

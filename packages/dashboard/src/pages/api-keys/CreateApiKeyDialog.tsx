@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { apiKeyKeys, type ApiKey } from '../../api/api-keys';
-import { Modal } from '../../ui/dialog';
+import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
-import { CopyButton } from '../../ui/misc';
+import { SecretValue } from '../../ui/misc';
 import { useApiKeysApi } from './queries';
 
 /** Names a new key, then shows the whole key once: the server keeps only its hash. */
@@ -69,20 +69,11 @@ function CreatedKey({ created, environment, onDone }: { created: ApiKey & { key:
         <strong>Copy this key now.</strong>
         <span>It is shown only once; Laurel keeps just a hash. If you lose it, create a new key and delete this one.</span>
       </Notice>
-      <div className="secret-row">
-        <code className="secret" aria-label="API key">
-          {created.key}
-        </code>
-        <CopyButton value={created.key} label="Copy key" />
-      </div>
+      <SecretValue label="API key" value={created.key} copyLabel="Copy key" />
       <p className="muted small">
         Send it as <code>X-API-KEY</code> to the Admin and Application APIs of <strong>{environment}</strong>.
       </p>
-      <div className="form-actions">
-        <button type="button" className="button button-primary" onClick={onDone}>
-          Done
-        </button>
-      </div>
+      <DoneActions onDone={onDone} />
     </>
   );
 }

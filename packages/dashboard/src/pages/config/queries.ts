@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
 import { configApi } from '../../api/config';
-import { useEnvironment } from '../../app/environment';
+import { useEnvironmentCalls } from '../../app/environment';
 
 /**
  * Query keys and shared queries of the configuration and user pages. Every key starts with the
@@ -20,9 +19,7 @@ export const configKeys = {
 
 /** The environment's id (for query keys) and its calls. */
 export function useConfigApi() {
-  const { environment, api } = useEnvironment();
-  const calls = useMemo(() => configApi(api), [api]);
-  return { env: environment.id, calls };
+  return useEnvironmentCalls(configApi);
 }
 
 type Area = 'metrics' | 'attributes' | 'achievements' | 'streak-settings' | 'users';

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { consoleApi } from '../../api/console';
-import { Modal } from '../../ui/dialog';
+import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
-import { CopyButton } from '../../ui/misc';
+import { SecretValue } from '../../ui/misc';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -43,18 +43,9 @@ export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () 
           <p>
             <strong>{add.data.member.email}</strong> can now sign in with this one-time password. They choose their own password at first sign-in.
           </p>
-          <div className="secret-row">
-            <code className="secret" aria-label="One-time password">
-              {add.data.oneTimePassword}
-            </code>
-            <CopyButton value={add.data.oneTimePassword} label="Copy password" />
-          </div>
+          <SecretValue label="One-time password" value={add.data.oneTimePassword} copyLabel="Copy password" />
           <Notice kind="warning">It is shown only this once. Pass it on through a private channel, not in a shared chat.</Notice>
-          <div className="form-actions">
-            <button type="button" className="button button-primary" onClick={close}>
-              Done
-            </button>
-          </div>
+          <DoneActions onDone={close} />
         </>
       ) : (
         <form onSubmit={submit} noValidate>

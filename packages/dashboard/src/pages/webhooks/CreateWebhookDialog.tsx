@@ -6,7 +6,7 @@ import { webhookKeys, type Webhook } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
 import { Modal } from '../../ui/dialog';
 import { Notice } from '../../ui/feedback';
-import { CopyButton } from '../../ui/misc';
+import { SecretValue } from '../../ui/misc';
 import { useWebhooksApi } from './queries';
 import { VerifySnippet } from './VerifySnippet';
 import { WebhookForm } from './WebhookForm';
@@ -38,12 +38,7 @@ export function CreateWebhookDialog({ open, onClose }: { open: boolean; onClose:
           </Notice>
           <h3 className="subheading">Signing secret</h3>
           <p className="muted">Put it in your receiver’s environment (e.g. <code>LAUREL_WEBHOOK_SECRET</code>) to verify that requests come from Laurel.</p>
-          <div className="secret-row">
-            <code className="secret" aria-label="Signing secret">
-              {created.secret}
-            </code>
-            <CopyButton value={created.secret} label="Copy secret" />
-          </div>
+          <SecretValue label="Signing secret" value={created.secret} copyLabel="Copy secret" />
           <VerifySnippet />
           <div className="form-actions">
             <button type="button" className="button" onClick={close}>

@@ -1,11 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { DELIVERY_PAGE_SIZE, deliveryStatuses, eventAreas, webhookKeys, type DeliveryFilter, type DeliveryStatus, type Webhook } from '../../api/webhooks';
+import { DELIVERY_PAGE_SIZE, deliveryStatuses, webhookKeys, type DeliveryFilter, type DeliveryStatus, type Webhook } from '../../api/webhooks';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { Field } from '../../ui/form';
 import { Pagination } from '../../ui/misc';
 import { ACTIONS_COLUMN, Table } from '../../ui/table';
 import { DeliveryRow } from './DeliveryRow';
+import { EventTypeOptions } from './EventTypeOptions';
 import { LIVE_INTERVAL_MS, useEventTypes, useWebhooksApi } from './queries';
 import { RecoverDialog } from './RecoverDialog';
 
@@ -73,17 +74,7 @@ export function DeliveryLog({ webhook, highlightId }: { webhook: Webhook; highli
           {(a11y) => (
             <select className="input" {...a11y} value={filter.eventType ?? ''} onChange={(e) => changeFilter({ ...filter, eventType: e.target.value || undefined })}>
               <option value="">All event types</option>
-              {eventAreas.map((area) => (
-                <optgroup key={area} label={area}>
-                  {eventTypes.data
-                    ?.filter((e) => e.area === area)
-                    .map((e) => (
-                      <option key={e.type} value={e.type}>
-                        {e.type}
-                      </option>
-                    ))}
-                </optgroup>
-              ))}
+              <EventTypeOptions eventTypes={eventTypes.data ?? []} />
             </select>
           )}
         </Field>

@@ -1,11 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { webhookKeys, type Delivery, type Webhook } from '../../api/webhooks';
+import { useMutation } from '@tanstack/react-query';
+import type { Delivery, Webhook } from '../../api/webhooks';
 import { errorMessage } from '../../ui/feedback';
 import { RelativeTime } from '../../ui/misc';
 import { AttemptSummary } from './AttemptSummary';
 import { DeliveryDetails } from './DeliveryDetails';
 import { DeliveryStatusBadge } from './DeliveryStatusBadge';
-import { useWebhooksApi } from './queries';
+import { useDeliveriesChanged, useWebhooksApi } from './queries';
 
 const COLUMNS = 7;
 
@@ -23,16 +23,12 @@ export function DeliveryRow({
   highlighted: boolean;
   onToggle: () => void;
 }) {
-  const { env, calls } = useWebhooksApi();
-  const client = useQueryClient();
+  const { calls } = useWebhooksApi();
+  const deliveriesChanged = useDeliveriesChanged(webhook.id);
   const detailsId = `delivery-${delivery.id}`;
   const resend = useMutation({
     mutationFn: () => calls.resend(webhook.id, delivery.id),
-    onSuccess: (detail) => {
-      client.setQueryData(webhookKeys.delivery(env, webhook.id, delivery.id), detail);
-      void client.invalidateQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
-      void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
-    },
+    onSuccess: (detail) => deliveriesChanged(detail),
   });
   const resendBlocked = !webhook.enabled ? 'Enable the webhook to resend' : delivery.status === 'delivering' ? 'An attempt is in flight' : undefined;
 

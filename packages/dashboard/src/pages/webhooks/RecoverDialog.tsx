@@ -1,11 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { webhookKeys, type Webhook } from '../../api/webhooks';
-import { Modal } from '../../ui/dialog';
+import type { Webhook } from '../../api/webhooks';
+import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
-import { useWebhooksApi } from './queries';
+import { useDeliveriesChanged, useWebhooksApi } from './queries';
 
 const HOUR = 3_600_000;
 const ranges = [
@@ -23,18 +23,15 @@ function toIso(local: string): string | undefined {
 
 /** Resends every failed delivery created in a window, e.g. after the receiver was down. */
 export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; open: boolean; onClose: () => void }) {
-  const { env, calls } = useWebhooksApi();
-  const client = useQueryClient();
+  const { calls } = useWebhooksApi();
+  const deliveriesChanged = useDeliveriesChanged(webhook.id);
   const [range, setRange] = useState('24');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
   const [problems, setProblems] = useState<{ since?: string; until?: string }>({});
   const recover = useMutation({
     mutationFn: ({ from, to }: { from: string; to?: string | undefined }) => calls.recover(webhook.id, from, to),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
-      void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
-    },
+    onSuccess: () => deliveriesChanged(),
   });
   const serverErrors = recover.error ? placeErrors(recover.error, ['since', 'until'] as const) : undefined;
 
@@ -64,11 +61,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
               ? 'No failed deliveries in that window: nothing to resend.'
               : `Queued ${recover.data.recovered} failed ${recover.data.recovered === 1 ? 'delivery' : 'deliveries'} for resending. Watch them in the log.`}
           </Notice>
-          <div className="form-actions">
-            <button type="button" className="button button-primary" onClick={close}>
-              Done
-            </button>
-          </div>
+          <DoneActions onDone={close} />
         </>
       ) : (
         <form onSubmit={submit} noValidate>

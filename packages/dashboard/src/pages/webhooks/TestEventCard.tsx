@@ -1,25 +1,24 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { eventAreas, webhookKeys, type Webhook } from '../../api/webhooks';
+import type { Webhook } from '../../api/webhooks';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { Field } from '../../ui/form';
 import { JsonBlock } from '../../ui/misc';
-import { useEventTypes, useWebhooksApi } from './queries';
+import { EventTypeOptions } from './EventTypeOptions';
+import { useDeliveriesChanged, useEventTypes, useWebhooksApi } from './queries';
 
 /** Sends a sample event through the real path (signed, retried, logged); the result shows up in the log below. */
 export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (deliveryId: string) => void }) {
-  const { env, calls } = useWebhooksApi();
-  const client = useQueryClient();
+  const { calls } = useWebhooksApi();
+  const deliveriesChanged = useDeliveriesChanged(webhook.id);
   const eventTypes = useEventTypes();
   // Any type can be tested, subscribed or not; the first subscribed one is the likeliest choice.
   const [type, setType] = useState(webhook.events[0] ?? 'achievement.completed');
   const send = useMutation({
     mutationFn: () => calls.sendTest(webhook.id, type),
     onSuccess: (delivery) => {
-      client.setQueryData(webhookKeys.delivery(env, webhook.id, delivery.id), delivery);
-      void client.invalidateQueries({ queryKey: webhookKeys.deliveries(env, webhook.id) });
-      void client.invalidateQueries({ queryKey: webhookKeys.stats(env) });
+      deliveriesChanged(delivery);
       onSent(delivery.id);
     },
   });
@@ -37,19 +36,7 @@ export function TestEventCard({ webhook, onSent }: { webhook: Webhook; onSent: (
         <Field label="Event type" hint={webhook.events.includes(type) ? undefined : 'Not subscribed, but a test event is sent anyway.'}>
           {(a11y) => (
             <select className="input" {...a11y} value={type} onChange={(e) => setType(e.target.value)} disabled={eventTypes.isPending}>
-              {eventTypes.data
-                ? eventAreas.map((area) => (
-                    <optgroup key={area} label={area}>
-                      {eventTypes.data
-                        .filter((e) => e.area === area)
-                        .map((e) => (
-                          <option key={e.type} value={e.type}>
-                            {e.type}
-                          </option>
-                        ))}
-                    </optgroup>
-                  ))
-                : <option value={type}>{type}</option>}
+              {eventTypes.data ? <EventTypeOptions eventTypes={eventTypes.data} /> : <option value={type}>{type}</option>}
             </select>
           )}
         </Field>

@@ -8,7 +8,7 @@ import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
 import { Checkbox, FormActions, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
-import { useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
 import { useAchievements, useAttributes, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from '../queries';
 import { BackdateWarning } from './BackdateWarning';
 import { allowedStatuses, periodWord, STATUS_LABEL, STATUS_TONE, TRIGGERS } from './describe';
@@ -36,10 +36,7 @@ const FIELDS_OF: Record<Trigger, Field[]> = {
   api: COMMON,
   achievement: [...COMMON, 'achievementIds'],
 };
-const ALIASES = [
-  [/key already in use/i, 'key'],
-  [/^metric(Key|Id)\b|^Metric not found/i, 'metricKey'],
-] as const;
+const ALIASES = [KEY_IN_USE, [/^metric(Key|Id)\b|^Metric not found/i, 'metricKey']] as const;
 const RULE_FIELDS = ['metricKey', 'metricValue', 'streakLength', 'achievementIds', 'userAttributes', 'eventAttributes'] as const;
 
 const STATUS_OPTION: Record<AchievementStatus, string> = { inactive: 'Inactive (draft)', active: 'Active', locked: 'Locked' };
@@ -176,15 +173,10 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
     <form onSubmit={submit} noValidate>
       <div className="grid-2">
         <TextField label="Name" value={state.name} onChange={(e) => set('name', e.target.value)} required maxLength={255} autoFocus error={error('name')} />
-        <TextField
-          label="Key"
+        <KeyField
           value={original ? (original.key ?? '') : key}
-          onChange={(e) => setKey(e.target.value)}
+          onChange={setKey}
           readOnly={Boolean(original)}
-          required
-          maxLength={255}
-          spellCheck={false}
-          className="input mono"
           error={error('key')}
           hint={original ? 'Fixed once created.' : 'Letters, digits, - and _. Webhooks and the API name it by this key.'}
         />

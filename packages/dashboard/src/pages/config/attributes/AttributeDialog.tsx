@@ -5,11 +5,11 @@ import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
-import { useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
 
 const FIELDS = ['name', 'key', 'type'] as const;
-const ALIASES = [[/key already in use/i, 'key']] as const;
+const ALIASES = [KEY_IN_USE];
 
 const ATTRIBUTE_TYPES = [
   { value: 'user', label: 'User attribute' },
@@ -68,14 +68,9 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
       )}
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={errors?.fields.name} />
       {!attribute && (
-        <TextField
-          label="Key"
+        <KeyField
           value={key}
-          onChange={(e) => setKey(e.target.value)}
-          required
-          maxLength={255}
-          spellCheck={false}
-          className="input mono"
+          onChange={setKey}
           error={errors?.fields.key}
           hint={
             type === 'user' ? (

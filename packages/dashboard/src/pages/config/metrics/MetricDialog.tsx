@@ -5,11 +5,11 @@ import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
-import { useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
 
 const FIELDS = ['name', 'key', 'unitType', 'units'] as const;
-const ALIASES = [[/key already in use/i, 'key']] as const;
+const ALIASES = [KEY_IN_USE];
 
 const UNIT_TYPES = [
   { value: 'number', label: 'Number' },
@@ -55,14 +55,9 @@ function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: 
       {metric ? (
         <TextField label="Key" value={metric.key} readOnly className="input mono" hint="Fixed once created: events are sent to this key." />
       ) : (
-        <TextField
-          label="Key"
+        <KeyField
           value={key}
-          onChange={(e) => setKey(e.target.value)}
-          required
-          maxLength={255}
-          spellCheck={false}
-          className="input mono"
+          onChange={setKey}
           error={errors?.fields.key}
           hint={
             <>

@@ -72,7 +72,7 @@ function StreakBody({ streak }: { streak: Streak }) {
         <dd>{formatLocalDate(streak.started)}</dd>
         <dt>Current period</dt>
         <dd>
-          {streak.periodStart === streak.periodEnd ? formatLocalDate(streak.periodStart) : `${formatLocalDate(streak.periodStart)} – ${formatLocalDate(streak.periodEnd)}`}
+          {formatPeriod(streak.periodStart, streak.periodEnd)}
         </dd>
         <dt>Keep it by</dt>
         <dd>{streak.expires ? `acting on or before ${formatLocalDate(streak.expires)}` : <span className="muted">no streak to keep</span>}</dd>
@@ -92,6 +92,11 @@ function StreakBody({ streak }: { streak: Streak }) {
   );
 }
 
+/** A one-day period as its date, a longer one as its first and last day. */
+function formatPeriod(start: string | null, end: string | null): string {
+  return start === end ? formatLocalDate(start) : `${formatLocalDate(start)} – ${formatLocalDate(end)}`;
+}
+
 function kindOf(period: StreakPeriod): 'pause' | 'freeze' | 'counted' | 'none' {
   if (period.usedPause) return 'pause';
   if (period.usedFreeze) return 'freeze';
@@ -108,8 +113,7 @@ function History({ periods }: { periods: readonly StreakPeriod[] }) {
       <ol aria-label="Recent periods, oldest first">
         {periods.map((period) => {
           const kind = kindOf(period);
-          const when = period.periodStart === period.periodEnd ? formatLocalDate(period.periodStart) : `${formatLocalDate(period.periodStart)} – ${formatLocalDate(period.periodEnd)}`;
-          const label = `${when}: length ${period.length}, ${KIND_LABEL[kind]}`;
+          const label = `${formatPeriod(period.periodStart, period.periodEnd)}: length ${period.length}, ${KIND_LABEL[kind]}`;
           return (
             <li key={period.periodStart} className={`streak-cell streak-${kind}`} title={label} aria-label={label}>
               {period.length > 0 ? period.length : ''}
@@ -118,18 +122,11 @@ function History({ periods }: { periods: readonly StreakPeriod[] }) {
         })}
       </ol>
       <div className="streak-legend small muted">
-        <span>
-          <i className="streak-cell streak-counted" /> counted
-        </span>
-        <span>
-          <i className="streak-cell streak-freeze" /> freeze
-        </span>
-        <span>
-          <i className="streak-cell streak-pause" /> pause
-        </span>
-        <span>
-          <i className="streak-cell streak-none" /> none
-        </span>
+        {(['counted', 'freeze', 'pause', 'none'] as const).map((kind) => (
+          <span key={kind}>
+            <i className={`streak-cell streak-${kind}`} /> {kind}
+          </span>
+        ))}
       </div>
     </div>
   );
