@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 /** A column heading: its text, or a right-aligned one over numbers, or one named for screen readers only. */
-export type Column = string | { label: string; numeric?: boolean; hidden?: boolean };
+type Column = string | { label: string; numeric?: boolean; hidden?: boolean };
 
 /** The column of a row's buttons. */
 export const ACTIONS_COLUMN: Column = { label: 'Actions', hidden: true };
