@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { runBullmqPeer } from './bullmq-peer.js';
+import { startDurableRedis, type Fsync } from './durable-redis.js';
 import { runRawLoop } from './raw-loop.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { createBenchClient, sampleEvent } from './sign.js';
@@ -38,8 +39,27 @@ export async function runPeers(opts: PeersOptions): Promise<Row[]> {
   receiver.reset();
   const peer = await runBullmqPeer({ url: receiver.url, total, concurrency, redisUrl: opts.redisUrl });
   if ('skipped' in peer) rows.push({ name: 'BullMQ + Redis', note: `skipped: ${peer.skipped}` });
-  else rows.push({ name: 'BullMQ + Redis', ...peer, ...await latencies(receiver, peer.ok), note: 'enqueue → receive' });
+  else rows.push({ name: 'BullMQ + Redis', ...peer, ...await latencies(receiver, peer.ok), note: 'enqueue → receive; Redis without persistence' });
   receiver.reset();
+
+  // The same peer on a Redis that keeps its jobs, as Laurel does: fsync once a second is the
+  // durability of SQLite in WAL mode with synchronous=NORMAL; fsync always that of PostgreSQL's commits.
+  for (const fsync of ['everysec', 'always'] as Fsync[]) {
+    const name = `BullMQ + Redis, AOF fsync ${fsync}`;
+    const redis = await startDurableRedis(fsync);
+    if (!redis) {
+      rows.push({ name, note: 'skipped: no redis-server on PATH' });
+      continue;
+    }
+    try {
+      const durable = await runBullmqPeer({ url: receiver.url, total, concurrency, redisUrl: redis.url });
+      if ('skipped' in durable) rows.push({ name, note: `skipped: ${durable.skipped}` });
+      else rows.push({ name, ...durable, ...await latencies(receiver, durable.ok), note: 'enqueue → receive; every job on disk' });
+    } finally {
+      await redis.stop();
+      receiver.reset();
+    }
+  }
   return rows;
 }
 
