@@ -1,5 +1,6 @@
-// Node 20's --test has no glob for .ts files, so list them here.
-// Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains one of them)
+// Node 20's --test has no glob for .ts files and a bare `node --test` runs nothing, so list them here.
+// Usage, from a workspace folder: node ../../scripts/run-tests.mjs [substring ...]  (runs test/**/*.test.ts
+// of the current folder; only files whose path contains one of the substrings, when given)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
