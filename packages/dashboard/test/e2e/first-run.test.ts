@@ -118,6 +118,7 @@ test('dashboard: first run to a verified, retried webhook delivery', { skip: bro
     await dialog.getByLabel('Name', { exact: true }).fill('Local receiver');
     await dialog.getByLabel('URL').fill(receiver.url);
     await dialog.getByRole('checkbox', { name: /achievement\.completed/ }).check();
+    assert.equal(await dialog.locator('.field-error').count(), 0, 'each message goes once its field is fixed');
     await screenshot(page, '05-create-webhook');
     await dialog.getByRole('button', { name: 'Create webhook' }).click();
     const shownOnce = (await dialog.getByLabel('Signing secret').innerText()).trim();

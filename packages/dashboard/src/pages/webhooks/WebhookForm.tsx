@@ -48,6 +48,8 @@ export function WebhookForm({
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // A message goes as soon as its field is edited, so it never contradicts what the field now says.
+  const edited = (field: FieldName) => setErrors((current) => (current[field] ? { ...current, [field]: undefined } : current));
   const form = useRef<HTMLFormElement>(null);
   // The form is taller than the dialog: take the keyboard (and the scroll) to the first field that needs fixing.
   useEffect(() => {
@@ -75,12 +77,26 @@ export function WebhookForm({
   return (
     <form ref={form} onSubmit={submit} noValidate>
       <div className="grid-2">
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} hint="Only for you, e.g. “Production API”." autoFocus required />
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            edited('name');
+          }}
+          error={errors.name}
+          hint="Only for you, e.g. “Production API”."
+          autoFocus
+          required
+        />
         <TextField
           label="Timeout (seconds)"
           inputMode="numeric"
           value={timeoutSeconds}
-          onChange={(e) => setTimeoutSeconds(e.target.value)}
+          onChange={(e) => {
+            setTimeoutSeconds(e.target.value);
+            edited('timeoutMs');
+          }}
           error={errors.timeoutMs}
           hint="Optional, 1–60. Blank uses the server’s delivery timeout."
         />
@@ -89,7 +105,10 @@ export function WebhookForm({
         label="URL"
         type="url"
         value={url}
-        onChange={(e) => setUrl(e.target.value)}
+        onChange={(e) => {
+          setUrl(e.target.value);
+          edited('url');
+        }}
         error={errors.url}
         placeholder="https://example.com/webhooks/laurel"
         hint="Laurel POSTs each event here as JSON, signed with this webhook’s secret."
@@ -100,7 +119,15 @@ export function WebhookForm({
       ) : eventTypes.isError ? (
         <ErrorNotice error={eventTypes.error} title="Could not load the event types" onRetry={() => eventTypes.refetch()} />
       ) : (
-        <EventPicker eventTypes={eventTypes.data} value={events} onChange={setEvents} error={errors.events} />
+        <EventPicker
+          eventTypes={eventTypes.data}
+          value={events}
+          onChange={(next) => {
+            setEvents(next);
+            edited('events');
+          }}
+          error={errors.events}
+        />
       )}
       {formError && <ErrorNotice error={formError} title="The server did not accept this webhook" />}
       <FormActions submitLabel={submitLabel} pending={busy} onCancel={onCancel} />
