@@ -99,3 +99,13 @@ export function FormActions({ submitLabel, pendingLabel = 'Saving…', pending, 
     </div>
   );
 }
+
+/**
+ * A form's onChange: the server's answer to the last submit (and the messages placed from it) goes
+ * as soon as anything is edited, so a message never contradicts the value now in the field.
+ */
+export function clearOnEdit(mutation: { error: unknown; reset: () => void }): () => void {
+  return () => {
+    if (mutation.error) mutation.reset();
+  };
+}

@@ -74,6 +74,19 @@ test('dashboard: first run to a verified, retried webhook delivery', { skip: bro
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('cell').filter({ hasText: 'Lessons completed' }).first().waitFor();
     await screenshot(page, '02-metrics');
+
+    // The server refuses a key in use; its message sits under Key and goes once Key is edited.
+    await page.getByRole('button', { name: 'Create metric' }).click();
+    await dialog.getByLabel('Name').fill('Lessons again');
+    await dialog.getByLabel('Key').fill('lessons');
+    await dialog.getByRole('button', { name: 'Create metric' }).click();
+    const keyError = dialog.locator('.field-invalid').filter({ has: page.getByLabel('Key') }).locator('.field-error');
+    await keyError.waitFor();
+    assert.match(await keyError.innerText(), /already in use/);
+    await dialog.getByLabel('Key').fill('lessons-2');
+    await keyError.waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
   });
 
   await t.test('create an active metric achievement', async () => {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { apiKeyKeys, type ApiKey } from '../../api/api-keys';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { FormActions, TextField } from '../../ui/form';
+import { clearOnEdit, FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { SecretValue } from '../../ui/misc';
 import { useApiKeysApi } from './queries';
@@ -41,7 +41,7 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
       {create.data ? (
         <CreatedKey created={create.data} environment={environment.name} onDone={close} />
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
           <TextField
             label="Name"
             value={name}

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Frequency, Metric, StreakSettings } from '../../api/config';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback';
-import { Checkbox, SelectField } from '../../ui/form';
+import { Checkbox, clearOnEdit, SelectField } from '../../ui/form';
 import { formatAmount } from '../../ui/format';
 import { PageHeader } from '../../ui/misc';
 import { placeErrors } from '../../ui/server-errors';
@@ -79,7 +79,7 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
   }
 
   return (
-    <form onSubmit={submit} noValidate className="settings-form">
+    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate className="settings-form">
       <Summary draft={draftOf(saved)} metrics={metrics} />
 
       <Card title="Streak">

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi } from '../../api/console';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { FormActions, TextField } from '../../ui/form';
+import { clearOnEdit, FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { SecretValue } from '../../ui/misc';
 
@@ -48,7 +48,7 @@ export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () 
           <DoneActions onDone={close} />
         </>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={submit} onChange={clearOnEdit(add)} noValidate>
           <TextField
             label="Email"
             type="email"

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi, type Environment, type EnvironmentKind } from '../../api/console';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/feedback';
-import { FormActions, SelectField, TextField } from '../../ui/form';
+import { clearOnEdit, FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -58,7 +58,7 @@ export function CreateEnvironmentDialog({ open, onClose }: { open: boolean; onCl
 
   return (
     <Modal title="Create environment" open={open} onClose={close}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value.toLowerCase())} error={problem ?? server?.fields.name} hint={NAME_RULE} autoFocus />
         <SelectField
           label="Kind"
@@ -106,7 +106,7 @@ export function RenameEnvironmentDialog({ environment, onClose }: { environment:
 
   return (
     <Modal title={`Rename ${environment?.name ?? 'environment'}`} open={environment !== undefined} onClose={close}>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onChange={clearOnEdit(rename)} noValidate>
         <p className="muted">Webhooks, API keys and data stay with the environment. Dashboard links that contain the old name stop working.</p>
         <TextField
           label="New name"

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Webhook } from '../../api/webhooks';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { FormActions, SelectField, TextField } from '../../ui/form';
+import { clearOnEdit, FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { useDeliveriesChanged, useWebhooksApi } from './queries';
 
@@ -64,7 +64,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
           <DoneActions onDone={close} />
         </>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={submit} onChange={clearOnEdit(recover)} noValidate>
           <p>Each failed delivery created in the window gets one immediate manual attempt. Manual attempts are not retried if they fail.</p>
           {!webhook.enabled && <Notice kind="warning">The webhook is disabled: enable it first, or the server refuses.</Notice>}
           <SelectField label="Window" options={ranges} value={range} onChange={(e) => setRange(e.target.value)} />

@@ -5,7 +5,7 @@ import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Metric
 import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
-import { Checkbox, FormActions, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { Checkbox, clearOnEdit, FormActions, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
 import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
@@ -170,7 +170,7 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
   const frequency = streak.data?.frequency;
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
       <div className="grid-2">
         <TextField label="Name" value={state.name} onChange={(e) => set('name', e.target.value)} required maxLength={255} autoFocus error={error('name')} />
         <KeyField

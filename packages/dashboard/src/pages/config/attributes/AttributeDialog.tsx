@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Attribute, AttributeType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { FormActions, SelectField, TextField } from '../../../ui/form';
+import { clearOnEdit, FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
@@ -47,7 +47,7 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
       {attribute ? (
         <p className="muted form-intro">
           {attribute.type === 'user' ? 'User' : 'Event'} attribute <code>{attribute.key}</code>. The key and type are fixed once created.

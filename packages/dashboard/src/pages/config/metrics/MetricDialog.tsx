@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Metric, UnitType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { FormActions, SelectField, TextField } from '../../../ui/form';
+import { clearOnEdit, FormActions, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
@@ -50,7 +50,7 @@ function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: 
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
       <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={errors?.fields.name} hint="Shown in the dashboard and in achievement payloads." />
       {metric ? (
         <TextField label="Key" value={metric.key} readOnly className="input mono" hint="Fixed once created: events are sent to this key." />
