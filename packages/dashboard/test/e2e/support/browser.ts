@@ -5,10 +5,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** undefined when the browser tests can run; otherwise the one line that says why they are skipped. */
+/**
+ * undefined when the browser tests can run; otherwise the one line that says why they are skipped.
+ * In CI (CI=true, where .ci/run installs chromium) a missing browser is an error, not a skip.
+ */
 export const browserSkipReason: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
   : `browser tests skipped: no chromium at ${CHROMIUM_PATH} (install Debian's chromium package, or set CHROMIUM_PATH)`;
+if (browserSkipReason && process.env.CI === 'true') throw new Error(`CI=true but ${browserSkipReason}`);
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
