@@ -4,47 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The real server, started in-process as its own tests do.
 import { systemClock } from '../../../packages/server/src/clock.js';
-import type { FinishedAttempt } from '../../../packages/server/src/delivery/queue/complete.js';
+import { recordAttempts, type AttemptLog } from '../../../packages/server/test/support/attempts.js';
 import { startTestLaurel, type TestLaurel } from '../../../packages/server/test/support/laurel.js';
 
 /** A real Laurel (API, worker, SQLite in a temp dir) on the real clock, recording every attempt. */
-export interface Laurel extends TestLaurel {
-  /** The attempt numbered `number` of a delivery, once the worker has made and recorded it. */
-  attempt(deliveryId: string, number?: number, timeoutMs?: number): Promise<FinishedAttempt>;
-  /** Every attempt so far, oldest first. */
-  attempts: FinishedAttempt[];
+export interface Laurel extends TestLaurel, AttemptLog {
   stop(): Promise<void>;
 }
 
 export async function startLaurel(): Promise<Laurel> {
   const dir = await mkdtemp(join(tmpdir(), 'laurel-examples-'));
   const laurel = await startTestLaurel({ databaseUrl: `sqlite:${join(dir, 'laurel.db')}`, clock: systemClock });
-  const attempts: FinishedAttempt[] = [];
-  const waiters = new Set<() => void>();
-  laurel.worker!.on('delivery:attempt', (attempt) => {
-    attempts.push(attempt);
-    for (const check of [...waiters]) check();
-  });
   return {
     ...laurel,
-    attempts,
-    attempt(deliveryId, number = 1, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = attempts.find((a) => a.deliveryId === deliveryId && a.number === number);
-          if (!found) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no attempt ${number} of delivery ${deliveryId} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    ...recordAttempts(laurel.worker!),
     async stop() {
       await laurel.close();
       await rm(dir, { recursive: true, force: true });

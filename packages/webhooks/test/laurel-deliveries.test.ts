@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 // The real server, started in-process as its own tests do (tests only: the SDK never imports it).
 import type { ManualClock } from '../../server/src/clock.js';
-import type { FinishedAttempt } from '../../server/src/delivery/queue/complete.js';
+import { recordAttempts, type AttemptLog } from '../../server/test/support/attempts.js';
 import { startTestLaurel, type TestLaurel } from '../../server/test/support/laurel.js';
 import { eventTypes, idempotency, type EventType, type HandlerOptions, type VerifiedDelivery, type WebhookEvent } from '../src/index.js';
 import { flavours, type Running } from './support/flavours.js';
@@ -29,27 +29,7 @@ describe('deliveries from a real Laurel server, received by every handler flavou
   let dir: string;
   let laurel: TestLaurel;
   const targets: Target[] = [];
-  const attempts: FinishedAttempt[] = [];
-  const waiters = new Set<() => void>();
-
-  /** The attempt numbered `number` of a delivery, once the worker has recorded it. */
-  function attempt(deliveryId: string, number = 1, timeoutMs = 10_000): Promise<FinishedAttempt> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = attempts.find((a) => a.deliveryId === deliveryId && a.number === number);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no attempt ${number} of delivery ${deliveryId} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  }
+  let attempt: AttemptLog['attempt'];
 
   async function sendTest(target: Target, type: EventType): Promise<string> {
     const sent = await laurel.api('POST', `/admin/v1/webhooks/${target.webhookId}/test`, { body: { type } });
@@ -60,10 +40,7 @@ describe('deliveries from a real Laurel server, received by every handler flavou
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'laurel-webhooks-sdk-'));
     laurel = await startTestLaurel({ databaseUrl: `sqlite:${join(dir, 'laurel.db')}` });
-    laurel.worker!.on('delivery:attempt', (a) => {
-      attempts.push(a);
-      for (const check of [...waiters]) check();
-    });
+    attempt = recordAttempts(laurel.worker!).attempt;
     for (const flavour of flavours) {
       const target = { flavour: flavour.name, skewMs: 0, failOn: undefined, handled: [] } as unknown as Target;
       const options: HandlerOptions = {
