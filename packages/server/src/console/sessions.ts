@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { findAccount, type Account } from './accounts.js';
+import { secretsMatch } from './secrets-match.js';
 
 /**
  * Dashboard sessions. The cookie holds 32 random bytes (base64url); the database holds only their
@@ -67,10 +68,7 @@ export async function resumeSession(db: Kysely<Schema>, token: string, now: numb
 
 /** Constant-time comparison of a presented X-CSRF-Token with the session's. */
 export function csrfTokenMatches(session: Session, presented: string | undefined): boolean {
-  if (!presented) return false;
-  const expected = Buffer.from(session.csrfToken);
-  const actual = Buffer.from(presented);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return secretsMatch(session.csrfToken, presented);
 }
 
 export async function endSession(db: Kysely<Schema>, id: string): Promise<void> {

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createOwner, findCredentials, hasAccounts, normalizeEmail, recordLogin } from '../../../console/accounts.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure, throttleKeys } from '../../../console/login-throttle.js';
 import { prepareDummyHash, verifyAgainstDummy, verifyPassword } from '../../../console/passwords.js';
+import { secretsMatch } from '../../../console/secrets-match.js';
 import { createSession, sweepEndedSessions } from '../../../console/sessions.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { consoleErrors, errors } from '../../errors.js';
@@ -96,7 +96,5 @@ function checkSetupToken(expected: string | undefined, mode: 'development' | 'pr
     if (mode === 'production') throw errors.setupTokenMissing();
     return;
   }
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given ?? '').digest();
-  if (given === undefined || !timingSafeEqual(a, b)) throw errors.setupTokenWrong();
+  if (!secretsMatch(expected, given)) throw errors.setupTokenWrong();
 }
