@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import { createHttpSender, type HttpSender } from './delivery/http-sender.js';
+import { createHttpSender } from './delivery/http-sender.js';
+import { createThreadedTransport } from './delivery/threaded-transport.js';
+import { directTransport, type Transport } from './delivery/transport.js';
 import { createOutbox, type Outbox } from './delivery/outbox.js';
 import { sweepExpiredLog } from './delivery/retention.js';
 import { createAddressPolicy, type Resolver } from './delivery/ssrf-guard.js';
@@ -79,22 +81,20 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     throw error;
   }
 
-  let sender: HttpSender | undefined;
+  let transport: Transport | undefined;
   let worker: DeliveryWorker | undefined;
   if (roles.has('worker')) {
-    const policy =
-      config.mode === 'production' ? createAddressPolicy({ allowPrivate: false, allowlist: config.delivery.allowlist }) : null;
-    sender = createHttpSender({
-      policy,
-      // Lanes cap connections per webhook; two webhooks on one host must not share (and wait on)
-      // a smaller pool, so the per-origin bound is only the global one.
-      connectionsPerOrigin: config.delivery.concurrency,
-      now: () => clock.now(),
-      ...(options.resolve ? { resolve: options.resolve } : {}),
-    });
+    const policy = config.mode === 'production' ? { allowPrivate: false, allowlist: config.delivery.allowlist } : null;
+    // Lanes cap connections per webhook; two webhooks on one host must not share (and wait on)
+    // a smaller pool, so the per-origin bound is only the global one.
+    const connectionsPerOrigin = config.delivery.concurrency;
+    transport = options.resolve
+      ? // A stand-in resolver is a function, which cannot cross to another thread.
+        directTransport(createHttpSender({ policy: policy && createAddressPolicy(policy), connectionsPerOrigin, resolve: options.resolve }))
+      : createThreadedTransport({ policy, connectionsPerOrigin });
     worker = new DeliveryWorker(
       backend,
-      sender,
+      transport,
       clock,
       {
         ...config.delivery,
@@ -171,7 +171,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       await app.close();
       await scheduler?.stop();
       await worker?.stop();
-      await sender?.close();
+      await transport?.close();
       await backend.close();
     },
   };

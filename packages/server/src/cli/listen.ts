@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { createHttpSender, type AttemptOutcome } from '../delivery/http-sender.js';
-import { signatureHeaders } from '../delivery/signer.js';
+import { directTransport } from '../delivery/transport.js';
 import { VERSION } from '../version.js';
 import { generateWebhookSecret } from '../webhooks/generate-secret.js';
 import { CliError, USAGE } from './cli-error.js';
@@ -68,7 +68,7 @@ async function listen(options: ListenOptions): Promise<void> {
   const status = (line: string) => console.error(line);
   const { client, environment } = await connect(options, status);
 
-  const sender = createHttpSender({ policy: null, connectionsPerOrigin: 1 });
+  const transport = directTransport(createHttpSender({ policy: null, connectionsPerOrigin: 1 }));
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -90,22 +90,23 @@ async function listen(options: ListenOptions): Promise<void> {
       onLost: ({ reason, retryInMs }) => status(`Lost the connection to ${client.server} (${reason}); reconnecting in ${(retryInMs / 1000).toFixed(1)} s...`),
     });
     for await (const event of events) {
-      const headers = signatureHeaders({
+      const startedAt = new Date();
+      const { outcome } = await transport.send({
+        url: target,
+        timeoutMs: FORWARD_TIMEOUT_MS,
         deliveryId: event.id,
         eventType: event.event,
-        timestamp: Math.floor(Date.now() / 1000),
+        timestamp: Math.floor(startedAt.getTime() / 1000),
         body: event.data,
         secrets: [secret],
         userAgent: `Laurel-Webhooks/${VERSION}`,
       });
-      const startedAt = new Date();
-      const outcome = await sender.send({ url: target, body: event.data, headers, timeoutMs: FORWARD_TIMEOUT_MS });
       console.log(options.json ? JSON.stringify(jsonLine(startedAt, event.id, event.event, outcome)) : textLine(startedAt, event.id, event.event, outcome));
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await sender.close();
+    await transport.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AttemptOutcome } from './http-sender.js';
-import { nextRetryDelay } from './retry-policy.js';
+import { nextRetryDelay, retryAfterMs } from './retry-policy.js';
 import type { FinishedAttempt } from './queue/complete.js';
 import type { AttemptTrigger } from '../store/schema.js';
 
@@ -25,8 +25,8 @@ export function decideNext(
   if (outcome.kind === 'response' && outcome.status === 410) return { next: { status: 'failed' }, gone: true };
   if (outcome.kind === 'error' && outcome.error === 'refused_by_policy') return { next: { status: 'failed' }, gone: false };
   if (attempt.trigger === 'manual') return { next: { status: 'failed' }, gone: false };
-  const retryAfterMs = outcome.kind === 'response' ? outcome.retryAfterMs : null;
-  const delay = nextRetryDelay({ attempts: attempt.number, scheduleMs, retryAfterMs, random });
+  const retryAfter = outcome.kind === 'response' ? retryAfterMs(outcome.retryAfter, now) : null;
+  const delay = nextRetryDelay({ attempts: attempt.number, scheduleMs, retryAfterMs: retryAfter, random });
   if (delay === null) return { next: { status: 'failed' }, gone: false };
   return { next: { status: 'retrying', at: now + delay }, gone: false };
 }

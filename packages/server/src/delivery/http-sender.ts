@@ -13,8 +13,8 @@ export type AttemptOutcome =
       status: number;
       /** At most MAX_RECORDED_BODY_BYTES of the response body, decoded as UTF-8. */
       body: string;
-      /** Retry-After (delta-seconds or HTTP-date relative to `now`), in ms. */
-      retryAfterMs: number | null;
+      /** The Retry-After header as sent; read against Laurel's clock when the next attempt is planned (retry-policy.ts). */
+      retryAfter: string | null;
       latencyMs: number;
     }
   | { kind: 'error'; error: AttemptErrorKind; message: string; latencyMs: number };
@@ -35,11 +35,8 @@ export function createHttpSender(opts: {
   connectionsPerOrigin: number;
   /** Seam for the OS resolver (tests); defaults to dns.lookup. */
   resolve?: Resolver;
-  /** Wall clock for Retry-After HTTP-dates. */
-  now?: () => number;
 }): HttpSender {
   const { policy } = opts;
-  const now = opts.now ?? Date.now;
   const lookup = policy ? createGuardedLookup(policy, opts.resolve) : opts.resolve;
   // One agent for the sender's lifetime: a pool per origin, so a hanging
   // receiver only ties up its own connections. undici keeps sockets alive by
@@ -107,7 +104,7 @@ export function createHttpSender(opts: {
         kind: 'response',
         status: res.statusCode,
         body,
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], now),
+        retryAfter: firstValue(res.headers['retry-after']),
         latencyMs: performance.now() - start,
       };
     } catch (err) {
@@ -157,15 +154,8 @@ function completeUtf8Length(buf: Buffer): number {
   return buf.length - i >= need ? buf.length : i;
 }
 
-function parseRetryAfter(value: string | string[] | undefined, now: () => number): number | null {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!text) return null;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // HTTP-dates always contain a month/day name; this keeps Date.parse's
-  // lenient parser from reading things like "1.5" as a date.
-  if (!/[a-z]/i.test(text)) return null;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? null : Math.max(0, at - now());
+function firstValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function classify(err: unknown): [AttemptErrorKind, string] {

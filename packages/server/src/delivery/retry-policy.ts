@@ -24,3 +24,18 @@ export function nextRetryDelay({ attempts, scheduleMs, retryAfterMs, random }: R
   if (retryAfterMs === null) return jittered;
   return Math.min(Math.max(retryAfterMs, jittered), 2 * scheduled);
 }
+
+/**
+ * A Retry-After header in ms from `now`: delta-seconds or an HTTP-date; null when absent or unreadable.
+ * Read when the next attempt is planned, against Laurel's clock rather than the sender's.
+ */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  const text = header?.trim();
+  if (!text) return null;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // HTTP-dates always contain a month or day name; this keeps Date.parse's lenient parser from
+  // reading things like "1.5" as a date.
+  if (!/[a-z]/i.test(text)) return null;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -5,7 +5,6 @@ import type { Clock } from '../clock.js';
 import type { Backend } from '../store/backends/backend.js';
 import { activeSecrets } from '../webhooks/secrets.js';
 import { decideNext } from './decide-next.js';
-import type { HttpSender } from './http-sender.js';
 import { DELIVERY_CHANNEL } from './outbox.js';
 import { claimDeliveries, type ClaimedDelivery } from './queue/claim.js';
 import { findDueWebhooks } from './queue/find-due-webhooks.js';
@@ -13,7 +12,7 @@ import { completeAttempts, type FinishedAttempt } from './queue/complete.js';
 import { reclaimExpiredLeases } from './queue/reclaim-expired.js';
 import type { Lease } from './queue/lease-fence.js';
 import { releaseDeliveries } from './queue/release.js';
-import { signatureHeaders } from './signer.js';
+import type { Transport } from './transport.js';
 
 /**
  * The delivery worker. Per delivery:
@@ -103,7 +102,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   constructor(
     private readonly backend: Backend,
-    private readonly sender: HttpSender,
+    private readonly transport: Transport,
     private readonly clock: Clock,
     private readonly settings: WorkerSettings,
     private readonly random: () => number = Math.random,
@@ -294,7 +293,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     if (this.candidates.size > 0) this.schedulePump();
   }
 
-  /** Makes one attempt and decides what follows; never throws (the sender reports failures as outcomes). */
+  /** Makes one attempt and decides what follows; never throws (the transport reports failures as outcomes). */
   private async attempt({ delivery, target, body }: Pending): Promise<FinishedAttempt> {
     const startedAt = this.clock.now();
     const base = { deliveryId: delivery.id, webhookId: delivery.webhookId, number: delivery.attempt, trigger: delivery.trigger, startedAt };
@@ -311,7 +310,9 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         gone: false,
       };
     }
-    const headers = signatureHeaders({
+    const { outcome, requestHeaders } = await this.transport.send({
+      url: target.url,
+      timeoutMs: target.timeoutMs,
       deliveryId: delivery.id,
       eventType: delivery.eventType,
       timestamp: Math.floor(startedAt / 1000),
@@ -319,7 +320,6 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       secrets: target.secrets,
       userAgent: this.settings.userAgent,
     });
-    const outcome = await this.sender.send({ url: target.url, body, headers, timeoutMs: target.timeoutMs });
     const decided = decideNext(outcome, base, this.clock.now(), this.settings.retryScheduleMs, this.random);
     return {
       ...base,
@@ -328,7 +328,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       errorKind: outcome.kind === 'error' ? outcome.error : null,
       errorMessage: outcome.kind === 'error' ? outcome.message : null,
       responseBody: outcome.kind === 'response' ? outcome.body : null,
-      requestHeaders: headers,
+      requestHeaders,
       ...decided,
     };
   }

@@ -8,7 +8,7 @@ const schedule = [1 * MINUTE, 2 * MINUTE, 4 * MINUTE];
 const now = Date.UTC(2026, 0, 1);
 const middle = () => 0.5;
 
-const response = (status: number, retryAfterMs: number | null = null): AttemptOutcome => ({ kind: 'response', status, body: '', retryAfterMs, latencyMs: 3 });
+const response = (status: number, retryAfter: string | null = null): AttemptOutcome => ({ kind: 'response', status, body: '', retryAfter, latencyMs: 3 });
 const error = (kind: 'timeout' | 'connection' | 'dns' | 'refused_by_policy'): AttemptOutcome => ({ kind: 'error', error: kind, message: kind, latencyMs: 3 });
 const first = { number: 1, trigger: 'first' as const };
 
@@ -53,7 +53,7 @@ describe('decideNext', () => {
   });
 
   it('passes Retry-After to the retry policy (bounded by twice the scheduled delay)', () => {
-    assert.deepEqual(decideNext(response(503, 90_000), first, now, schedule, middle).next, { status: 'retrying', at: now + 90_000 });
-    assert.deepEqual(decideNext(response(429, 3_600_000), first, now, schedule, middle).next, { status: 'retrying', at: now + 2 * MINUTE });
+    assert.deepEqual(decideNext(response(503, '90'), first, now, schedule, middle).next, { status: 'retrying', at: now + 90_000 });
+    assert.deepEqual(decideNext(response(429, '3600'), first, now, schedule, middle).next, { status: 'retrying', at: now + 2 * MINUTE });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JITTER, nextRetryDelay } from '../../src/delivery/retry-policy.js';
+import { JITTER, nextRetryDelay, retryAfterMs } from '../../src/delivery/retry-policy.js';
 
 const MINUTE = 60_000;
 /** Trophy's documented policy, Laurel's default: 3 retries at 1, 2 and 4 minutes. */
@@ -59,5 +59,26 @@ describe('nextRetryDelay', () => {
     it('does not extend the schedule: after the last retry there is none, whatever the header says', () => {
       assert.equal(nextRetryDelay({ attempts: 4, scheduleMs: trophy, retryAfterMs: 10_000, random: middle }), null);
     });
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2030-01-01T00:00:00Z');
+
+  it('reads delta-seconds', () => {
+    assert.equal(retryAfterMs('120', now), 120_000);
+    assert.equal(retryAfterMs(' 0 ', now), 0);
+  });
+
+  it('reads an HTTP-date against the given clock', () => {
+    assert.equal(retryAfterMs(new Date(now + 90_000).toUTCString(), now), 90_000);
+  });
+
+  it('clamps a date in the past to 0', () => {
+    assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', now), 0);
+  });
+
+  it('ignores an absent, empty or unreadable header', () => {
+    for (const header of [null, '', '1.5', '-5', 'soon']) assert.equal(retryAfterMs(header, now), null, String(header));
   });
 });
