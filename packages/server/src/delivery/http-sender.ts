@@ -142,7 +142,12 @@ async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
   }
   if (first === null) return '';
   const buf = chunks ? Buffer.concat(chunks, size) : first;
-  return buf.toString('utf8', 0, truncated ? completeUtf8Length(buf) : buf.length);
+  return storable(buf.toString('utf8', 0, truncated ? completeUtf8Length(buf) : buf.length));
+}
+
+/** PostgreSQL text cannot hold NUL; a receiver's bytes must not be able to make the log unwritable. */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 /** Length of `buf` without a multi-byte character cut off by truncation. */
@@ -185,6 +190,6 @@ function findCode(err: unknown, depth = 0): string | undefined {
 function describe(err: unknown): string {
   const text = err instanceof Error ? err.message || err.name : String(err);
   const code = findCode(err);
-  const full = code && !text.includes(code) ? `${code}: ${text}` : text;
+  const full = storable(code && !text.includes(code) ? `${code}: ${text}` : text);
   return full.length > 300 ? `${full.slice(0, 297)}...` : full;
 }

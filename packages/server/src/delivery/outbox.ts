@@ -1,8 +1,9 @@
 import { newId } from '../store/ids.js';
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Backend } from '../store/backends/backend.js';
-import type { EventTable, NewDelivery, Schema } from '../store/schema.js';
+import { rowSet } from '../store/row-set.js';
+import type { Schema } from '../store/schema.js';
 
 export const DELIVERY_CHANNEL = 'laurel_deliveries';
 
@@ -23,7 +24,7 @@ export interface EmitResult {
  * The transactional outbox. `emit` writes events and one delivery row per enabled webhook of the
  * environment subscribed to each event's type, inside the CALLER's transaction: if that rolls
  * back, nothing is sent; once it commits, the rows are there for a worker to claim, whatever
- * crashes next. `emitAll` does the same for many events with a fixed number of statements.
+ * crashes next. `emitAll` does the same for many events in the same three statements.
  */
 export interface Outbox {
   emit(trx: Kysely<Schema>, input: EmitInput, now: number): Promise<EmitResult>;
@@ -45,25 +46,35 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
     async emitAll(trx, inputs, now) {
       if (inputs.length === 0) return [];
       const subscribers = await subscribersByEnvironment(trx, inputs);
-      const events: Insertable<EventTable>[] = [];
+      const events: NewEvent[] = [];
       const deliveries: NewDelivery[] = [];
       const results: EmitResult[] = [];
       for (const input of inputs) {
         const eventId = newId();
-        events.push({ id: eventId, environment_id: input.environmentId, type: input.type, payload: JSON.stringify(input.payload), created_at: now });
+        events.push({ id: eventId, environment_id: input.environmentId, type: input.type, payload: JSON.stringify(input.payload) });
         const targets = (subscribers.get(input.environmentId) ?? []).filter((webhook) =>
           input.onlyWebhookId ? webhook.id === input.onlyWebhookId : webhook.events.has(input.type),
         );
         const ids = targets.map((webhook) => {
           const id = newId();
-          deliveries.push(newDelivery(id, eventId, webhook.id, input, now));
+          deliveries.push({ id, event_id: eventId, webhook_id: webhook.id, environment_id: input.environmentId, event_type: input.type });
           return id;
         });
         results.push({ eventId, deliveryIds: ids });
       }
-      // Chunked so the largest batch stays under SQLite's limit on bound parameters.
-      for (const chunk of chunks(events, 500)) await trx.insertInto('events').values(chunk).execute();
-      for (const chunk of chunks(deliveries, 500)) await trx.insertInto('deliveries').values(chunk).execute();
+      // Parameters in a select list have no type on PostgreSQL until cast.
+      const at = sql`cast(${now} as bigint)`;
+      await sql`
+        insert into events (id, environment_id, type, payload, created_at)
+        select id, environment_id, type, payload, ${at} from ${rowSet(backend.kind, 'e', EVENT_COLUMNS, events)}
+      `.execute(trx);
+      if (deliveries.length > 0) {
+        await sql`
+          insert into deliveries (id, event_id, webhook_id, environment_id, event_type, status, attempts, next_attempt_at, next_trigger, created_at, updated_at)
+          select id, event_id, webhook_id, environment_id, event_type, 'pending', 0, ${at}, 'first', ${at}, ${at}
+          from ${rowSet(backend.kind, 'd', DELIVERY_COLUMNS, deliveries)}
+        `.execute(trx);
+      }
       if (deliveries.length > 0) await outbox.announce(trx, [...new Set(deliveries.map((d) => d.webhook_id))]);
       return results;
     },
@@ -82,6 +93,24 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
   };
   return outbox;
 }
+
+interface NewEvent {
+  id: string;
+  environment_id: string;
+  type: string;
+  payload: string;
+}
+
+interface NewDelivery {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  environment_id: string;
+  event_type: string;
+}
+
+const EVENT_COLUMNS = { id: 'text', environment_id: 'text', type: 'text', payload: 'text' } as const;
+const DELIVERY_COLUMNS = { id: 'text', event_id: 'text', webhook_id: 'text', environment_id: 'text', event_type: 'text' } as const;
 
 interface Subscriber {
   id: string;
@@ -104,27 +133,4 @@ async function subscribersByEnvironment(trx: Kysely<Schema>, inputs: readonly Em
     byEnvironment.set(row.environment_id, list);
   }
   return byEnvironment;
-}
-
-function newDelivery(id: string, eventId: string, webhookId: string, input: EmitInput, now: number): NewDelivery {
-  return {
-    id,
-    event_id: eventId,
-    webhook_id: webhookId,
-    environment_id: input.environmentId,
-    event_type: input.type,
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: now,
-    next_trigger: 'first',
-    lease_owner: null,
-    lease_expires_at: null,
-    last_attempt_at: null,
-    created_at: now,
-    updated_at: now,
-  };
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

@@ -58,6 +58,10 @@ export function createThreadedTransport(options: ThreadOptions): Transport {
     outgoing = [];
   };
 
+  // Started now, so the first delivery does not wait for the thread to boot; idle, it holds nothing open.
+  thread = start();
+  thread.unref();
+
   return {
     send(request) {
       return new Promise<AttemptResult>((resolve) => {

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Times are Unix milliseconds (bigint in PostgreSQL, integer in
@@ -139,7 +139,6 @@ export interface DeliveryAttemptTable {
 export type Webhook = Selectable<WebhookTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
-export type NewDelivery = Insertable<DeliveryTable>;
 
 // ---- The gamification engine. Dates of local calendars are `YYYY-MM-DD` text; JSON columns are text.
 

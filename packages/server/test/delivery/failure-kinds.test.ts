@@ -52,6 +52,15 @@ forEachBackend('failure kinds in the attempt log', (database) => {
     assert.equal(target.received.length, 0, 'the Location was not visited');
   });
 
+  test('a response body with NUL bytes is logged (as U+FFFD), not refused by the database with the whole batch', async () => {
+    const receiver = await h.receiver();
+    receiver.reply = () => ({ status: 200, body: 'ok\u0000done' });
+    const { log, attempt } = await firstAttempt(receiver.url);
+    assert.equal(attempt.statusCode, 200);
+    assert.equal(attempt.responseBody, 'ok\uFFFDdone');
+    assert.equal(log.status, 'succeeded');
+  });
+
   test('a 500 is logged with its response body, cut at 4 KiB', async () => {
     const receiver = await h.receiver();
     const body = 'stack trace line\n'.repeat(1_000);

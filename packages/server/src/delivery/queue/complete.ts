@@ -1,6 +1,7 @@
+import { sql, type Kysely } from 'kysely';
 import { newId } from '../../store/ids.js';
-import type { Kysely } from 'kysely';
-import { heldLeases, leaseKey } from './lease-fence.js';
+import { rowSet } from '../../store/row-set.js';
+import { leaseKey } from './lease-fence.js';
 import type { Backend } from '../../store/backends/backend.js';
 import type { AttemptTrigger, Schema } from '../../store/schema.js';
 
@@ -45,44 +46,58 @@ export async function completeAttempts(
 ): Promise<CompletionResult> {
   if (attempts.length === 0) return { recorded: [], disabledWebhooks: [] };
   return backend.queue.transaction().execute(async (trx) => {
-    const held = new Set<string>();
-    for (const status of ['succeeded', 'failed'] as const) {
-      const batch = attempts.filter((a) => a.next.status === status);
-      for (const key of await finish(trx, workerId, batch, { status }, now)) held.add(key);
-    }
-    for (const attempt of attempts) {
-      if (attempt.next.status !== 'retrying') continue;
-      const values = { status: 'retrying' as const, next_attempt_at: attempt.next.at, next_trigger: 'retry' as const };
-      for (const key of await finish(trx, workerId, [attempt], values, now)) held.add(key);
-    }
+    const outcomes = attempts.map((a) => ({
+      id: a.deliveryId,
+      attempt: a.number,
+      status: a.next.status,
+      retry_at: a.next.status === 'retrying' ? a.next.at : null,
+    }));
+    const written = await sql<{ id: string; attempts: number }>`
+      update deliveries
+      set status = o.status,
+          next_attempt_at = coalesce(o.retry_at, deliveries.next_attempt_at),
+          next_trigger = case when o.status = 'retrying' then 'retry' else deliveries.next_trigger end,
+          lease_owner = null,
+          lease_expires_at = null,
+          last_attempt_at = ${now},
+          updated_at = ${now}
+      from ${rowSet(backend.kind, 'o', OUTCOME_COLUMNS, outcomes)}
+      where deliveries.id = o.id
+        and deliveries.attempts = o.attempt
+        and deliveries.lease_owner = ${workerId}
+        and deliveries.status = 'delivering'
+      returning deliveries.id, deliveries.attempts
+    `.execute(trx);
+    const held = new Set(written.rows.map((row) => leaseKey(row.id, Number(row.attempts))));
     const recorded = attempts.filter((a) => held.has(leaseKey(a.deliveryId, a.number)));
     if (recorded.length > 0) {
-      await trx.insertInto('delivery_attempts').values(recorded.map(toRow)).execute();
+      const columns = Object.keys(ATTEMPT_COLUMNS).join(', ');
+      await sql`
+        insert into delivery_attempts (${sql.raw(columns)})
+        select ${sql.raw(columns)} from ${rowSet(backend.kind, 'a', ATTEMPT_COLUMNS, recorded.map(toRow))}
+      `.execute(trx);
     }
     const disabledWebhooks = await updateWebhookHealth(trx, recorded, now, autoDisableAfterMs);
     return { recorded, disabledWebhooks };
   });
 }
 
-/** Applies `values` to the deliveries whose lease these attempts still hold; returns their lease keys. */
-async function finish(
-  trx: Kysely<Schema>,
-  workerId: string,
-  attempts: readonly FinishedAttempt[],
-  values: { status: 'succeeded' | 'failed' | 'retrying'; next_attempt_at?: number; next_trigger?: 'retry' },
-  now: number,
-): Promise<string[]> {
-  if (attempts.length === 0) return [];
-  const rows = await trx
-    .updateTable('deliveries')
-    .set({ ...values, lease_owner: null, lease_expires_at: null, last_attempt_at: now, updated_at: now })
-    .where((eb) => heldLeases(eb, attempts.map((a) => ({ id: a.deliveryId, attempt: a.number }))))
-    .where('lease_owner', '=', workerId)
-    .where('status', '=', 'delivering')
-    .returning(['id', 'attempts'])
-    .execute();
-  return rows.map((row) => leaseKey(row.id, Number(row.attempts)));
-}
+const OUTCOME_COLUMNS = { id: 'text', attempt: 'integer', status: 'text', retry_at: 'bigint' } as const;
+
+const ATTEMPT_COLUMNS = {
+  id: 'text',
+  delivery_id: 'text',
+  webhook_id: 'text',
+  number: 'integer',
+  trigger: 'text',
+  started_at: 'bigint',
+  status_code: 'integer',
+  error_kind: 'text',
+  error_message: 'text',
+  latency_ms: 'integer',
+  response_body: 'text',
+  request_headers: 'text',
+} as const;
 
 function toRow(a: FinishedAttempt) {
   return {
