@@ -35,6 +35,10 @@ export interface CompletionResult {
  * on the lease: same owner AND same attempt number as the claim. The owner alone is not enough: a
  * worker whose lease was reclaimed may claim the same delivery again, and its late answer to the
  * old attempt must not overwrite the new one. A fenced-out attempt is not recorded and changes nothing.
+ * The fence needs no status condition: only a claim sets `lease_owner`, and every write that ends
+ * a claim (this one, release, reclaim) clears it. Leaving status out also keeps PostgreSQL on the
+ * primary key: with `status = 'delivering'` it picked the partial index of leased rows, which under
+ * a steady stream of claims is mostly dead entries (7.9 ms for 50 rows instead of 0.8).
  * Batching is what lets one SQLite connection keep up with thousands of attempts per second.
  */
 export async function completeAttempts(
@@ -65,7 +69,6 @@ export async function completeAttempts(
       where deliveries.id = o.id
         and deliveries.attempts = o.attempt
         and deliveries.lease_owner = ${workerId}
-        and deliveries.status = 'delivering'
       returning deliveries.id, deliveries.attempts
     `.execute(trx);
     const held = new Set(written.rows.map((row) => leaseKey(row.id, Number(row.attempts))));
