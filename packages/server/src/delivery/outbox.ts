@@ -36,6 +36,8 @@ export interface Outbox {
 /** A NOTIFY payload is limited to 8000 bytes; past this many webhooks, listeners just look for themselves. */
 const MAX_NOTIFIED_WEBHOOKS = 100;
 
+const notifyPayload = (webhookIds: readonly string[]): string => (webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
+
 export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: readonly string[]) => void): Outbox {
   const outbox: Outbox = {
     async emit(trx, input, now) {
@@ -64,18 +66,29 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
       }
       // Parameters in a select list have no type on PostgreSQL until cast.
       const at = sql`cast(${now} as bigint)`;
-      await sql`
+      const insertEvents = sql`
         insert into events (id, environment_id, type, payload, created_at)
-        select id, environment_id, type, payload, ${at} from ${rowSet(backend.kind, 'e', EVENT_COLUMNS, events)}
-      `.execute(trx);
-      if (deliveries.length > 0) {
+        select id, environment_id, type, payload, ${at} from ${rowSet(backend.kind, 'e', EVENT_COLUMNS, events)}`;
+      const insertDeliveries = sql`
+        insert into deliveries (id, event_id, webhook_id, environment_id, event_type, status, attempts, next_attempt_at, next_trigger, created_at, updated_at)
+        select id, event_id, webhook_id, environment_id, event_type, 'pending', 0, ${at}, 'first', ${at}, ${at}
+        from ${rowSet(backend.kind, 'd', DELIVERY_COLUMNS, deliveries)}`;
+      const webhookIds = [...new Set(deliveries.map((d) => d.webhook_id))];
+      if (backend.kind === 'postgres' && deliveries.length > 0) {
+        // One round trip instead of three: both inserts and the wake-up ride in one statement.
+        // Round trips are what a one-event transaction spends its time on; the fewer it makes, the
+        // less each holds a pooled connection.
         await sql`
-          insert into deliveries (id, event_id, webhook_id, environment_id, event_type, status, attempts, next_attempt_at, next_trigger, created_at, updated_at)
-          select id, event_id, webhook_id, environment_id, event_type, 'pending', 0, ${at}, 'first', ${at}, ${at}
-          from ${rowSet(backend.kind, 'd', DELIVERY_COLUMNS, deliveries)}
+          with inserted_events as (${insertEvents}), inserted_deliveries as (${insertDeliveries})
+          select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(webhookIds)})
         `.execute(trx);
+        return results;
       }
-      if (deliveries.length > 0) await outbox.announce(trx, [...new Set(deliveries.map((d) => d.webhook_id))]);
+      await insertEvents.execute(trx);
+      if (deliveries.length > 0) {
+        await insertDeliveries.execute(trx);
+        await outbox.announce(trx, webhookIds);
+      }
       return results;
     },
 
@@ -84,7 +97,7 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
       // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
       // the payload names the webhooks, so workers claim for them without searching.
       if (backend.notify) {
-        await backend.notify(db, DELIVERY_CHANNEL, webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
+        await backend.notify(db, DELIVERY_CHANNEL, notifyPayload(webhookIds));
       }
       // SQLite has one connection: the worker's claim queues behind the caller's transaction, so
       // an early wake-up still sees the rows once (and only if) they commit.
