@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Backend } from '../store/backends/backend.js';
-import { activeSecrets } from '../webhooks/secrets.js';
+import { signingTargets } from '../webhooks/secrets.js';
 import { decideNext } from './decide-next.js';
 import { DELIVERY_CHANNEL } from './outbox.js';
 import { claimDeliveries, type ClaimedDelivery } from './queue/claim.js';
@@ -206,29 +206,22 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  /** Fetches what an attempt needs: each event's body and each webhook's URL, state and secrets. */
+  /** Fetches what an attempt needs: each event's body (unless the claim brought it) and each webhook's URL, state and secrets. */
   private async load(claimed: ClaimedDelivery[]): Promise<Pending[]> {
     const db = this.backend.queue;
-    const eventIds = [...new Set(claimed.map((c) => c.eventId))];
-    const webhookIds = [...new Set(claimed.map((c) => c.webhookId))];
-    const [events, webhooks, secrets] = await Promise.all([
-      db.selectFrom('events').select(['id', 'payload']).where('id', 'in', eventIds).execute(),
-      db.selectFrom('webhooks').select(['id', 'url', 'enabled', 'timeout_ms']).where('id', 'in', webhookIds).execute(),
-      activeSecrets(db, webhookIds, this.clock.now()),
+    const missing = [...new Set(claimed.filter((c) => c.payload === undefined).map((c) => c.eventId))];
+    const [events, targets] = await Promise.all([
+      missing.length > 0 ? db.selectFrom('events').select(['id', 'payload']).where('id', 'in', missing).execute() : [],
+      signingTargets(db, [...new Set(claimed.map((c) => c.webhookId))], this.clock.now()),
     ]);
     const bodies = new Map(events.map((e) => [e.id, e.payload]));
-    const targets = new Map(
-      webhooks.map((w) => [
-        w.id,
-        {
-          url: w.url,
-          enabled: w.enabled === 1,
-          timeoutMs: Math.min(w.timeout_ms ?? this.settings.timeoutMs, this.settings.timeoutMs),
-          secrets: (secrets.get(w.id) ?? []).map((s) => s.secret),
-        },
-      ]),
-    );
-    return claimed.map((delivery) => ({ delivery, target: targets.get(delivery.webhookId), body: bodies.get(delivery.eventId) ?? '' }));
+    const { timeoutMs } = this.settings;
+    const resolved = new Map([...targets].map(([id, t]) => [id, { ...t, timeoutMs: Math.min(t.timeoutMs ?? timeoutMs, timeoutMs) }]));
+    return claimed.map((delivery) => ({
+      delivery,
+      target: resolved.get(delivery.webhookId),
+      body: delivery.payload ?? bodies.get(delivery.eventId) ?? '',
+    }));
   }
 
   private lane(webhookId: string): Lane {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { generateWebhookSecret } from './generate-secret.js';
 
@@ -30,8 +30,7 @@ export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly str
     .selectFrom('webhook_secrets')
     .select(['webhook_id', 'secret', 'expires_at'])
     .where('webhook_id', 'in', webhookIds)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    // The current secret (no expiry) first, then rotated ones from the most recently replaced.
+    .where(stillSigning(now))
     .orderBy(sql`expires_at is null`, 'desc')
     .orderBy('expires_at', 'desc')
     .execute();
@@ -41,6 +40,42 @@ export async function activeSecrets(db: Kysely<Schema>, webhookIds: readonly str
     byWebhook.set(row.webhook_id, list);
   }
   return byWebhook;
+}
+
+export interface SigningTarget {
+  url: string;
+  enabled: boolean;
+  timeoutMs: number | null;
+  /** Active secrets, newest first. */
+  secrets: string[];
+}
+
+/** What the delivery worker needs of each webhook to sign and send an attempt, in one query. */
+export async function signingTargets(db: Kysely<Schema>, webhookIds: readonly string[], now: number): Promise<Map<string, SigningTarget>> {
+  const targets = new Map<string, SigningTarget>();
+  if (webhookIds.length === 0) return targets;
+  const rows = await db
+    .selectFrom('webhooks')
+    .leftJoin('webhook_secrets', (join) => join.onRef('webhook_secrets.webhook_id', '=', 'webhooks.id').on(stillSigning(now)))
+    .select(['webhooks.id', 'webhooks.url', 'webhooks.enabled', 'webhooks.timeout_ms', 'webhook_secrets.secret'])
+    .where('webhooks.id', 'in', webhookIds)
+    .orderBy(sql`webhook_secrets.expires_at is null`, 'desc')
+    .orderBy('webhook_secrets.expires_at', 'desc')
+    .execute();
+  for (const row of rows) {
+    let target = targets.get(row.id);
+    if (!target) {
+      target = { url: row.url, enabled: row.enabled === 1, timeoutMs: row.timeout_ms, secrets: [] };
+      targets.set(row.id, target);
+    }
+    if (row.secret !== null) target.secrets.push(row.secret);
+  }
+  return targets;
+}
+
+/** The current secret (no expiry) and rotated ones still inside their overlap. Order newest first with `expires_at is null desc, expires_at desc`. */
+function stillSigning(now: number) {
+  return (eb: ExpressionBuilder<Schema, 'webhook_secrets'>) => eb.or([eb('webhook_secrets.expires_at', 'is', null), eb('webhook_secrets.expires_at', '>', now)]);
 }
 
 /**

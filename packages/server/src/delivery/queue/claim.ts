@@ -11,6 +11,8 @@ export interface ClaimedDelivery {
   attempt: number;
   trigger: AttemptTrigger;
   leaseExpiresAt: number;
+  /** The event's body, when the claim could bring it along (PostgreSQL). */
+  payload?: string;
 }
 
 export interface ClaimInput {
@@ -32,7 +34,7 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
   if (input.limit <= 0) return [];
   const leaseExpiresAt = input.now + input.leaseMs;
   const lock = backend.supportsSkipLocked ? sql`for update skip locked` : sql``;
-  const result = await sql<{ id: string; event_id: string; event_type: string; attempts: number; next_trigger: AttemptTrigger }>`
+  const update = sql`
     update deliveries
     set status = 'delivering',
         lease_owner = ${input.workerId},
@@ -48,8 +50,14 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
       limit ${input.limit}
       ${lock}
     )
-    returning id, event_id, event_type, attempts, next_trigger
-  `.execute(backend.queue);
+    returning id, event_id, event_type, attempts, next_trigger`;
+  // On PostgreSQL the claim brings the payloads along (a data-modifying CTE), saving the worker a
+  // round trip per claim; SQLite has no such CTEs, and its reads are in-process anyway.
+  const query =
+    backend.kind === 'postgres'
+      ? sql<ClaimRow>`with claimed as (${update}) select claimed.*, events.payload from claimed left join events on events.id = claimed.event_id`
+      : sql<ClaimRow>`${update}`;
+  const result = await query.execute(backend.queue);
   return result.rows.map((row) => ({
     id: row.id,
     eventId: row.event_id,
@@ -58,5 +66,15 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
     attempt: Number(row.attempts),
     trigger: row.next_trigger,
     leaseExpiresAt,
+    ...(row.payload !== undefined ? { payload: row.payload ?? '' } : {}),
   }));
+}
+
+interface ClaimRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  attempts: number;
+  next_trigger: AttemptTrigger;
+  payload?: string | null;
 }

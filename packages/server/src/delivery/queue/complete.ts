@@ -49,41 +49,72 @@ export async function completeAttempts(
   autoDisableAfterMs: number,
 ): Promise<CompletionResult> {
   if (attempts.length === 0) return { recorded: [], disabledWebhooks: [] };
-  return backend.queue.transaction().execute(async (trx) => {
-    const outcomes = attempts.map((a) => ({
-      id: a.deliveryId,
-      attempt: a.number,
-      status: a.next.status,
-      retry_at: a.next.status === 'retrying' ? a.next.at : null,
-    }));
+  const update = updateDeliveries(backend, workerId, attempts, now);
+  if (backend.kind === 'postgres' && attempts.every(succeeded)) {
+    // The usual batch, all 2xx, in one statement (so one round trip, no transaction to open and
+    // commit): the deliveries' new state, the attempt rows of those still held, and the webhooks
+    // made healthy again. Batches with failures take the path below (streaks, auto-disable).
+    const rows = attempts.map(toRow);
     const written = await sql<{ id: string; attempts: number }>`
-      update deliveries
-      set status = o.status,
-          next_attempt_at = coalesce(o.retry_at, deliveries.next_attempt_at),
-          next_trigger = case when o.status = 'retrying' then 'retry' else deliveries.next_trigger end,
-          lease_owner = null,
-          lease_expires_at = null,
-          last_attempt_at = ${now},
-          updated_at = ${now}
-      from ${rowSet(backend.kind, 'o', OUTCOME_COLUMNS, outcomes)}
-      where deliveries.id = o.id
-        and deliveries.attempts = o.attempt
-        and deliveries.lease_owner = ${workerId}
-      returning deliveries.id, deliveries.attempts
-    `.execute(trx);
-    const held = new Set(written.rows.map((row) => leaseKey(row.id, Number(row.attempts))));
-    const recorded = attempts.filter((a) => held.has(leaseKey(a.deliveryId, a.number)));
+      with written as (${update}),
+      logged as (
+        insert into delivery_attempts (${ATTEMPT_COLUMN_LIST})
+        select ${sql.join(Object.keys(ATTEMPT_COLUMNS).map((column) => sql.ref(`a.${column}`)))}
+        from ${rowSet(backend.kind, 'a', ATTEMPT_COLUMNS, rows)}
+        join written on written.id = a.delivery_id and written.attempts = a.number
+      ),
+      healthy as (
+        update webhooks set failing_since = null
+        where id = any(${[...new Set(attempts.map((a) => a.webhookId))]}) and failing_since is not null
+      )
+      select id, attempts from written
+    `.execute(backend.queue);
+    return { recorded: heldBy(written.rows, attempts), disabledWebhooks: [] };
+  }
+  return backend.queue.transaction().execute(async (trx) => {
+    const recorded = heldBy((await update.execute(trx)).rows, attempts);
     if (recorded.length > 0) {
-      const columns = Object.keys(ATTEMPT_COLUMNS).join(', ');
       await sql`
-        insert into delivery_attempts (${sql.raw(columns)})
-        select ${sql.raw(columns)} from ${rowSet(backend.kind, 'a', ATTEMPT_COLUMNS, recorded.map(toRow))}
+        insert into delivery_attempts (${ATTEMPT_COLUMN_LIST})
+        select ${ATTEMPT_COLUMN_LIST} from ${rowSet(backend.kind, 'a', ATTEMPT_COLUMNS, recorded.map(toRow))}
       `.execute(trx);
     }
     const disabledWebhooks = await updateWebhookHealth(trx, recorded, now, autoDisableAfterMs);
     return { recorded, disabledWebhooks };
   });
 }
+
+/** Each delivery's next state, for those whose lease these attempts still hold; returns their ids and attempt numbers. */
+function updateDeliveries(backend: Backend, workerId: string, attempts: readonly FinishedAttempt[], now: number) {
+  const outcomes = attempts.map((a) => ({
+    id: a.deliveryId,
+    attempt: a.number,
+    status: a.next.status,
+    retry_at: a.next.status === 'retrying' ? a.next.at : null,
+  }));
+  return sql<{ id: string; attempts: number }>`
+    update deliveries
+    set status = o.status,
+        next_attempt_at = coalesce(o.retry_at, deliveries.next_attempt_at),
+        next_trigger = case when o.status = 'retrying' then 'retry' else deliveries.next_trigger end,
+        lease_owner = null,
+        lease_expires_at = null,
+        last_attempt_at = ${now},
+        updated_at = ${now}
+    from ${rowSet(backend.kind, 'o', OUTCOME_COLUMNS, outcomes)}
+    where deliveries.id = o.id
+      and deliveries.attempts = o.attempt
+      and deliveries.lease_owner = ${workerId}
+    returning deliveries.id, deliveries.attempts`;
+}
+
+/** The attempts whose delivery rows were written (the rest lost their lease). */
+function heldBy(written: readonly { id: string; attempts: number }[], attempts: readonly FinishedAttempt[]): FinishedAttempt[] {
+  const held = new Set(written.map((row) => leaseKey(row.id, Number(row.attempts))));
+  return attempts.filter((a) => held.has(leaseKey(a.deliveryId, a.number)));
+}
+
+const succeeded = (a: FinishedAttempt): boolean => a.statusCode !== null && a.statusCode >= 200 && a.statusCode < 300;
 
 const OUTCOME_COLUMNS = { id: 'text', attempt: 'integer', status: 'text', retry_at: 'bigint' } as const;
 
@@ -101,6 +132,8 @@ const ATTEMPT_COLUMNS = {
   response_body: 'text',
   request_headers: 'text',
 } as const;
+
+const ATTEMPT_COLUMN_LIST = sql.raw(Object.keys(ATTEMPT_COLUMNS).join(', '));
 
 function toRow(a: FinishedAttempt) {
   return {
@@ -129,7 +162,7 @@ async function updateWebhookHealth(
   now: number,
   autoDisableAfterMs: number,
 ): Promise<{ id: string; reason: string }[]> {
-  const healthy = new Set(attempts.filter((a) => a.statusCode !== null && a.statusCode >= 200 && a.statusCode < 300).map((a) => a.webhookId));
+  const healthy = new Set(attempts.filter(succeeded).map((a) => a.webhookId));
   const failing = new Set(attempts.map((a) => a.webhookId).filter((id) => !healthy.has(id)));
   const gone = new Set(attempts.filter((a) => a.gone).map((a) => a.webhookId));
   if (healthy.size > 0) {
