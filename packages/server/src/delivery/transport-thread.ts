@@ -36,10 +36,14 @@ port.on('message', (message: ToThread) => {
   }
   for (const { id, request } of message.batch) {
     inFlight++;
-    void transport.send(request).then((result) => {
-      inFlight--;
-      if (finished.push({ id, result }) === 1) setImmediate(post);
-      closeWhenIdle();
-    });
+    void transport
+      .send(request)
+      // Sending never throws; signing can (no secret). That fails this attempt, not the thread.
+      .catch((error: unknown) => ({ outcome: { kind: 'error', error: 'connection', message: String(error), latencyMs: 0 }, requestHeaders: {} }) as const)
+      .then((result) => {
+        inFlight--;
+        if (finished.push({ id, result }) === 1) setImmediate(post);
+        closeWhenIdle();
+      });
   }
 });

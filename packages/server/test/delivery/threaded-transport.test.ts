@@ -75,6 +75,16 @@ describe('threaded transport (signing and sending on the delivery thread)', () =
     assert.equal((await allowlisted.send(request(2))).outcome.kind, 'response');
   });
 
+  it('an attempt that cannot be signed fails alone; the thread goes on serving the rest', async (t) => {
+    const transport = createThreadedTransport({ policy: null, connectionsPerOrigin: 2 });
+    t.after(() => transport.close());
+    const [unsigned, fine] = await Promise.all([transport.send({ ...request(1), secrets: [] }), transport.send(request(2))]);
+    assert.equal(unsigned.outcome.kind, 'error');
+    assert.match(unsigned.outcome.kind === 'error' ? unsigned.outcome.message : '', /secret/);
+    assert.equal(fine.outcome.kind === 'response' && fine.outcome.status, 200);
+    assert.equal((await transport.send(request(3))).outcome.kind, 'response', 'the same thread still answers');
+  });
+
   it('close() lets attempts in flight finish first', async () => {
     const transport: Transport = createThreadedTransport({ policy: null, connectionsPerOrigin: 4 });
     const inFlight = Promise.all([1, 2, 3].map((i) => transport.send(request(i))));
