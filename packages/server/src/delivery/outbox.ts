@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { newId } from '../store/ids.js';
 import { sql, type Kysely } from 'kysely';
 import type { EventType } from '../events/event-types.js';
@@ -39,6 +40,7 @@ const MAX_NOTIFIED_WEBHOOKS = 100;
 const notifyPayload = (webhookIds: readonly string[]): string => (webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
 
 export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: readonly string[]) => void): Outbox {
+  const cache = new SubscriberCache();
   const outbox: Outbox = {
     async emit(trx, input, now) {
       const [result] = await outbox.emitAll(trx, [input], now);
@@ -47,49 +49,69 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
 
     async emitAll(trx, inputs, now) {
       if (inputs.length === 0) return [];
-      const subscribers = await subscribersByEnvironment(trx, inputs);
-      const events: NewEvent[] = [];
-      const deliveries: NewDelivery[] = [];
-      const results: EmitResult[] = [];
-      for (const input of inputs) {
-        const eventId = newId();
-        events.push({ id: eventId, environment_id: input.environmentId, type: input.type, payload: JSON.stringify(input.payload) });
-        const targets = (subscribers.get(input.environmentId) ?? []).filter((webhook) =>
-          input.onlyWebhookId ? webhook.id === input.onlyWebhookId : webhook.events.has(input.type),
-        );
-        const ids = targets.map((webhook) => {
-          const id = newId();
-          deliveries.push({ id, event_id: eventId, webhook_id: webhook.id, environment_id: input.environmentId, event_type: input.type });
-          return id;
-        });
-        results.push({ eventId, deliveryIds: ids });
-      }
+      const events: NewEvent[] = inputs.map((input) => ({
+        id: newId(),
+        environment_id: input.environmentId,
+        type: input.type,
+        payload: JSON.stringify(input.payload),
+      }));
       // Parameters in a select list have no type on PostgreSQL until cast.
       const at = sql`cast(${now} as bigint)`;
       const insertEvents = sql`
         insert into events (id, environment_id, type, payload, created_at)
         select id, environment_id, type, payload, ${at} from ${rowSet(backend.kind, 'e', EVENT_COLUMNS, events)}`;
-      const insertDeliveries = sql`
+      const insertDeliveries = (deliveries: NewDelivery[], onlyIf = sql`true`) => sql`
         insert into deliveries (id, event_id, webhook_id, environment_id, event_type, status, attempts, next_attempt_at, next_trigger, created_at, updated_at)
         select id, event_id, webhook_id, environment_id, event_type, 'pending', 0, ${at}, 'first', ${at}, ${at}
-        from ${rowSet(backend.kind, 'd', DELIVERY_COLUMNS, deliveries)}`;
-      const webhookIds = [...new Set(deliveries.map((d) => d.webhook_id))];
-      if (backend.kind === 'postgres' && deliveries.length > 0) {
-        // One round trip instead of three: both inserts and the wake-up ride in one statement.
-        // Round trips are what a one-event transaction spends its time on; the fewer it makes, the
-        // less each holds a pooled connection.
-        await sql`
-          with inserted_events as (${insertEvents}), inserted_deliveries as (${insertDeliveries})
-          select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(webhookIds)})
-        `.execute(trx);
-        return results;
+        from ${rowSet(backend.kind, 'd', DELIVERY_COLUMNS, deliveries)}
+        where ${onlyIf}`;
+
+      if (backend.kind === 'postgres') {
+        // PostgreSQL: one statement writes the events, the deliveries and the NOTIFY, because round
+        // trips are what a one-event transaction spends its time on. With the environment's
+        // subscribers cached, even their lookup rides along: the statement checks that the enabled
+        // webhooks are still exactly the cached ones (a fingerprint of their ids and event lists)
+        // and writes deliveries only if so; otherwise they are planned again from a fresh read.
+        const [environmentId, ...others] = new Set(inputs.map((input) => input.environmentId));
+        const cached = others.length === 0 ? cache.get(environmentId!) : undefined;
+        if (cached) {
+          const planned = plan(inputs, events, new Map([[environmentId!, cached.subscribers]]));
+          const { rows } = await sql<{ fresh: boolean }>`
+            with current as (select ${fingerprintOf(environmentId!)} = ${cached.fingerprint} as fresh),
+            inserted_events as (${insertEvents}),
+            inserted_deliveries as (${insertDeliveries(planned.deliveries, sql`(select fresh from current)`)})
+            select fresh ${planned.webhookIds.length > 0 ? sql`, case when fresh then pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)}) end` : sql``}
+            from current
+          `.execute(trx);
+          if (rows[0]!.fresh) return planned.results;
+          cache.forget(environmentId!);
+          const replanned = plan(inputs, events, await subscribersByEnvironment(trx, inputs, cache));
+          if (replanned.deliveries.length > 0) {
+            await sql`
+              with inserted_deliveries as (${insertDeliveries(replanned.deliveries)})
+              select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(replanned.webhookIds)})
+            `.execute(trx);
+          }
+          return replanned.results;
+        }
+        const planned = plan(inputs, events, await subscribersByEnvironment(trx, inputs, cache));
+        if (planned.deliveries.length === 0) await insertEvents.execute(trx);
+        else {
+          await sql`
+            with inserted_events as (${insertEvents}), inserted_deliveries as (${insertDeliveries(planned.deliveries)})
+            select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)})
+          `.execute(trx);
+        }
+        return planned.results;
       }
+
+      const planned = plan(inputs, events, await subscribersByEnvironment(trx, inputs));
       await insertEvents.execute(trx);
-      if (deliveries.length > 0) {
-        await insertDeliveries.execute(trx);
-        await outbox.announce(trx, webhookIds);
+      if (planned.deliveries.length > 0) {
+        await insertDeliveries(planned.deliveries).execute(trx);
+        await outbox.announce(trx, planned.webhookIds);
       }
-      return results;
+      return planned.results;
     },
 
     async announce(db, webhookIds) {
@@ -130,8 +152,26 @@ interface Subscriber {
   events: Set<string>;
 }
 
-/** Enabled webhooks of each environment the inputs touch, read once per batch. */
-async function subscribersByEnvironment(trx: Kysely<Schema>, inputs: readonly EmitInput[]): Promise<Map<string, Subscriber[]>> {
+/** One delivery row per event and subscribed webhook (or only the named webhook, for test events). */
+function plan(inputs: readonly EmitInput[], events: readonly NewEvent[], subscribers: Map<string, Subscriber[]>) {
+  const deliveries: NewDelivery[] = [];
+  const results = inputs.map((input, i): EmitResult => {
+    const eventId = events[i]!.id;
+    const targets = (subscribers.get(input.environmentId) ?? []).filter((webhook) =>
+      input.onlyWebhookId ? webhook.id === input.onlyWebhookId : webhook.events.has(input.type),
+    );
+    const deliveryIds = targets.map((webhook) => {
+      const id = newId();
+      deliveries.push({ id, event_id: eventId, webhook_id: webhook.id, environment_id: input.environmentId, event_type: input.type });
+      return id;
+    });
+    return { eventId, deliveryIds };
+  });
+  return { deliveries, results, webhookIds: [...new Set(deliveries.map((d) => d.webhook_id))] };
+}
+
+/** Enabled webhooks of each environment the inputs touch, read once per batch; remembered in `cache` when given. */
+async function subscribersByEnvironment(trx: Kysely<Schema>, inputs: readonly EmitInput[], cache?: SubscriberCache): Promise<Map<string, Subscriber[]>> {
   const environmentIds = [...new Set(inputs.map((input) => input.environmentId))];
   const rows = await trx
     .selectFrom('webhooks')
@@ -139,11 +179,49 @@ async function subscribersByEnvironment(trx: Kysely<Schema>, inputs: readonly Em
     .where('environment_id', 'in', environmentIds)
     .where('enabled', '=', 1)
     .execute();
-  const byEnvironment = new Map<string, Subscriber[]>();
-  for (const row of rows) {
-    const list = byEnvironment.get(row.environment_id) ?? [];
-    list.push({ id: row.id, events: new Set(JSON.parse(row.events) as string[]) });
-    byEnvironment.set(row.environment_id, list);
+  const byEnvironment = new Map<string, (typeof rows)[number][]>(environmentIds.map((id) => [id, []]));
+  for (const row of rows) byEnvironment.get(row.environment_id)!.push(row);
+  const subscribers = new Map<string, Subscriber[]>();
+  for (const [environmentId, webhooks] of byEnvironment) {
+    webhooks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const list = webhooks.map((row) => ({ id: row.id, events: new Set(JSON.parse(row.events) as string[]) }));
+    subscribers.set(environmentId, list);
+    cache?.remember(environmentId, fingerprint(webhooks), list);
   }
-  return byEnvironment;
+  return subscribers;
+}
+
+/**
+ * What identifies an environment's subscribers: its enabled webhooks' ids and event lists, in id
+ * order (byte order: ids are ASCII). Computed here from rows read, and by PostgreSQL in the emitting
+ * statement (`fingerprintOf`); equal exactly when the subscribers are the same.
+ */
+function fingerprint(webhooks: readonly { id: string; events: string }[]): string {
+  if (webhooks.length === 0) return '';
+  return createHash('md5').update(webhooks.map((w) => `${w.id}:${w.events}`).join(',')).digest('hex');
+}
+
+function fingerprintOf(environmentId: string) {
+  return sql`(
+    select coalesce(md5(string_agg(id || ':' || events, ',' order by id collate "C")), '')
+    from webhooks where environment_id = ${environmentId} and enabled = 1
+  )`;
+}
+
+/** Each environment's subscribers as last read by this process, with their fingerprint. */
+class SubscriberCache {
+  private readonly entries = new Map<string, { fingerprint: string; subscribers: Subscriber[] }>();
+
+  get(environmentId: string) {
+    return this.entries.get(environmentId);
+  }
+
+  remember(environmentId: string, fingerprint: string, subscribers: Subscriber[]): void {
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(environmentId, { fingerprint, subscribers });
+  }
+
+  forget(environmentId: string): void {
+    this.entries.delete(environmentId);
+  }
 }
