@@ -3,9 +3,9 @@
 // on these machines runs without persistence, which makes its row a queue that forgets on restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../test/support/server-process.js';
 
 export type Fsync = 'everysec' | 'always';
 
@@ -39,10 +39,3 @@ export async function startDurableRedis(fsync: Fsync): Promise<DurableRedis | un
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -5,12 +5,12 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { FromCeiling } from './events-ceiling.js';
+import { freePort } from '../test/support/server-process.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 const tsx = import.meta.resolve('tsx');
@@ -176,17 +176,6 @@ async function waitForHealth(origin: string): Promise<void> {
   }
 }
 
-/** A port nothing listens on right now (the child binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * CPU time (user + system, all threads) a process has used so far, in ms, from /proc; undefined

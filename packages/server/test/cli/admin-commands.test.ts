@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { eventTypes } from '../../src/events/event-types.js';
-import { freePort } from '../crash/server-process.js';
+import { freePort } from '../support/server-process.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 

@@ -12,8 +12,8 @@ import { catalog } from '../../src/events/catalog.js';
 import { eventTypes } from '../../src/events/event-types.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import { forEachBackend } from '../support/backends.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { freePort, startServer, waitForAll } from '../crash/server-process.js';
+import { startReceiver, waitForAll, type Receiver } from '../support/receiver.js';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const API_KEY = 'listentt.0123456789abcdefghijklmnopqrstuv';
@@ -80,7 +80,7 @@ forEachBackend('laurel listen', (database) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const serverEnv = { ...process.env, DATABASE_URL: database().url, PORT: String(port), LAUREL_BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: 'error' };
-    server = await startServer(serverEnv, base);
+    server = await startServerProcess(serverEnv, base);
 
     const { LAUREL_API_KEY: _key, LAUREL_SERVER: _server, ...inherited } = process.env;
     // Every type but one, to see --events at work.
@@ -132,7 +132,7 @@ forEachBackend('laurel listen', (database) => {
       await backend.close();
     }
 
-    server = await startServer(serverEnv, base);
+    server = await startServerProcess(serverEnv, base);
     for (const type of ['points.changed', 'streak.freeze_earned']) assert.ok(await emit(type));
     await cli.waitForStderr(/Reconnected/);
 

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { after, test } from 'node:test';
 import { openBackend } from '../../src/store/open-backend.js';
 import { forEachBackend } from '../support/backends.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { freePort, startServer, uniqueIds, waitForAll } from './server-process.js';
+import { startReceiver, uniqueIds, waitForAll, type Receiver } from '../support/receiver.js';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 /**
  * The outbox promise, tested the hard way: a real server process is SIGKILLed while events are
@@ -45,7 +45,7 @@ forEachBackend('a server killed mid-stream loses no committed event', (database)
         body: body === undefined ? undefined : JSON.stringify(body),
       });
 
-    child = await startServer(env, base);
+    child = await startServerProcess(env, base);
     const created = (await (await call('POST', '/admin/v1/webhooks', [{ name: 'crash', url: receiver.url, events: ['points.changed'] }])).json()) as { created: { id: string; secret: string }[] };
     const [webhook] = created.created;
     const webhookId = webhook!.id;
@@ -72,7 +72,7 @@ forEachBackend('a server killed mid-stream loses no committed event', (database)
     await Promise.all(emitters);
     const receivedBeforeRestart = uniqueIds(receiver).size;
 
-    child = await startServer(env, base);
+    child = await startServerProcess(env, base);
     const committed = await committedDeliveryIds(database().url);
     for (const id of acknowledged) assert.ok(committed.includes(id), `acknowledged delivery ${id} is in the database`);
     const missing = await waitForAll(receiver, committed, 60_000);

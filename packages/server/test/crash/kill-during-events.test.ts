@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { after, test } from 'node:test';
 import { openBackend } from '../../src/store/open-backend.js';
 import { forEachBackend } from '../support/backends.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { freePort, startServer, uniqueIds, waitForAll } from './server-process.js';
+import { startReceiver, uniqueIds, waitForAll, type Receiver } from '../support/receiver.js';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 /**
  * "One transaction per write" for the engine, tested the hard way: a server is SIGKILLed while
@@ -32,7 +32,7 @@ forEachBackend('a server killed mid-stream of metric events keeps every write wh
     const call = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${base}${path}`, { method: path.includes('settings') ? 'PUT' : 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-    child = await startServer(env, base);
+    child = await startServerProcess(env, base);
     assert.equal((await call('/admin/v1/metrics', [{ name: 'Lessons', key: 'lessons' }])).status, 201);
     assert.equal((await call('/admin/v1/achievements', [{ name: 'First', key: 'first', trigger: 'metric', metricKey: 'lessons', metricValue: 1, status: 'active' }])).status, 201);
     const created = (await (await call('/admin/v1/webhooks', [{ name: 'crash', url: receiver.url, events: ['achievement.completed'] }])).json()) as { created: { secret: string }[] };
@@ -60,7 +60,7 @@ forEachBackend('a server killed mid-stream of metric events keeps every write wh
     stop = true;
     await Promise.all(clients);
 
-    child = await startServer(env, base);
+    child = await startServerProcess(env, base);
     const backend = openBackend(database().url);
     try {
       const db = backend.db;

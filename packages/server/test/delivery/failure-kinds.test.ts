@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
-import { closedPort, fakeResolver, startHarness, type Harness } from './helpers.js';
+import { freePort } from '../support/server-process.js';
+import { fakeResolver, startHarness, type Harness } from './helpers.js';
 
 /** Each failure is logged on the attempt with what happened, and the delivery is scheduled for a retry. */
 forEachBackend('failure kinds in the attempt log', (database) => {
@@ -35,7 +36,7 @@ forEachBackend('failure kinds in the attempt log', (database) => {
   });
 
   test('a closed port is a connection failure', async () => {
-    const { log, attempt } = await firstAttempt(`http://127.0.0.1:${await closedPort()}/webhooks`);
+    const { log, attempt } = await firstAttempt(`http://127.0.0.1:${await freePort()}/webhooks`);
     assert.equal(attempt.errorKind, 'connection');
     assert.match(attempt.errorMessage, /ECONNREFUSED/);
     assert.equal(attempt.statusCode, null);
@@ -74,7 +75,7 @@ forEachBackend('failure kinds in the attempt log', (database) => {
   });
 
   test('a name that does not resolve is a DNS failure', async () => {
-    const { log, attempt } = await firstAttempt(`http://no-such-receiver.example.test:${await closedPort()}/webhooks`);
+    const { log, attempt } = await firstAttempt(`http://no-such-receiver.example.test:${await freePort()}/webhooks`);
     assert.equal(attempt.errorKind, 'dns');
     assert.match(attempt.errorMessage, /ENOTFOUND/);
     assert.equal(log.status, 'retrying');

@@ -4,8 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import type dns from 'node:dns';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../src/clock.js';
 import type { Resolver } from '../../src/delivery/ssrf-guard.js';
 import type { DeliveryWorker, WorkerEvents } from '../../src/delivery/worker.js';
@@ -200,15 +198,6 @@ export function fakeResolver(table: Record<string, string>): Resolver {
       }
     });
   };
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export function isoToMs(iso: string | null): number {

@@ -133,3 +133,19 @@ function safeParse(body: string): unknown {
     return undefined;
   }
 }
+
+/** The distinct `webhook-id`s a receiver has seen (a redelivery counts once). */
+export function uniqueIds(receiver: Receiver): Set<string> {
+  return new Set(receiver.received.map((r) => String(r.headers['webhook-id'])));
+}
+
+/** Waits until every id has arrived (duplicates do not count twice); returns those still missing. */
+export async function waitForAll(receiver: Receiver, ids: string[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const received = uniqueIds(receiver);
+    const missing = ids.filter((id) => !received.has(id));
+    if (missing.length === 0 || Date.now() > deadline) return missing;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

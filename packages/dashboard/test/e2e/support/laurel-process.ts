@@ -1,12 +1,10 @@
 /** A real Laurel server (`laurel start`) as a child process, on a fresh SQLite file and a free port. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startServerProcess } from '../../../../server/test/support/server-process.js';
 
-const serverDir = fileURLToPath(new URL('../../../../server', import.meta.url));
 const dashboardDist = fileURLToPath(new URL('../../../dist', import.meta.url));
 
 export interface LaurelProcess {
@@ -19,9 +17,8 @@ export async function startLaurel(env: Record<string, string> = {}): Promise<Lau
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // From source (tsx), like the server's own tests, so a stale build of the server cannot be what is tested.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
-    cwd: serverDir,
-    env: {
+  const child = await startServerProcess(
+    {
       ...process.env,
       DATABASE_URL: `sqlite:${join(dataDir, 'laurel.db')}`,
       PORT: String(port),
@@ -31,9 +28,8 @@ export async function startLaurel(env: Record<string, string> = {}): Promise<Lau
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitHealthy(child, url);
+    url,
+  );
   return {
     url,
     async stop() {
@@ -46,25 +42,4 @@ export async function startLaurel(env: Record<string, string> = {}): Promise<Lau
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitHealthy(child: ChildProcess, url: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`laurel exited with code ${child.exitCode} before becoming healthy`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('laurel did not become healthy within 30 s');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
