@@ -74,35 +74,25 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
         // and writes deliveries only if so; otherwise they are planned again from a fresh read.
         const [environmentId, ...others] = new Set(inputs.map((input) => input.environmentId));
         const cached = others.length === 0 ? cache.get(environmentId!) : undefined;
-        if (cached) {
-          const planned = plan(inputs, events, new Map([[environmentId!, cached.subscribers]]));
-          const { rows } = await sql<{ fresh: boolean }>`
-            with current as (select ${fingerprintOf(environmentId!)} = ${cached.fingerprint} as fresh),
-            inserted_events as (${insertEvents}),
-            inserted_deliveries as (${insertDeliveries(planned.deliveries, sql`(select fresh from current)`)})
-            select fresh ${planned.webhookIds.length > 0 ? sql`, case when fresh then pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)}) end` : sql``}
-            from current
-          `.execute(trx);
-          if (rows[0]!.fresh) return planned.results;
-          cache.forget(environmentId!);
-          const replanned = plan(inputs, events, await subscribersByEnvironment(trx, inputs, cache));
-          if (replanned.deliveries.length > 0) {
-            await sql`
-              with inserted_deliveries as (${insertDeliveries(replanned.deliveries)})
-              select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(replanned.webhookIds)})
-            `.execute(trx);
-          }
-          return replanned.results;
-        }
-        const planned = plan(inputs, events, await subscribersByEnvironment(trx, inputs, cache));
-        if (planned.deliveries.length === 0) await insertEvents.execute(trx);
-        else {
+        const planned = plan(inputs, events, cached ? new Map([[environmentId!, cached.subscribers]]) : await subscribersByEnvironment(trx, inputs, cache));
+        const notify = planned.webhookIds.length > 0 ? sql`, case when fresh then pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)}) end` : sql``;
+        const { rows } = await sql<{ fresh: boolean }>`
+          with current as (select ${cached ? sql`${fingerprintOf(environmentId!)} = ${cached.fingerprint}` : sql`true`} as fresh),
+          inserted_events as (${insertEvents}),
+          inserted_deliveries as (${insertDeliveries(planned.deliveries, sql`(select fresh from current)`)})
+          select fresh ${notify} from current
+        `.execute(trx);
+        if (rows[0]!.fresh) return planned.results;
+        // The webhooks changed since they were remembered: the events are in; plan their deliveries again.
+        cache.forget(environmentId!);
+        const replanned = plan(inputs, events, await subscribersByEnvironment(trx, inputs, cache));
+        if (replanned.deliveries.length > 0) {
           await sql`
-            with inserted_events as (${insertEvents}), inserted_deliveries as (${insertDeliveries(planned.deliveries)})
-            select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)})
+            with inserted_deliveries as (${insertDeliveries(replanned.deliveries)})
+            select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(replanned.webhookIds)})
           `.execute(trx);
         }
-        return planned.results;
+        return replanned.results;
       }
 
       const planned = plan(inputs, events, await subscribersByEnvironment(trx, inputs));
