@@ -3,7 +3,7 @@ import type { Schema } from '../store/schema.js';
 
 /**
  * Deletes the delivery log older than the retention window: events created before `cutoff`
- * with their finished deliveries (attempts go by cascade). Deliveries still pending, retrying or
+ * with their finished deliveries and those deliveries' attempts. Deliveries still pending, retrying or
  * in flight are kept, and so is their event, whatever their age.
  *
  * Walks old events in (created_at, id) order with a cursor, `batchSize` at a time, so every step
@@ -29,13 +29,19 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
         .deleteFrom('deliveries')
         .where('event_id', 'in', ids)
         .where('status', 'in', ['succeeded', 'failed'])
-        .executeTakeFirst();
+        .returning('id')
+        .execute();
+      // Their attempts, in slices (an event may have many webhooks; SQLite caps bound parameters).
+      for (let i = 0; i < deliveries.length; i += batchSize) {
+        const slice = deliveries.slice(i, i + batchSize).map((d) => d.id);
+        await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', slice).execute();
+      }
       const events = await trx
         .deleteFrom('events')
         .where('id', 'in', ids)
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('id').whereRef('deliveries.event_id', '=', 'events.id'))))
         .executeTakeFirst();
-      removed.deliveries += Number(deliveries.numDeletedRows);
+      removed.deliveries += deliveries.length;
       removed.events += Number(events.numDeletedRows);
     });
     if (batch.length < batchSize) break;

@@ -3,14 +3,16 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 import * as configVersion from './migrations/0003-config-version.js';
 import * as consoleAccounts from './migrations/0004-console.js';
+import * as deliveryLogKeys from './migrations/0005-delivery-log-keys.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-engine': engine,
   '0003-config-version': configVersion,
   '0004-console': consoleAccounts,
+  '0005-delivery-log-keys': deliveryLogKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -152,6 +152,12 @@ export async function deleteWebhooks(
       .returning('id')
       .execute();
     const deleted = rows.map((row) => row.id);
+    if (deleted.length > 0) {
+      // The delivery log has no foreign keys (migration 0005): its rows go here, explicitly.
+      const deliveries = trx.selectFrom('deliveries').select('id').where('webhook_id', 'in', deleted);
+      await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveries).execute();
+      await trx.deleteFrom('deliveries').where('webhook_id', 'in', deleted).execute();
+    }
     return { deleted, missing: ids.filter((id) => !deleted.includes(id)) };
   });
 }

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import { authenticateApiKey } from '../../src/environments/api-keys.js';
 import { findEnvironmentByName, listEnvironments } from '../../src/environments/environments.js';
-import * as foundation from '../../src/store/migrations/0001-foundation.js';
-import * as engine from '../../src/store/migrations/0002-engine.js';
-import * as configVersion from '../../src/store/migrations/0003-config-version.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { migrateBefore } from '../support/migrations.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLaurel } from '../../src/laurel.js';
@@ -109,20 +107,12 @@ forEachBackend('console: the migration of an existing database', (database) => {
   test('the environment named production becomes kind production; the others development', async () => {
     const backend = openBackend(database().url);
     try {
-      const earlier: Record<string, Migration> = { '0001-foundation': foundation, '0002-engine': engine, '0003-config-version': configVersion };
-      const migrator = new Migrator({
-        db: backend.db,
-        provider: { getMigrations: async () => earlier },
-        migrationTableName: 'laurel_migrations',
-        migrationLockTableName: 'laurel_migrations_lock',
-      });
-      const { error } = await migrator.migrateToLatest();
-      assert.equal(error, undefined);
+      const pending = await migrateBefore(backend.db, '0004-console');
       const db = backend.db as unknown as Kysely<any>;
       for (const [id, name] of [['1', 'production'], ['2', 'development'], ['3', 'staging']]) {
         await db.insertInto('environments').values({ id, name, created_at: Number(id) }).execute();
       }
-      assert.deepEqual(await migrateToLatest(backend.db), ['0004-console']);
+      assert.deepEqual(await migrateToLatest(backend.db), pending);
       assert.deepEqual(
         (await listEnvironments(backend.db)).map((e) => [e.name, e.kind]),
         [

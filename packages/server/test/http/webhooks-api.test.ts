@@ -228,10 +228,18 @@ forEachBackend('webhook management API', (database) => {
     const created = await createWebhook(laurel);
     const sent = await laurel.api('POST', `${WEBHOOKS}/${created.id}/test`, { body: { type: 'achievement.completed' } });
     assert.equal(sent.status, 202);
+    const db = laurel.backend.db;
+    // This server has no worker: the attempt is logged by hand, as a worker would.
+    await db
+      .insertInto('delivery_attempts')
+      .values({ id: 'attempt-1', delivery_id: sent.body.id, webhook_id: created.id, number: 1, trigger: 'first', started_at: 0, status_code: 500, error_kind: null, error_message: null, latency_ms: 1, response_body: null, request_headers: '{}' })
+      .execute();
+    const attempts = () => db.selectFrom('delivery_attempts').select('id').where('delivery_id', '=', sent.body.id).execute();
+    assert.equal((await attempts()).length, 1);
 
     assert.equal((await laurel.api('DELETE', `${WEBHOOKS}?ids=${created.id}`)).body.deleted.length, 1);
-    const db = laurel.backend.db;
     assert.deepEqual(await db.selectFrom('deliveries').select('id').where('webhook_id', '=', created.id).execute(), []);
+    assert.deepEqual(await attempts(), []);
     assert.deepEqual(await db.selectFrom('webhook_secrets').select('id').where('webhook_id', '=', created.id).execute(), []);
   });
 
