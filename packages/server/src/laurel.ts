@@ -106,7 +106,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     worker.on('error', (error) => logger.error({ err: error }, 'delivery worker error'));
     worker.on('webhook:disabled', ({ id, reason }) => logger.warn({ webhookId: id, reason }, 'webhook disabled'));
   }
-  const outbox = createOutbox(backend, (webhookIds) => worker?.wake(webhookIds));
+  const outbox = createOutbox(backend, (wakeUp) => worker?.wake(wakeUp.webhookIds, wakeUp.since));
   const configCache = new ConfigCache();
   const groupCommit = backend.kind === 'sqlite' ? new GroupCommit(backend.db) : undefined;
   let scheduler: Scheduler | undefined;

@@ -37,9 +37,29 @@ export interface Outbox {
 /** A NOTIFY payload is limited to 8000 bytes; past this many webhooks, listeners just look for themselves. */
 const MAX_NOTIFIED_WEBHOOKS = 100;
 
-const notifyPayload = (webhookIds: readonly string[]): string => (webhookIds.length <= MAX_NOTIFIED_WEBHOOKS ? webhookIds.join(',') : '');
+/**
+ * What a wake-up says: which webhooks have new deliveries, and (for emits) the `next_attempt_at`
+ * they were written with, so a worker that has already claimed past that time looks back for them
+ * (see the worker's scan floors). Encoded for NOTIFY as "since,id,id,...", or "id,id,..." when the
+ * time is unknown; '' means "look at every webhook".
+ */
+export interface WakeUp {
+  webhookIds: readonly string[] | undefined;
+  since?: number;
+}
 
-export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: readonly string[]) => void): Outbox {
+export function encodeWakeUp(webhookIds: readonly string[], since?: number): string {
+  if (webhookIds.length > MAX_NOTIFIED_WEBHOOKS) return '';
+  return (since === undefined ? webhookIds : [String(since), ...webhookIds]).join(',');
+}
+
+export function decodeWakeUp(payload: string): WakeUp {
+  if (payload === '') return { webhookIds: undefined };
+  const parts = payload.split(',');
+  return /^\d+$/.test(parts[0]!) ? { webhookIds: parts.slice(1), since: Number(parts[0]) } : { webhookIds: parts };
+}
+
+export function createOutbox(backend: Backend, wakeLocalWorker: (wakeUp: WakeUp) => void): Outbox {
   const cache = new SubscriberCache();
   const outbox: Outbox = {
     async emit(trx, input, now) {
@@ -75,7 +95,7 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
         const [environmentId, ...others] = new Set(inputs.map((input) => input.environmentId));
         const cached = others.length === 0 ? cache.get(environmentId!) : undefined;
         const planned = plan(inputs, events, cached ? new Map([[environmentId!, cached.subscribers]]) : await subscribersByEnvironment(trx, inputs, cache));
-        const notify = planned.webhookIds.length > 0 ? sql`, case when fresh then pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(planned.webhookIds)}) end` : sql``;
+        const notify = planned.webhookIds.length > 0 ? sql`, case when fresh then pg_notify(${DELIVERY_CHANNEL}, ${encodeWakeUp(planned.webhookIds, now)}) end` : sql``;
         const { rows } = await sql<{ fresh: boolean }>`
           with current as (select ${cached ? sql`${fingerprintOf(environmentId!)} = ${cached.fingerprint}` : sql`true`} as fresh),
           inserted_events as (${insertEvents}),
@@ -89,7 +109,7 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
         if (replanned.deliveries.length > 0) {
           await sql`
             with inserted_deliveries as (${insertDeliveries(replanned.deliveries)})
-            select pg_notify(${DELIVERY_CHANNEL}, ${notifyPayload(replanned.webhookIds)})
+            select pg_notify(${DELIVERY_CHANNEL}, ${encodeWakeUp(replanned.webhookIds, now)})
           `.execute(trx);
         }
         return replanned.results;
@@ -99,23 +119,25 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (webhookIds: rea
       await insertEvents.execute(trx);
       if (planned.deliveries.length > 0) {
         await insertDeliveries(planned.deliveries).execute(trx);
-        await outbox.announce(trx, planned.webhookIds);
+        await announce(trx, planned.webhookIds, now);
       }
       return planned.results;
     },
 
-    async announce(db, webhookIds) {
-      if (webhookIds.length === 0) return;
-      // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
-      // the payload names the webhooks, so workers claim for them without searching.
-      if (backend.notify) {
-        await backend.notify(db, DELIVERY_CHANNEL, notifyPayload(webhookIds));
-      }
-      // SQLite has one connection: the worker's claim queues behind the caller's transaction, so
-      // an early wake-up still sees the rows once (and only if) they commit.
-      else setImmediate(wakeLocalWorker, webhookIds);
-    },
+    announce: (db, webhookIds) => announce(db, webhookIds),
   };
+
+  async function announce(db: Kysely<Schema>, webhookIds: readonly string[], since?: number): Promise<void> {
+    if (webhookIds.length === 0) return;
+    // PostgreSQL delivers NOTIFY only on commit, which is exactly when workers should look;
+    // the payload names the webhooks, so workers claim for them without searching.
+    if (backend.notify) {
+      await backend.notify(db, DELIVERY_CHANNEL, encodeWakeUp(webhookIds, since));
+    }
+    // SQLite has one connection: the worker's claim queues behind the caller's transaction, so
+    // an early wake-up still sees the rows once (and only if) they commit.
+    else setImmediate(wakeLocalWorker, { webhookIds, since });
+  }
   return outbox;
 }
 

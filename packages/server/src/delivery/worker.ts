@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Backend } from '../store/backends/backend.js';
 import { signingTargets } from '../webhooks/secrets.js';
 import { decideNext } from './decide-next.js';
-import { DELIVERY_CHANNEL } from './outbox.js';
+import { DELIVERY_CHANNEL, decodeWakeUp } from './outbox.js';
 import { claimDeliveries, type ClaimedDelivery } from './queue/claim.js';
 import { findDueWebhooks } from './queue/find-due-webhooks.js';
 import { completeAttempts, type FinishedAttempt } from './queue/complete.js';
@@ -81,6 +81,18 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   private readonly candidates = new Set<string>();
   /** Ask the database which webhooks have due work before the next claims. */
   private discover = true;
+  /**
+   * Per webhook, the due time this worker's claims have reached: everything due earlier is
+   * claimed (by it or another worker), so the next claim starts there. On PostgreSQL a claim
+   * otherwise walks the due index from the oldest entry, through the dead entries of every
+   * delivery claimed since the last VACUUM (3.7 ms per claim after 100,000 deliveries instead of
+   * 1.4). Rows can still turn up behind a floor: an emit that commits after later ones (its
+   * wake-up says how far back: `lookBack`), rows given back by a stopping worker. So every
+   * discovery pass, once per poll interval, forgets the floors and scans in full.
+   */
+  private readonly scanFloors = new Map<string, number>();
+  /** Per webhook, the oldest due time announced by wake-ups since its last claim; -Infinity when unknown. */
+  private readonly lookBack = new Map<string, number>();
   /** Deliveries this worker has claimed and not yet finished with (queued, in flight or unwritten). */
   private held = 0;
   /**
@@ -116,7 +128,10 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     const solo = this.backend.kind === 'sqlite';
     await this.reclaim(solo);
     if (this.backend.listen) {
-      this.unlisten = await this.backend.listen(DELIVERY_CHANNEL, (payload) => this.wake(payload ? payload.split(',') : undefined));
+      this.unlisten = await this.backend.listen(DELIVERY_CHANNEL, (payload) => {
+        const { webhookIds, since } = decodeWakeUp(payload);
+        this.wake(webhookIds, since);
+      });
     }
     const poll = this.settings.pollIntervalMs ?? 1_000;
     this.pollTimer = setInterval(() => this.wake(), poll);
@@ -126,12 +141,17 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   /**
    * Look for due deliveries now: of the given webhooks, or of any webhook when none are named.
+   * `since`: the earliest due time among the new deliveries, when the caller knows it.
    * Cheap to call often: concurrent calls coalesce into one pass.
    */
-  wake(webhookIds?: readonly string[]): void {
+  wake(webhookIds?: readonly string[], since = -Infinity): void {
     if (!this.running) return;
-    if (webhookIds) for (const id of webhookIds) this.candidates.add(id);
-    else this.discover = true;
+    if (webhookIds) {
+      for (const id of webhookIds) {
+        this.candidates.add(id);
+        this.lookBack.set(id, Math.min(since, this.lookBack.get(id) ?? Infinity));
+      }
+    } else this.discover = true;
     this.schedulePump();
   }
 
@@ -170,6 +190,8 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     const { concurrency, perWebhookConcurrency } = this.settings;
     if (this.discover) {
       this.discover = false;
+      this.scanFloors.clear();
+      this.lookBack.clear();
       for (const id of await findDueWebhooks(this.backend, this.clock.now())) this.candidates.add(id);
     }
     // A lane holds up to three times its concurrency (in flight plus queued) and is refilled once
@@ -184,13 +206,20 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       const lane = this.lanes.get(webhookId);
       if (room(lane) < perWebhookConcurrency) continue;
       const limit = Math.min(free, room(lane));
+      const dueFrom = this.scanFloor(webhookId);
       const claimed = await claimDeliveries(this.backend, {
         workerId: this.id,
         webhookId,
         now: this.clock.now(),
         leaseMs: this.settings.leaseMs,
         limit,
+        dueFrom,
       });
+      // Oldest first, so everything due before the latest row claimed is taken. Wake-ups that came
+      // in meanwhile are still in `lookBack` and lower the floor again for the next claim.
+      const reached = claimed.length > 0 ? Math.max(...claimed.map((c) => c.dueAt)) : dueFrom;
+      if (reached === undefined) this.scanFloors.delete(webhookId);
+      else this.scanFloors.set(webhookId, reached);
       // Served: move to the back of the line so other webhooks get their turn first.
       this.candidates.delete(webhookId);
       if (claimed.length === limit) this.candidates.add(webhookId);
@@ -206,6 +235,15 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       this.lane(webhookId).queue.push(...pending);
       this.drain(webhookId);
     }
+  }
+
+  /** Where the next claim for this webhook starts (undefined: from the oldest), given the wake-ups since the last. */
+  private scanFloor(webhookId: string): number | undefined {
+    const floor = this.scanFloors.get(webhookId);
+    const since = this.lookBack.get(webhookId);
+    this.lookBack.delete(webhookId);
+    if (floor === undefined || since === undefined) return floor;
+    return since === -Infinity ? undefined : Math.min(floor, since);
   }
 
   /** Fetches what an attempt needs: each event's body (unless the claim brought it) and each webhook's URL, state and secrets. */
@@ -268,7 +306,8 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         .catch((error: unknown) => this.emit('error', asError(error)))
         .finally(() => {
           this.release(expired.length);
-          this.candidates.add(webhookId);
+          // They keep their due time, behind this webhook's scan floor.
+          this.wake([webhookId]);
         });
     }
     if (lane.inFlight === 0 && lane.queue.length === 0) this.lanes.delete(webhookId);

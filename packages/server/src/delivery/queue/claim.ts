@@ -11,6 +11,8 @@ export interface ClaimedDelivery {
   attempt: number;
   trigger: AttemptTrigger;
   leaseExpiresAt: number;
+  /** When it became due (`next_attempt_at`): claims take the oldest first. */
+  dueAt: number;
   /** The event's body, when the claim could bring it along (PostgreSQL). */
   payload?: string;
 }
@@ -21,6 +23,12 @@ export interface ClaimInput {
   now: number;
   leaseMs: number;
   limit: number;
+  /**
+   * Look only at deliveries due at or after this time. A worker that knows it has claimed
+   * everything older passes it, so that on PostgreSQL the scan starts where the live rows are
+   * instead of walking the index entries of every delivery claimed since the last VACUUM.
+   */
+  dueFrom?: number;
 }
 
 /**
@@ -46,11 +54,12 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
       where webhook_id = ${input.webhookId}
         and status in ('pending', 'retrying')
         and next_attempt_at <= ${input.now}
+        ${input.dueFrom === undefined ? sql`` : sql`and next_attempt_at >= ${input.dueFrom}`}
       order by next_attempt_at, id
       limit ${input.limit}
       ${lock}
     )
-    returning id, event_id, event_type, attempts, next_trigger`;
+    returning id, event_id, event_type, attempts, next_trigger, next_attempt_at`;
   // On PostgreSQL the claim brings the payloads along (a data-modifying CTE), saving the worker a
   // round trip per claim; SQLite has no such CTEs, and its reads are in-process anyway.
   const query =
@@ -66,6 +75,7 @@ export async function claimDeliveries(backend: Backend, input: ClaimInput): Prom
     attempt: Number(row.attempts),
     trigger: row.next_trigger,
     leaseExpiresAt,
+    dueAt: Number(row.next_attempt_at),
     ...(row.payload !== undefined ? { payload: row.payload ?? '' } : {}),
   }));
 }
@@ -76,5 +86,6 @@ interface ClaimRow {
   event_type: string;
   attempts: number;
   next_trigger: AttemptTrigger;
+  next_attempt_at: number;
   payload?: string | null;
 }
