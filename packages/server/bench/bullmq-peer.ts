@@ -14,6 +14,12 @@ export interface BullmqPeerOptions {
   secret?: string;
   /** Hard stop for the whole run. */
   timeoutMs?: number;
+  /**
+   * Keep each job with its attempt's record (status, latency, response body, headers sent) as its
+   * return value, as Laurel's delivery log keeps every attempt. Otherwise completed jobs are
+   * dropped, as a queue that only has to send would be tuned.
+   */
+  keepAttempts?: boolean;
 }
 
 export type BullmqPeerResult = { perSecond: number; elapsedMs: number; ok: number; failed: number } | { skipped: string };
@@ -37,11 +43,9 @@ export async function runBullmqPeer(opts: BullmqPeerOptions): Promise<BullmqPeer
   for (const c of [queueConn, workerConn]) c.on('error', () => {}); // surfaced by the run timing out
 
   const name = `laurel-bench-${process.pid}-${Date.now()}`;
-  // Completed jobs are dropped as a tuned production setup would; keeping
-  // 20k job hashes would only make the peer slower.
   const queue = new Queue<EventJob>(name, {
     connection: queueConn,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000 },
+    defaultJobOptions: opts.keepAttempts ? { removeOnComplete: false, removeOnFail: false } : { removeOnComplete: true, removeOnFail: 1000 },
   });
   const client = createBenchClient({ connections: opts.concurrency });
   const signer = createSigner(opts.secret);
@@ -58,9 +62,16 @@ export async function runBullmqPeer(opts: BullmqPeerOptions): Promise<BullmqPeer
     name,
     async (job: Job<EventJob>) => {
       const body = JSON.stringify(job.data);
-      if (!(await client.post(opts.url, body, signer.sign(body, job.data.type)))) {
-        throw new Error('delivery was not answered with 2xx');
+      const headers = signer.sign(body, job.data.type);
+      if (!opts.keepAttempts) {
+        if (!(await client.post(opts.url, body, headers))) throw new Error('delivery was not answered with 2xx');
+        return;
       }
+      const startedAt = Date.now();
+      const response = await client.send(opts.url, body, headers);
+      const attempt = { startedAt, latencyMs: Date.now() - startedAt, status: response?.status ?? null, responseBody: response?.body ?? null, requestHeaders: headers };
+      if (!response || response.status < 200 || response.status >= 300) throw new Error(`delivery failed: ${JSON.stringify(attempt)}`);
+      return attempt;
     },
     { connection: workerConn, concurrency: opts.concurrency },
   );

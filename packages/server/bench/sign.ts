@@ -38,8 +38,12 @@ export function createSigner(secret: string = BENCH_SECRET): Signer {
 export interface BenchClient {
   /** POSTs and drains the response; true on 2xx, false on any other status or error. */
   post(url: string, body: string, headers: Record<string, string>): Promise<boolean>;
+  /** POSTs and reads the response body (up to 4 KiB kept, as Laurel's log does); null on a network error. */
+  send(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string } | null>;
   close(): Promise<void>;
 }
+
+const KEPT_BODY_BYTES = 4096;
 
 /** Same undici setup as Laurel's http-sender: one Agent, `connections` sockets per origin, keep-alive. */
 export function createBenchClient(opts: { connections: number; timeoutMs?: number }): BenchClient {
@@ -65,6 +69,21 @@ export function createBenchClient(opts: { connections: number; timeoutMs?: numbe
         return res.statusCode >= 200 && res.statusCode < 300;
       } catch {
         return false;
+      }
+    },
+    async send(url, body, headers) {
+      const { origin, pathname, search } = new URL(url);
+      try {
+        const res = await agent.request({ origin, path: pathname + search, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          if (kept < KEPT_BODY_BYTES) chunks.push(chunk);
+          kept += chunk.length;
+        }
+        return { status: res.statusCode, body: Buffer.concat(chunks).subarray(0, KEPT_BODY_BYTES).toString('utf8') };
+      } catch {
+        return null;
       }
     },
     close: () => agent.close(),
