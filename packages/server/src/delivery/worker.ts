@@ -68,6 +68,9 @@ interface Lane {
 
 const laneSize = (lane: Lane) => lane.inFlight + lane.queue.length;
 
+// A lane's size and when it is refilled, in multiples of the webhook concurrency (see pump).
+const LANE_DEPTH = 4;
+const REFILL_AFTER = 2;
 // An attempt may only start if the lease outlives its timeout by this much.
 const LEASE_SAFETY_MS = 5_000;
 // Outcomes wait this long to share a write: each transaction costs ~0.6 ms on SQLite whatever its
@@ -194,17 +197,19 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       this.lookBack.clear();
       for (const id of await findDueWebhooks(this.backend, this.clock.now())) this.candidates.add(id);
     }
-    // A lane holds up to three times its concurrency (in flight plus queued) and is refilled once
-    // a concurrency's worth has drained, so a full lane still has that much queued while the next
-    // claim is under way. (Refilling only when the queue was empty left the receiver with fewer
-    // requests in flight during every claim: 4 % less throughput, measured.)
-    const room = (lane: Lane | undefined) => 3 * perWebhookConcurrency - (lane ? laneSize(lane) : 0);
+    // A lane holds up to four times its concurrency (in flight plus queued) and is refilled once
+    // twice its concurrency has drained: a busy lane still has a concurrency's worth queued while
+    // the claim runs, and each claim takes twice the concurrency. Both were measured: refilling
+    // only when the queue was empty left the receiver short of requests during every claim, and
+    // claims of one concurrency's worth paid their statements' fixed costs twice as often
+    // (PostgreSQL +14 %, SQLite +4 % against three times with refills of one).
+    const room = (lane: Lane | undefined) => LANE_DEPTH * perWebhookConcurrency - (lane ? laneSize(lane) : 0);
     for (const webhookId of [...this.candidates]) {
       if (!this.running) return;
       const free = concurrency - this.busy;
       if (free <= 0) return;
       const lane = this.lanes.get(webhookId);
-      if (room(lane) < perWebhookConcurrency) continue;
+      if (room(lane) < REFILL_AFTER * perWebhookConcurrency) continue;
       const limit = Math.min(free, room(lane));
       const dueFrom = this.scanFloor(webhookId);
       const claimed = await claimDeliveries(this.backend, {
