@@ -73,9 +73,11 @@ const LANE_DEPTH = 4;
 const REFILL_AFTER = 2;
 // An attempt may only start if the lease outlives its timeout by this much.
 const LEASE_SAFETY_MS = 5_000;
-// Outcomes wait this long to share a write: each transaction costs ~0.6 ms on SQLite whatever its
-// size, and the wait delays only the log entry, never the delivery itself.
-const FLUSH_LINGER_MS = 2;
+// Outcomes wait this long to share a write: a write's fixed cost (~0.6 ms per transaction on
+// SQLite; parsing and planning the statement on PostgreSQL) is paid once for the batch, and the
+// wait delays only the log entry, never the delivery itself. 5 ms rather than 2 made PostgreSQL
+// runs 3-4 % faster; 10 ms held global slots long enough to leave the CPU idler.
+const FLUSH_LINGER_MS = 5;
 
 export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
