@@ -76,7 +76,7 @@ const LEASE_SAFETY_MS = 5_000;
 // Outcomes wait this long to share a write: a write's fixed cost (~0.6 ms per transaction on
 // SQLite; parsing and planning the statement on PostgreSQL) is paid once for the batch, and the
 // wait delays only the log entry, never the delivery itself. 5 ms rather than 2 made PostgreSQL
-// runs 3-4 % faster; 10 ms held global slots long enough to leave the CPU idler.
+// 2.6 and 3.8 % faster in two series; 10 ms was slower again, with more idle CPU.
 const FLUSH_LINGER_MS = 5;
 
 export class DeliveryWorker extends EventEmitter<WorkerEvents> {
@@ -221,6 +221,10 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         leaseMs: this.settings.leaseMs,
         limit,
         dueFrom,
+      }).catch((error: unknown) => {
+        // The wake-ups this claim consumed are not lost: the next one scans in full.
+        this.scanFloors.delete(webhookId);
+        throw error;
       });
       // Oldest first, so everything due before the latest row claimed is taken. Wake-ups that came
       // in meanwhile are still in `lookBack` and lower the floor again for the next claim.

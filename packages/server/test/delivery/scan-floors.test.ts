@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { decodeWakeUp, encodeWakeUp } from '../../src/delivery/outbox.js';
 import { catalog } from '../../src/events/catalog.js';
 import { forEachBackend } from '../support/backends.js';
 import { startHarness, type Harness } from './helpers.js';
@@ -40,5 +41,21 @@ forEachBackend('claims resume where they stopped, and look back for late commits
     );
     const statuses = await h.laurel.backend.db.selectFrom('deliveries').select('status').where('webhook_id', '=', webhookId).execute();
     assert.deepEqual(statuses.map((row) => row.status), ['succeeded', 'succeeded', 'succeeded']);
+  });
+});
+
+describe('wake-up payloads', () => {
+  const ids = ['0197f1c2-5b6e-7aaa-8bbb-0123456789ab', '0197f1c2-5b6e-7aaa-8bbb-0123456789ac'];
+
+  test('carry the webhook ids and, from emits, the due time they wrote', () => {
+    assert.deepEqual(decodeWakeUp(encodeWakeUp(ids, 1_764_280_000_000)), { webhookIds: ids, since: 1_764_280_000_000 });
+    assert.deepEqual(decodeWakeUp(encodeWakeUp(ids)), { webhookIds: ids });
+  });
+
+  test('past 100 webhooks say only "look at every webhook", within the 8000 bytes NOTIFY allows', () => {
+    const many = Array.from({ length: 101 }, (_, i) => `0197f1c2-5b6e-7aaa-8bbb-${String(i).padStart(12, '0')}`);
+    assert.equal(encodeWakeUp(many, 1), '');
+    assert.deepEqual(decodeWakeUp(''), { webhookIds: undefined });
+    assert.ok(encodeWakeUp(many.slice(0, 100), 1_764_280_000_000).length < 8000);
   });
 });
