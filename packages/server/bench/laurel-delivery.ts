@@ -109,6 +109,10 @@ async function throughput(laurel: Laurel, environmentId: string, healthyId: stri
       }
       await laurel.outbox.emitAll(trx, batch, now);
     });
+    // Each batch stands for a separate request of the producing application, and between requests
+    // its event loop runs other work. Without this, SQLite's synchronous statements ran the whole
+    // loop as one turn of the event loop, and no delivery could start until every event was in.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   await receiver.waitFor(healthyCount, 300_000);
   await allRecorded;
