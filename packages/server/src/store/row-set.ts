@@ -5,9 +5,10 @@ export type RowSetColumns<Row> = { [K in keyof Row & string]: 'text' | 'integer'
 
 /**
  * A batch of records as a table, bound as ONE JSON parameter: `jsonb_to_recordset` on PostgreSQL,
- * `json_each` on SQLite. The statement's text is then the same whatever the batch size, so it is
- * prepared once, and neither Kysely nor the database handles hundreds of separate parameters; for
- * the delivery worker's batched writes that was most of their cost. Use as `from ${rowSet(...)}`.
+ * `jsonb_each` on SQLite (`json_each` re-parsed each row for every column). The statement's text is
+ * then the same whatever the batch size, so SQLite prepares it once, and neither Kysely nor the
+ * database handles hundreds of separate parameters; for the delivery worker's batched writes that
+ * was most of their cost. Use as `from ${rowSet(...)}`.
  */
 export function rowSet<Row extends object>(kind: Backend['kind'], alias: string, columns: RowSetColumns<Row>, rows: readonly Row[]): RawBuilder<unknown> {
   const json = JSON.stringify(rows);

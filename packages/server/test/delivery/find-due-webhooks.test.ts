@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createOutbox } from '../../src/delivery/outbox.js';
 import { findDueWebhooks } from '../../src/delivery/queue/find-due-webhooks.js';
-import { ensureDefaultEnvironments, findEnvironmentByName } from '../../src/environments/environments.js';
 import { catalog } from '../../src/events/catalog.js';
 import type { Backend } from '../../src/store/backends/backend.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { openBackend } from '../../src/store/open-backend.js';
 import { createWebhooks } from '../../src/webhooks/webhook-store.js';
 import { forEachBackend } from '../support/backends.js';
+import { openTestStore } from '../support/store.js';
 
 forEachBackend("the poll's question: which webhooks have deliveries due", (database) => {
   let backend: Backend;
@@ -16,10 +14,7 @@ forEachBackend("the poll's question: which webhooks have deliveries due", (datab
   const T = Date.UTC(2026, 0, 1);
 
   before(async () => {
-    backend = openBackend(database().url);
-    await migrateToLatest(backend.db);
-    await ensureDefaultEnvironments(backend.db, T);
-    environmentId = (await findEnvironmentByName(backend.db, 'development'))!.id;
+    ({ backend, environmentId } = await openTestStore(database().url, T));
   });
   after(() => backend.close());
 

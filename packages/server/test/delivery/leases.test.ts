@@ -7,14 +7,12 @@ import { claimDeliveries, type ClaimedDelivery } from '../../src/delivery/queue/
 import { completeAttempts, type FinishedAttempt } from '../../src/delivery/queue/complete.js';
 import { reclaimExpiredLeases } from '../../src/delivery/queue/reclaim-expired.js';
 import { releaseDeliveries } from '../../src/delivery/queue/release.js';
-import { ensureDefaultEnvironments, findEnvironmentByName } from '../../src/environments/environments.js';
 import { catalog } from '../../src/events/catalog.js';
 import { createLaurel } from '../../src/laurel.js';
 import type { Backend } from '../../src/store/backends/backend.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { openBackend } from '../../src/store/open-backend.js';
 import { createWebhooks } from '../../src/webhooks/webhook-store.js';
 import { forEachBackend } from '../support/backends.js';
+import { openTestStore } from '../support/store.js';
 import { startTestLaurel } from '../support/laurel.js';
 import { startReceiver } from '../support/receiver.js';
 import { FAST_ENV, WorkerRecorder, startHarness } from './helpers.js';
@@ -49,10 +47,7 @@ forEachBackend('leases and fencing (queue operations)', (database) => {
   let now = Date.UTC(2026, 0, 1);
 
   before(async () => {
-    backend = openBackend(database().url);
-    await migrateToLatest(backend.db);
-    await ensureDefaultEnvironments(backend.db, now);
-    environmentId = (await findEnvironmentByName(backend.db, 'development'))!.id;
+    ({ backend, environmentId } = await openTestStore(database().url, now));
   });
   after(() => backend.close());
 

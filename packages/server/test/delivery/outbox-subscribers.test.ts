@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createOutbox, type Outbox } from '../../src/delivery/outbox.js';
-import { ensureDefaultEnvironments, findEnvironmentByName } from '../../src/environments/environments.js';
 import { catalog } from '../../src/events/catalog.js';
 import type { Backend } from '../../src/store/backends/backend.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import { createWebhooks, deleteWebhooks, updateWebhooks } from '../../src/webhooks/webhook-store.js';
 import { forEachBackend } from '../support/backends.js';
+import { openTestStore } from '../support/store.js';
 
 /**
  * The outbox remembers each environment's subscribers between emits (on PostgreSQL it then checks
@@ -23,10 +22,7 @@ forEachBackend('outbox subscribers across processes', (database) => {
   const url = 'http://127.0.0.1:9/';
 
   before(async () => {
-    emitter = openBackend(database().url);
-    await migrateToLatest(emitter.db);
-    await ensureDefaultEnvironments(emitter.db, T);
-    environmentId = (await findEnvironmentByName(emitter.db, 'development'))!.id;
+    ({ backend: emitter, environmentId } = await openTestStore(database().url, T));
     other = openBackend(database().url);
     outbox = createOutbox(emitter, () => {});
   });

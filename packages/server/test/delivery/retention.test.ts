@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createOutbox } from '../../src/delivery/outbox.js';
 import { sweepExpiredLog } from '../../src/delivery/retention.js';
-import { ensureDefaultEnvironments, findEnvironmentByName } from '../../src/environments/environments.js';
+import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { catalog } from '../../src/events/catalog.js';
 import type { Backend } from '../../src/store/backends/backend.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { openBackend } from '../../src/store/open-backend.js';
 import type { DeliveryStatus } from '../../src/store/schema.js';
 import { newId } from '../../src/store/ids.js';
 import { createWebhooks } from '../../src/webhooks/webhook-store.js';
 import { forEachBackend } from '../support/backends.js';
+import { openTestStore } from '../support/store.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
@@ -22,10 +21,7 @@ forEachBackend('delivery log retention', (database) => {
   let webhookIds: [string, string];
 
   before(async () => {
-    backend = openBackend(database().url);
-    await migrateToLatest(backend.db);
-    await ensureDefaultEnvironments(backend.db, NOW - 30 * DAY);
-    environmentId = (await findEnvironmentByName(backend.db, 'development'))!.id;
+    ({ backend, environmentId } = await openTestStore(database().url, NOW - 30 * DAY));
     const hooks = await createWebhooks(
       backend.db,
       environmentId,
