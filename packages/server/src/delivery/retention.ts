@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../store/schema.js';
+import type { DeliveryStatus, Schema } from '../store/schema.js';
+
+const FINISHED: readonly DeliveryStatus[] = ['succeeded', 'failed'];
 
 /**
  * Deletes the delivery log older than the retention window: events created before `cutoff`
@@ -8,6 +10,11 @@ import type { Schema } from '../store/schema.js';
  *
  * Walks old events in (created_at, id) order with a cursor, `batchSize` at a time, so every step
  * reads through an index and no batch holds a long lock, however large the backlog.
+ *
+ * A batch's deliveries are found through `deliveries_by_webhook (webhook_id, created_at)`: the
+ * outbox writes an event and its deliveries with the same `created_at`, so they lie in the batch's
+ * time range under some webhook's id. There is deliberately no index of deliveries by event: it
+ * would be written by every emit, for every subscribed webhook, to serve only this sweep.
  */
 export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchSize = 1_000): Promise<{ deliveries: number; events: number }> {
   const removed = { deliveries: 0, events: 0 };
@@ -24,11 +31,16 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
     if (batch.length === 0) break;
     cursor = batch.at(-1);
     const ids = batch.map((event) => event.id);
+    const [from, to] = [batch[0]!.created_at, cursor!.created_at];
     await db.transaction().execute(async (trx) => {
+      const webhookIds = trx.selectFrom('webhooks').select('id');
       const deliveries = await trx
         .deleteFrom('deliveries')
+        .where('webhook_id', 'in', webhookIds)
+        .where('created_at', '>=', from)
+        .where('created_at', '<=', to)
         .where('event_id', 'in', ids)
-        .where('status', 'in', ['succeeded', 'failed'])
+        .where('status', 'in', FINISHED)
         .returning('id')
         .execute();
       // Their attempts, in slices (an event may have many webhooks; SQLite caps bound parameters).
@@ -39,7 +51,11 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
       const events = await trx
         .deleteFrom('events')
         .where('id', 'in', ids)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('deliveries').select('id').whereRef('deliveries.event_id', '=', 'events.id'))))
+        .where(
+          'id',
+          'not in',
+          trx.selectFrom('deliveries').select('event_id').where('webhook_id', 'in', webhookIds).where('created_at', '>=', from).where('created_at', '<=', to),
+        )
         .executeTakeFirst();
       removed.deliveries += deliveries.length;
       removed.events += Number(events.numDeletedRows);
