@@ -98,6 +98,11 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   private readonly scanFloors = new Map<string, number>();
   /** Per webhook, the oldest due time announced by wake-ups since its last claim; -Infinity when unknown. */
   private readonly lookBack = new Map<string, number>();
+  /**
+   * Webhooks whose receiver answered 410 Gone, until the write that disables them is done. Until
+   * then the database still says enabled, so targets loaded meanwhile are overruled (see `load`).
+   */
+  private readonly disabling = new Set<string>();
   /** Deliveries this worker has claimed and not yet finished with (queued, in flight or unwritten). */
   private held = 0;
   /**
@@ -260,6 +265,9 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   /** Fetches what an attempt needs: each event's body (unless the claim brought it) and each webhook's URL, state and secrets. */
   private async load(claimed: ClaimedDelivery[]): Promise<Pending[]> {
     const db = this.backend.queue;
+    // Taken before the read: a webhook still disabling now may be disabled by the time the read
+    // returns, and the read may or may not have seen it.
+    const disabling = claimed.filter((c) => this.disabling.has(c.webhookId)).map((c) => c.webhookId);
     const missing = [...new Set(claimed.filter((c) => c.payload === undefined).map((c) => c.eventId))];
     const [events, targets] = await Promise.all([
       missing.length > 0 ? db.selectFrom('events').select(['id', 'payload']).where('id', 'in', missing).execute() : [],
@@ -268,6 +276,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     const bodies = new Map(events.map((e) => [e.id, e.payload]));
     const { timeoutMs } = this.settings;
     const resolved = new Map([...targets].map(([id, t]) => [id, { ...t, timeoutMs: Math.min(t.timeoutMs ?? timeoutMs, timeoutMs) }]));
+    for (const id of disabling) resolved.delete(id);
     return claimed.map((delivery) => ({
       delivery,
       target: resolved.get(delivery.webhookId),
@@ -300,6 +309,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       // outcome is written, which bounds how many unwritten outcomes can pile up.
       void this.attempt(item)
         .then((finished) => {
+          if (finished.gone) this.stopSending(webhookId, true);
           lane.inFlight--;
           this.drain(webhookId);
           if (this.candidates.has(webhookId)) this.schedulePump();
@@ -403,11 +413,27 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
         this.emit('delivery:attempt', attempt);
         this.emit(`delivery:${attempt.next.status}`, attempt);
       }
-      for (const webhook of result.disabledWebhooks) this.emit('webhook:disabled', webhook);
+      for (const webhook of result.disabledWebhooks) {
+        this.stopSending(webhook.id, false);
+        this.emit('webhook:disabled', webhook);
+      }
     } catch (error) {
       // The leases stay ours until they expire; then another pass retries these deliveries.
       this.emit('error', asError(error));
+    } finally {
+      // Written (or not, and the 410 will be met again on the retry): from here on, loads read the truth.
+      for (const attempt of batch) if (attempt.gone) this.disabling.delete(attempt.webhookId);
     }
+  }
+
+  /**
+   * The webhook is disabled (410 Gone, or disabled automatically by this worker's own write): what
+   * its lane still holds was loaded while it was enabled, and is now failed without being sent,
+   * as any delivery of a disabled webhook is. `unwritten`: the disabling write is still to come.
+   */
+  private stopSending(webhookId: string, unwritten: boolean): void {
+    if (unwritten) this.disabling.add(webhookId);
+    for (const item of this.lanes.get(webhookId)?.queue ?? []) item.target = undefined;
   }
 
   private async reclaim(ownedByDeadProcesses: boolean): Promise<void> {

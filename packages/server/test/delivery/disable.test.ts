@@ -62,6 +62,36 @@ forEachBackend('disabling webhooks', (database) => {
     assert.equal(receiver.received.length, 2);
   });
 
+  test('after a 410 Gone, nothing more is sent: deliveries already claimed behind it fail as the webhook is disabled', async (t) => {
+    // One request at a time, so the first answer comes while the rest wait in the worker's lane.
+    const h = await startHarness(database(), { env: { LAUREL_WEBHOOK_CONCURRENCY: '1' } });
+    t.after(() => h.close());
+    const receiver = await h.receiver();
+    receiver.reply = () => ({ status: 410 });
+    const { id: webhookId } = await h.createWebhook({ receiver });
+
+    const environmentId = await h.environmentId('development');
+    const now = h.clock.now();
+    const payload = catalog['achievement.completed'].sample(new Date(now));
+    const emitted = await h.laurel.backend.db
+      .transaction()
+      .execute((trx) => h.laurel.outbox.emitAll(trx, Array.from({ length: 6 }, () => ({ environmentId, type: 'achievement.completed' as const, payload })), now));
+    const deliveryIds = emitted.flatMap((e) => e.deliveryIds);
+    assert.equal(deliveryIds.length, 6);
+    await h.events.waitFor('delivery:failed', (a) => deliveryIds.includes(a.deliveryId), { count: 6 });
+
+    assert.equal(receiver.received.length, 1, 'only the first delivery reached the receiver');
+    const logs = await Promise.all(deliveryIds.map((id) => h.delivery(webhookId, id)));
+    const outcomes = logs.map((log) => [log.status, log.attempts.map((a: any) => a.statusCode ?? a.errorKind)]);
+    const sent = outcomes.filter(([, attempts]) => attempts[0] === 410);
+    assert.equal(sent.length, 1);
+    assert.deepEqual(
+      outcomes.filter(([, attempts]) => attempts[0] !== 410),
+      Array.from({ length: 5 }, () => ['failed', ['webhook_disabled']]),
+    );
+    assert.equal((await getWebhook(h, webhookId)).enabled, false);
+  });
+
   test('a webhook failing without a success for LAUREL_AUTO_DISABLE_AFTER is disabled; what is still queued is not sent', async (t) => {
     const h = await startHarness(database(), { env: { LAUREL_AUTO_DISABLE_AFTER: '10m' } });
     t.after(() => h.close());
