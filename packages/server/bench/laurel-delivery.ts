@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/config.js';
 import { findEnvironmentByName } from '../src/environments/environments.js';
 import { createLaurel, type Laurel } from '../src/laurel.js';
 import { createWebhooks, deleteWebhooks } from '../src/webhooks/webhook-store.js';
+import { cpuPer, readCpu, type CpuReading } from './cpu.js';
 import type { Receiver } from './receiver.js';
 import { percentile, type Row } from './stats.js';
 
@@ -73,14 +74,26 @@ export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
     const drops = hangingRuns.map((run, i) => 1 - run.perSecond / ((healthyRuns[i]!.perSecond + healthyRuns[i + 1]!.perSecond) / 2));
     const median = <T>(items: T[], key: (item: T) => number) => [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
     const medianDrop = median(drops, (d) => d);
-    const percent = (d: number) => `${d >= 0 ? '−' : '+'}${(Math.abs(d) * 100).toFixed(1)}%`;
-    const first = healthyRuns[0]!;
-    rows.push({ name: label, ...first, note: `emit committed → signed POST → 200 → attempt recorded (later healthy runs: ${healthyRuns.slice(1).map((r) => Math.round(r.perSecond)).join(', ')}/s)` });
+    const percentChange = (d: number) => `${d >= 0 ? '+' : '−'}${(Math.abs(d) * 100).toFixed(1)}%`;
+    const percent = (drop: number) => percentChange(-drop);
+    const { cpu: firstCpu, ...first } = healthyRuns[0]!;
+    // CPU per healthy delivery, median over the runs: Laurel's process, plus PostgreSQL's when it is the backend.
+    const cpuUs = (run: { cpu: CpuReading }) => run.cpu.laurelUs + (opts.backend === 'postgres' ? (run.cpu.postgresUs ?? NaN) : 0);
+    const healthyCpu = cpuUs(median(healthyRuns, cpuUs));
+    const hangingCpu = cpuUs(median(hangingRuns, cpuUs));
+    rows.push({
+      name: label,
+      ...first,
+      note: `emit committed → signed POST → 200 → attempt recorded; CPU ${describeCpu(firstCpu, opts.backend)} per delivery (later healthy runs: ${healthyRuns.slice(1).map((r) => Math.round(r.perSecond)).join(', ')}/s)`,
+    });
     rows.push({ name: `${label}, ${opts.rate}/s`, ...paced, note: 'commit → receipt latency at a steady rate' });
+    const { cpu: _, ...medianHanging } = median(hangingRuns, (run) => run.perSecond);
     rows.push({
       name: `${label}, one webhook hanging`,
-      ...median(hangingRuns, (run) => run.perSecond),
-      note: `median of ${HANGING_RUNS} runs; healthy throughput against the healthy runs either side: ${drops.map(percent).join(', ')} (median ${percent(medianDrop)}); ${hanging.requests()} requests hanging`,
+      ...medianHanging,
+      note:
+        `median of ${HANGING_RUNS} runs; healthy throughput against the healthy runs either side: ${drops.map(percent).join(', ')} (median ${percent(medianDrop)}); ` +
+        `CPU per healthy delivery ${Math.round(hangingCpu)} µs against ${Math.round(healthyCpu)} µs in the healthy runs (medians, ${percentChange(hangingCpu / healthyCpu - 1)}); ${hanging.requests()} requests hanging`,
     });
     return rows;
   } finally {
@@ -88,6 +101,12 @@ export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
     await hanging.close();
     await db.drop();
   }
+}
+
+function describeCpu(cpu: CpuReading, backend: LaurelBenchOptions['backend']): string {
+  const laurel = `${Math.round(cpu.laurelUs)} µs Laurel`;
+  if (backend === 'sqlite') return laurel;
+  return cpu.postgresUs === undefined ? laurel : `${laurel} + ${Math.round(cpu.postgresUs)} µs PostgreSQL`;
 }
 
 /**
@@ -108,6 +127,7 @@ async function throughput(laurel: Laurel, environmentId: string, healthyId: stri
     };
     laurel.worker!.on('delivery:succeeded', onSucceeded);
   });
+  const cpuBefore = readCpu();
   const started = performance.now();
   for (let i = 0; i < total; i += EMIT_BATCH) {
     await laurel.backend.db.transaction().execute(async (trx) => {
@@ -126,8 +146,9 @@ async function throughput(laurel: Laurel, environmentId: string, healthyId: stri
   await receiver.waitFor(healthyCount, 300_000);
   await allRecorded;
   const elapsedMs = performance.now() - started;
+  const cpu = cpuPer(cpuBefore, readCpu(), healthyCount);
   const latencies = receiver.latenciesMs();
-  return { perSecond: (healthyCount / elapsedMs) * 1000, elapsedMs, ok: healthyCount, failed: 0, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return { perSecond: (healthyCount / elapsedMs) * 1000, elapsedMs, ok: healthyCount, failed: 0, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), cpu };
 }
 
 /**
