@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DeliveryStatus, Schema } from '../store/schema.js';
 
 const FINISHED: readonly DeliveryStatus[] = ['succeeded', 'failed'];
@@ -17,7 +17,7 @@ const FINISHED: readonly DeliveryStatus[] = ['succeeded', 'failed'];
  * would be written by every emit, for every subscribed webhook, to serve only this sweep.
  */
 export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchSize = 1_000): Promise<{ deliveries: number; events: number }> {
-  const removed = { deliveries: 0, events: 0 };
+  const removed = { deliveries: await deleteOrphanedDeliveries(db), events: 0 };
   let cursor: { created_at: number; id: string } | undefined;
   for (;;) {
     let query = db.selectFrom('events').select(['id', 'created_at']).where('created_at', '<', cutoff);
@@ -63,4 +63,35 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
     if (batch.length < batchSize) break;
   }
   return removed;
+}
+
+/**
+ * Deletes the deliveries (and attempts) of webhooks that no longer exist. Deleting a webhook
+ * deletes its log in the same transaction, but an emit that committed concurrently can still have
+ * written a delivery for it (there is no foreign key to stop it, see migration 0005); the sweep
+ * above, which looks for deliveries by existing webhook, would never find such rows.
+ * The webhooks in the log are read with one seek per webhook into `deliveries_by_webhook` (a loose
+ * index scan), so this costs as little as the number of webhooks, not the size of the log.
+ */
+async function deleteOrphanedDeliveries(db: Kysely<Schema>): Promise<number> {
+  const { rows } = await sql<{ webhook_id: string }>`
+    with recursive logged(webhook_id) as (
+      select (select webhook_id from deliveries order by webhook_id limit 1)
+      union all
+      select (select webhook_id from deliveries where webhook_id > logged.webhook_id order by webhook_id limit 1)
+      from logged where logged.webhook_id is not null
+    )
+    select webhook_id from logged
+    where webhook_id is not null and not exists (select 1 from webhooks where webhooks.id = logged.webhook_id)
+  `.execute(db);
+  let deleted = 0;
+  for (const { webhook_id: webhookId } of rows) {
+    await db.transaction().execute(async (trx) => {
+      const deliveries = trx.selectFrom('deliveries').select('id').where('webhook_id', '=', webhookId);
+      await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveries).execute();
+      const result = await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    });
+  }
+  return deleted;
 }

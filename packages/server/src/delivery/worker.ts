@@ -57,13 +57,18 @@ interface WebhookTarget {
 
 interface Pending {
   delivery: ClaimedDelivery;
-  target: WebhookTarget | undefined;
   body: string;
 }
 
 interface Lane {
   inFlight: number;
   queue: Pending[];
+  /**
+   * The webhook's URL, state and secrets as of the lane's latest claim (undefined: deleted or
+   * disabled). Queued deliveries are sent with the lane's target, not with the one read when they
+   * were claimed, so a change to the webhook reaches them with the next claim.
+   */
+  target: WebhookTarget | undefined;
 }
 
 const laneSize = (lane: Lane) => lane.inFlight + lane.queue.length;
@@ -103,6 +108,8 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
    * then the database still says enabled, so targets loaded meanwhile are overruled (see `load`).
    */
   private readonly disabling = new Set<string>();
+  /** How many times each webhook's sending was stopped: a claim whose read overlapped a stop does not trust what it read. */
+  private readonly stops = new Map<string, number>();
   /** Deliveries this worker has claimed and not yet finished with (queued, in flight or unwritten). */
   private held = 0;
   /**
@@ -241,14 +248,16 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       if (claimed.length === limit) this.candidates.add(webhookId);
       if (claimed.length === 0) continue;
       this.held += claimed.length;
-      const pending = await this.load(claimed);
+      const { target, pending } = await this.load(webhookId, claimed);
       if (!this.running) {
         // Stopped while this claim was under way: give the rows straight back.
         await releaseDeliveries(this.backend, this.id, claimed.map(leaseOf), this.clock.now());
         this.release(claimed.length);
         return;
       }
-      this.lane(webhookId).queue.push(...pending);
+      const filling = this.lane(webhookId);
+      filling.target = target;
+      filling.queue.push(...pending);
       this.drain(webhookId);
     }
   }
@@ -262,32 +271,31 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     return since === -Infinity ? undefined : Math.min(floor, since);
   }
 
-  /** Fetches what an attempt needs: each event's body (unless the claim brought it) and each webhook's URL, state and secrets. */
-  private async load(claimed: ClaimedDelivery[]): Promise<Pending[]> {
+  /** Fetches what a claim's attempts need: the webhook's URL, state and secrets, and each event's body unless the claim brought it. */
+  private async load(webhookId: string, claimed: ClaimedDelivery[]): Promise<{ target: WebhookTarget | undefined; pending: Pending[] }> {
     const db = this.backend.queue;
-    // Taken before the read: a webhook still disabling now may be disabled by the time the read
-    // returns, and the read may or may not have seen it.
-    const disabling = claimed.filter((c) => this.disabling.has(c.webhookId)).map((c) => c.webhookId);
+    // Taken before the read: a webhook still disabling now, or stopped while the read runs, may be
+    // disabled by the time the read returns, and the read may or may not have seen it.
+    const stale = this.disabling.has(webhookId);
+    const stops = this.stops.get(webhookId);
     const missing = [...new Set(claimed.filter((c) => c.payload === undefined).map((c) => c.eventId))];
     const [events, targets] = await Promise.all([
       missing.length > 0 ? db.selectFrom('events').select(['id', 'payload']).where('id', 'in', missing).execute() : [],
-      signingTargets(db, [...new Set(claimed.map((c) => c.webhookId))], this.clock.now()),
+      signingTargets(db, [webhookId], this.clock.now()),
     ]);
     const bodies = new Map(events.map((e) => [e.id, e.payload]));
+    const found = targets.get(webhookId);
     const { timeoutMs } = this.settings;
-    const resolved = new Map([...targets].map(([id, t]) => [id, { ...t, timeoutMs: Math.min(t.timeoutMs ?? timeoutMs, timeoutMs) }]));
-    for (const id of disabling) resolved.delete(id);
-    return claimed.map((delivery) => ({
-      delivery,
-      target: resolved.get(delivery.webhookId),
-      body: delivery.payload ?? bodies.get(delivery.eventId) ?? '',
-    }));
+    return {
+      target: found && !stale && stops === this.stops.get(webhookId) ? { ...found, timeoutMs: Math.min(found.timeoutMs ?? timeoutMs, timeoutMs) } : undefined,
+      pending: claimed.map((delivery) => ({ delivery, body: delivery.payload ?? bodies.get(delivery.eventId) ?? '' })),
+    };
   }
 
   private lane(webhookId: string): Lane {
     let lane = this.lanes.get(webhookId);
     if (!lane) {
-      lane = { inFlight: 0, queue: [] };
+      lane = { inFlight: 0, queue: [], target: undefined };
       this.lanes.set(webhookId, lane);
     }
     return lane;
@@ -298,7 +306,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
     const expired: Lease[] = [];
     while (lane.inFlight < this.settings.perWebhookConcurrency && this.busy < this.settings.concurrency && lane.queue.length > 0) {
       const item = lane.queue.shift()!;
-      const timeoutMs = item.target?.timeoutMs ?? this.settings.timeoutMs;
+      const timeoutMs = lane.target?.timeoutMs ?? this.settings.timeoutMs;
       if (this.clock.now() + timeoutMs + LEASE_SAFETY_MS > item.delivery.leaseExpiresAt) {
         expired.push(leaseOf(item.delivery));
         continue;
@@ -307,7 +315,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
       this.busy++;
       // The lane's slot frees when the receiver has answered; the global slot only once the
       // outcome is written, which bounds how many unwritten outcomes can pile up.
-      void this.attempt(item)
+      void this.attempt(item, lane.target)
         .then((finished) => {
           if (finished.gone) this.stopSending(webhookId, true);
           lane.inFlight--;
@@ -349,7 +357,7 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
   }
 
   /** Makes one attempt and decides what follows; never throws (the transport reports failures as outcomes). */
-  private async attempt({ delivery, target, body }: Pending): Promise<FinishedAttempt> {
+  private async attempt({ delivery, body }: Pending, target: WebhookTarget | undefined): Promise<FinishedAttempt> {
     const startedAt = this.clock.now();
     const base = { deliveryId: delivery.id, webhookId: delivery.webhookId, number: delivery.attempt, trigger: delivery.trigger, startedAt };
     if (!target || !target.enabled || target.secrets.length === 0) {
@@ -428,12 +436,14 @@ export class DeliveryWorker extends EventEmitter<WorkerEvents> {
 
   /**
    * The webhook is disabled (410 Gone, or disabled automatically by this worker's own write): what
-   * its lane still holds was loaded while it was enabled, and is now failed without being sent,
-   * as any delivery of a disabled webhook is. `unwritten`: the disabling write is still to come.
+   * its lane still holds is failed without being sent, as any delivery of a disabled webhook is.
+   * `unwritten`: the disabling write is still to come.
    */
   private stopSending(webhookId: string, unwritten: boolean): void {
     if (unwritten) this.disabling.add(webhookId);
-    for (const item of this.lanes.get(webhookId)?.queue ?? []) item.target = undefined;
+    this.stops.set(webhookId, (this.stops.get(webhookId) ?? 0) + 1);
+    const lane = this.lanes.get(webhookId);
+    if (lane) lane.target = undefined;
   }
 
   private async reclaim(ownedByDeadProcesses: boolean): Promise<void> {

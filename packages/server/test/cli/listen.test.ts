@@ -24,6 +24,8 @@ interface Cli {
   stdout: string[];
   stderr: string[];
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Until every one of these ends a line on stdout: the CLI prints after the receiver has answered. */
+  waitForStdoutEndings(endings: string[], timeoutMs?: number): Promise<void>;
 }
 
 function startCli(args: string[], env: NodeJS.ProcessEnv): Cli {
@@ -39,6 +41,15 @@ function startCli(args: string[], env: NodeJS.ProcessEnv): Cli {
         if (match) return match;
         if (child.exitCode !== null) throw new Error(`the CLI exited with ${child.exitCode}: ${cli.stderr.join('\n')}`);
         if (Date.now() > deadline) throw new Error(`the CLI never printed ${pattern}: ${cli.stderr.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async waitForStdoutEndings(endings, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const missing = endings.filter((ending) => !cli.stdout.some((line) => line.endsWith(ending)));
+        if (missing.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`the CLI never printed a line for ${missing.join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -151,6 +162,7 @@ forEachBackend('laurel listen', (database) => {
       assert.equal(request.headers['x-trophy-event-type'], stored.get(id)!.type);
     }
     // One line per forwarded event: time, type, the receiver's status, latency, id.
+    await cli.waitForStdoutEndings([...stored.keys()]);
     for (const id of stored.keys()) {
       const line = cli.stdout.find((l) => l.endsWith(id));
       assert.ok(line, `a line for ${id}`);

@@ -103,4 +103,24 @@ forEachBackend('delivery log retention', (database) => {
 
     assert.deepEqual(await sweepExpiredLog(backend.db, CUTOFF, 2), { deliveries: 0, events: 0 }, 'a second sweep finds nothing');
   });
+
+  test('deletes the deliveries of a webhook deleted while an emit wrote to it, whatever their age; their events then go as usual', async () => {
+    // What a concurrent emit can leave behind: deliveries whose webhook row is gone (no foreign key stops it).
+    const [gone] = await createWebhooks(backend.db, environmentId, [{ name: 'gone', url: 'http://127.0.0.1:9/gone', events: ['points.changed'] }], NOW - 30 * DAY);
+    const write = async (at: number) => {
+      const payload = catalog['points.changed'].sample(new Date(at));
+      return backend.db.transaction().execute((trx) => outbox().emit(trx, { environmentId, type: 'points.changed', payload, onlyWebhookId: gone!.id }, at));
+    };
+    const [old, recent] = [await write(CUTOFF - DAY), await write(NOW)];
+    const orphans = [...old.deliveryIds, ...recent.deliveryIds];
+    await backend.db.insertInto('delivery_attempts').values({ id: newId(), delivery_id: orphans[0]!, webhook_id: gone!.id, number: 1, trigger: 'first', started_at: NOW, status_code: null, error_kind: 'webhook_disabled', error_message: null, latency_ms: 0, response_body: null, request_headers: '{}' }).execute();
+    await backend.db.deleteFrom('webhooks').where('id', '=', gone!.id).execute();
+    const kept = await seed(CUTOFF + DAY, ['succeeded']);
+
+    assert.deepEqual(await sweepExpiredLog(backend.db, CUTOFF), { deliveries: 2, events: 1 });
+    assert.equal(await count('deliveries', 'id', orphans), 0);
+    assert.equal(await count('delivery_attempts', 'delivery_id', orphans), 0);
+    assert.equal(await count('events', 'id', [old.eventId, recent.eventId]), 1, 'the old event went with its delivery; the recent one waits for its age');
+    assert.equal(await count('deliveries', 'id', kept.deliveryIds), 1, "other webhooks' deliveries stay");
+  });
 });
