@@ -38,9 +38,11 @@ function postgresCpuUs(): number | undefined {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      // Fields after the command: state is the 3rd field of the line, utime and stime the 14th and 15th.
+      // Fields after the command: utime and stime (14th and 15th of the line), then cutime and
+      // cstime: the reaped children's, so a backend that exits between two readings (the pool
+      // closes idle connections) still counts, in its postmaster.
       const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended between the listing and the read.
     }
