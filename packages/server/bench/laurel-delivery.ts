@@ -92,7 +92,7 @@ export async function benchLaurel(opts: LaurelBenchOptions): Promise<Row[]> {
       name: `${label}, one webhook hanging`,
       ...medianHanging,
       note:
-        `median of ${HANGING_RUNS} runs; healthy throughput against the healthy runs either side: ${drops.map(percent).join(', ')} (median ${percent(medianDrop)}); ` +
+        `median of ${HANGING_RUNS} runs; healthy throughput against the healthy runs either side: ${drops.map(percent).join(', ')} (median ${percent(medianDrop)}, mean ${percent(drops.reduce((sum, d) => sum + d, 0) / drops.length)}); ` +
         `CPU per healthy delivery ${Math.round(hangingCpu)} µs against ${Math.round(healthyCpu)} µs in the healthy runs (medians, ${percentChange(hangingCpu / healthyCpu - 1)}); ${hanging.requests()} requests hanging`,
     });
     return rows;
