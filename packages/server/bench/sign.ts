@@ -49,19 +49,14 @@ const KEPT_BODY_BYTES = 4096;
 export function createBenchClient(opts: { connections: number; timeoutMs?: number }): BenchClient {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const agent = new Agent({ connections: opts.connections, pipelining: 1 });
+  const request = (url: string, body: string, headers: Record<string, string>) => {
+    const { origin, pathname, search } = new URL(url);
+    return agent.request({ origin, path: pathname + search, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  };
   return {
     async post(url, body, headers) {
-      const { origin, pathname, search } = new URL(url);
       try {
-        const res = await agent.request({
-          origin,
-          path: pathname + search,
-          method: 'POST',
-          headers,
-          body,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
+        const res = await request(url, body, headers);
         // Read to the end so the socket goes back to the pool, as a sender recording the body would.
         for await (const _chunk of res.body) {
           // discard
@@ -72,9 +67,8 @@ export function createBenchClient(opts: { connections: number; timeoutMs?: numbe
       }
     },
     async send(url, body, headers) {
-      const { origin, pathname, search } = new URL(url);
       try {
-        const res = await agent.request({ origin, path: pathname + search, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const res = await request(url, body, headers);
         const chunks: Buffer[] = [];
         let kept = 0;
         for await (const chunk of res.body as AsyncIterable<Buffer>) {

@@ -97,3 +97,16 @@ function toAttempt(row: AttemptRow): Attempt {
     requestHeaders: JSON.parse(row.request_headers) as Record<string, string>,
   };
 }
+
+/**
+ * Deletes the delivery log of these webhooks: their deliveries and those deliveries' attempts.
+ * The log has no foreign keys (migration 0005), so nothing cascades: whoever removes a webhook's
+ * log calls this, inside its own transaction. Returns how many deliveries went.
+ */
+export async function deleteDeliveryLog(trx: Kysely<Schema>, webhookIds: readonly string[]): Promise<number> {
+  if (webhookIds.length === 0) return 0;
+  const deliveries = trx.selectFrom('deliveries').select('id').where('webhook_id', 'in', webhookIds);
+  await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveries).execute();
+  const result = await trx.deleteFrom('deliveries').where('webhook_id', 'in', webhookIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

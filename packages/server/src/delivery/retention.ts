@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DeliveryStatus, Schema } from '../store/schema.js';
+import { deleteDeliveryLog } from './delivery-log.js';
 
 const FINISHED: readonly DeliveryStatus[] = ['succeeded', 'failed'];
 
@@ -33,12 +34,12 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
     const ids = batch.map((event) => event.id);
     const [from, to] = [batch[0]!.created_at, cursor!.created_at];
     await db.transaction().execute(async (trx) => {
-      const webhookIds = trx.selectFrom('webhooks').select('id');
+      // The deliveries written with this batch's events, read through deliveries_by_webhook.
+      const inBatchRange = (eb: ExpressionBuilder<Schema, 'deliveries'>) =>
+        eb.and([eb('webhook_id', 'in', trx.selectFrom('webhooks').select('id')), eb('created_at', '>=', from), eb('created_at', '<=', to)]);
       const deliveries = await trx
         .deleteFrom('deliveries')
-        .where('webhook_id', 'in', webhookIds)
-        .where('created_at', '>=', from)
-        .where('created_at', '<=', to)
+        .where(inBatchRange)
         .where('event_id', 'in', ids)
         .where('status', 'in', FINISHED)
         .returning('id')
@@ -51,11 +52,7 @@ export async function sweepExpiredLog(db: Kysely<Schema>, cutoff: number, batchS
       const events = await trx
         .deleteFrom('events')
         .where('id', 'in', ids)
-        .where(
-          'id',
-          'not in',
-          trx.selectFrom('deliveries').select('event_id').where('webhook_id', 'in', webhookIds).where('created_at', '>=', from).where('created_at', '<=', to),
-        )
+        .where('id', 'not in', trx.selectFrom('deliveries').select('event_id').where(inBatchRange))
         .executeTakeFirst();
       removed.deliveries += deliveries.length;
       removed.events += Number(events.numDeletedRows);
@@ -84,14 +81,7 @@ async function deleteOrphanedDeliveries(db: Kysely<Schema>): Promise<number> {
     select webhook_id from logged
     where webhook_id is not null and not exists (select 1 from webhooks where webhooks.id = logged.webhook_id)
   `.execute(db);
-  let deleted = 0;
-  for (const { webhook_id: webhookId } of rows) {
-    await db.transaction().execute(async (trx) => {
-      const deliveries = trx.selectFrom('deliveries').select('id').where('webhook_id', '=', webhookId);
-      await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveries).execute();
-      const result = await trx.deleteFrom('deliveries').where('webhook_id', '=', webhookId).executeTakeFirst();
-      deleted += Number(result.numDeletedRows);
-    });
-  }
+  const gone = rows.map((row) => row.webhook_id);
+  const deleted = await db.transaction().execute((trx) => deleteDeliveryLog(trx, gone));
   return deleted;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Schema, Webhook as WebhookRow } from '../store/schema.js';
+import { deleteDeliveryLog } from '../delivery/delivery-log.js';
 import { newId } from '../store/ids.js';
 import { insertSecret } from './secrets.js';
 
@@ -152,12 +153,7 @@ export async function deleteWebhooks(
       .returning('id')
       .execute();
     const deleted = rows.map((row) => row.id);
-    if (deleted.length > 0) {
-      // The delivery log has no foreign keys (migration 0005): its rows go here, explicitly.
-      const deliveries = trx.selectFrom('deliveries').select('id').where('webhook_id', 'in', deleted);
-      await trx.deleteFrom('delivery_attempts').where('delivery_id', 'in', deliveries).execute();
-      await trx.deleteFrom('deliveries').where('webhook_id', 'in', deleted).execute();
-    }
+    await deleteDeliveryLog(trx, deleted);
     return { deleted, missing: ids.filter((id) => !deleted.includes(id)) };
   });
 }
