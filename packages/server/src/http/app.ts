@@ -11,6 +11,7 @@ import {
 import { requireApiKeyOrSession } from './auth.js';
 import { dashboard } from './dashboard.js';
 import type { HttpDependencies } from './dependencies.js';
+import { nameEnvironmentInNotFound } from './environment-in-not-found.js';
 import { frameworkError, installErrorHandler } from './error-handler.js';
 import { achievementRoutes } from './routes/admin/achievements.js';
 import { attributeRoutes } from './routes/admin/attributes.js';
@@ -106,7 +107,10 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   );
   // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
   await app.register(
-    authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes]),
+    async (scope) => {
+      nameEnvironmentInNotFound(scope, deps.backend.db);
+      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes])(scope);
+    },
     { prefix: '/v1' },
   );
   await app.register(consoleApi(deps), { prefix: '/console/v1' });

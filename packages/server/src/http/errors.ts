@@ -9,6 +9,8 @@ export class ApiError extends Error {
   constructor(
     readonly statusCode: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
     message: string,
+    /** On `notFound`: what was looked up, so the Application API can say where (notFoundInEnvironment). */
+    readonly lookup?: { what: string; id: string },
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,7 +33,14 @@ export const errors = {
   environmentHeaderMissing: () => new ApiError(400, 'Missing X-Laurel-Environment: a request signed in with a session must name its environment (id or name)'),
   environmentHeaderUnknown: (value: string) => new ApiError(400, `X-Laurel-Environment names no environment: ${value}`),
   tooManySignIns: (seconds: number) => new ApiError(429, `Too many failed sign-ins: try again in ${seconds} seconds`),
-  notFound: (what: string, id: string) => new ApiError(404, `${what} not found: ${id}`),
+  notFound: (what: string, id: string) => new ApiError(404, `${what} not found: ${id}`, { what, id }),
+  /** notFound on the Application API, naming the environment searched: a valid key for another environment is the usual cause. */
+  notFoundInEnvironment: (what: string, id: string, environment: { name: string; kind: string }, via: 'key' | 'session') =>
+    new ApiError(
+      404,
+      `${what} not found: ${id} (looked in environment "${environment.name}", kind ${environment.kind}, ${via === 'key' ? 'the environment of this API key' : 'the one X-Laurel-Environment names'})`,
+      { what, id },
+    ),
   routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`),
   /** The request is well-formed but a field's value is not acceptable. */
   invalid: (message: string) => new ApiError(422, message),
