@@ -8,6 +8,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * undefined when the browser tests can run; otherwise the one line that says why they are skipped.
  * In CI (CI=true, where .ci/run installs chromium) a missing browser is an error, not a skip.
+ * `npm test` (scripts/run-tests.mjs) makes the same check once and leaves test/e2e/ out, so the
+ * line is printed once per run; this one serves files run directly with `node --test`.
  */
 export const browserSkipReason: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
