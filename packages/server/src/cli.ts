@@ -72,18 +72,23 @@ const keys = program.command('keys').description('admin API keys');
 keys
   .command('create')
   .description('create an admin API key; it is printed once')
-  .option('-e, --environment <name>', 'environment the key belongs to (default: the oldest of kind production, normally "production")')
+  .option('-e, --environment <name>', 'environment the key belongs to (default: the oldest of kind development, or of kind production in production mode)')
   .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
   .action((options: { environment?: string; name: string }) =>
     withDatabase(async (backend) => {
       const { findEnvironmentByName, oldestEnvironmentOfKind, createApiKey } = await database();
+      // A key made while developing is for development data; production keys are asked for by name or made in production mode.
+      const defaultKind = loadConfig().mode;
       const environment = options.environment
         ? await findEnvironmentByName(backend.db, options.environment)
-        : await oldestEnvironmentOfKind(backend.db, 'production');
-      if (!environment) fail(options.environment ? `No environment named "${options.environment}" (see: laurel environments list)` : 'No environment of kind production: give --environment NAME');
+        : await oldestEnvironmentOfKind(backend.db, defaultKind);
+      if (!environment) {
+        fail(options.environment ? `No environment named "${options.environment}" (see: laurel environments list)` : `No environment of kind ${defaultKind} (the default in ${defaultKind} mode): give --environment NAME`);
+      }
       const created = await createApiKey(backend.db, environment.id, options.name, Date.now());
+      const chosen = options.environment ? '' : `, the default in ${defaultKind} mode; --environment NAME for another`;
       console.log(created.key);
-      console.error(`Admin API key for environment "${environment.name}" (prefix ${created.prefix}). It is shown only now; send it as X-API-KEY.`);
+      console.error(`Admin API key for environment "${environment.name}" (kind ${environment.kind}${chosen}), prefix ${created.prefix}. It is shown only now; send it as X-API-KEY.`);
     }),
   );
 

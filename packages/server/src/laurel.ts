@@ -9,7 +9,7 @@ import { createOutbox, type Outbox } from './delivery/outbox.js';
 import { sweepExpiredLog } from './delivery/retention.js';
 import { createAddressPolicy, type Resolver } from './delivery/ssrf-guard.js';
 import { DeliveryWorker } from './delivery/worker.js';
-import { createApiKey, parseApiKey, findKeyByPrefix } from './environments/api-keys.js';
+import { createApiKey, parseApiKey, findKeyByPrefix, KEY_FORMAT_DESCRIPTION, KEY_MARKS } from './environments/api-keys.js';
 import { ConfigCache } from './environments/config-cache.js';
 import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
@@ -180,10 +180,12 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
 /**
  * LAUREL_BOOTSTRAP_API_KEY: registered if its prefix is unknown, so unattended set-ups have a key.
  * It goes to the oldest production-kind environment, which stays the same one when it is renamed.
+ * Both forms are accepted: `prod_{8}.{secret}` and the older unmarked `{8}.{secret}`.
  */
 async function registerBootstrapKey(backend: Backend, key: string, now: number, logger: Logger): Promise<void> {
   const parsed = parseApiKey(key);
-  if (!parsed) throw new Error('LAUREL_BOOTSTRAP_API_KEY must look like {8 lowercase letters or digits}.{20+ characters of [A-Za-z0-9_-]}');
+  if (!parsed) throw new Error(`LAUREL_BOOTSTRAP_API_KEY must look like ${KEY_FORMAT_DESCRIPTION}`);
+  if (parsed.kind !== undefined && parsed.kind !== 'production') throw new Error(`LAUREL_BOOTSTRAP_API_KEY is for the production environment: mark it prod_ (or give no mark), not ${KEY_MARKS[parsed.kind]}_`);
   if (await findKeyByPrefix(backend.db, parsed.prefix)) return;
   const production = await oldestEnvironmentOfKind(backend.db, 'production');
   if (!production) throw new Error('LAUREL_BOOTSTRAP_API_KEY needs an environment of kind production, and there is none');

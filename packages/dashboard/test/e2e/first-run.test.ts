@@ -114,7 +114,7 @@ test('dashboard: first run to a verified, retried webhook delivery', { skip: bro
     await dialog.getByLabel('Name').fill('e2e backend');
     await dialog.getByRole('button', { name: 'Create API key' }).click();
     apiKey = (await dialog.getByLabel('API key').innerText()).trim();
-    assert.match(apiKey, /^[a-z0-9]{8}\.[A-Za-z0-9_-]{20,}$/);
+    assert.match(apiKey, /^dev_[a-z0-9]{8}\.[A-Za-z0-9_-]{20,}$/);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await page.getByTestId('api-key-row').first().waitFor();
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(apiKey.split('.')[1]!), 'the secret part is never listed');

@@ -1,12 +1,19 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../store/schema.js';
+import type { EnvironmentKind, Schema } from '../store/schema.js';
 import { prepared } from '../store/prepared.js';
 
 /**
  * Admin API keys in Trophy's `{prefix}.{secret}` form. The prefix is public and finds the row;
  * only a SHA-256 of the secret is stored (the secret is 32 random bytes, so a slow hash adds
  * nothing), and it is compared in constant time.
+ *
+ * A new key's prefix starts with the mark of its environment's kind (`prod_k3x9a0b2`), as Stripe's
+ * sk_live_/sk_test_ do, so a production key is recognisable in a config file or a terminal at a
+ * glance. The mark is part of the stored prefix, so it is checked like the rest of the key, and
+ * an environment's kind never changes, so it never lies. Keys made before marks existed (eight
+ * characters, no mark) keep working. Clients send the key as an opaque string, so Trophy's SDKs
+ * are unaffected.
  */
 export interface ApiKeyInfo {
   id: string;
@@ -23,23 +30,34 @@ export interface CreatedApiKey extends ApiKeyInfo {
   key: string;
 }
 
-const KEY_FORMAT = /^([a-z0-9]{8})\.([A-Za-z0-9_-]{20,128})$/;
+export const KEY_MARKS = { production: 'prod', staging: 'stage', development: 'dev' } as const satisfies Record<EnvironmentKind, string>;
+
+const KIND_OF_MARK = new Map<string, EnvironmentKind>(Object.entries(KEY_MARKS).map(([kind, mark]) => [mark, kind as EnvironmentKind]));
+const KEY_FORMAT = new RegExp(`^((?:(${Object.values(KEY_MARKS).join('|')})_)?[a-z0-9]{8})\\.([A-Za-z0-9_-]{20,128})$`);
 const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export function parseApiKey(value: string): { prefix: string; secret: string } | undefined {
+/** For messages about a key that does not parse. */
+export const KEY_FORMAT_DESCRIPTION = `{prefix}.{secret}, where the prefix is ${Object.values(KEY_MARKS).map((mark) => `${mark}_`).join(', ')} or nothing, then 8 lowercase letters or digits, and the secret 20 to 128 characters of [A-Za-z0-9_-]`;
+
+/** `kind` is the environment kind the key's mark names; undefined for a key without a mark. */
+export function parseApiKey(value: string): { prefix: string; secret: string; kind: EnvironmentKind | undefined } | undefined {
   const match = KEY_FORMAT.exec(value.trim());
-  return match ? { prefix: match[1]!, secret: match[2]! } : undefined;
+  return match ? { prefix: match[1]!, secret: match[3]!, kind: match[2] === undefined ? undefined : KIND_OF_MARK.get(match[2]) } : undefined;
 }
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function randomPrefix(): string {
+function randomPrefix(kind: EnvironmentKind): string {
   const bytes = randomBytes(8);
-  return Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('');
+  return `${KEY_MARKS[kind]}_${Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('')}`;
 }
 
+/**
+ * A new key for the environment, marked with its kind. `existingKey` registers a key made
+ * elsewhere (LAUREL_BOOTSTRAP_API_KEY) in either form; one whose mark names another kind is refused.
+ */
 export async function createApiKey(
   db: Kysely<Schema>,
   environmentId: string,
@@ -48,8 +66,12 @@ export async function createApiKey(
   existingKey?: string,
 ): Promise<CreatedApiKey> {
   const parsed = existingKey ? parseApiKey(existingKey) : undefined;
-  if (existingKey && !parsed) throw new Error('an API key must look like {8 lowercase letters or digits}.{20+ characters of [A-Za-z0-9_-]}');
-  const prefix = parsed?.prefix ?? randomPrefix();
+  if (existingKey && !parsed) throw new Error(`an API key must look like ${KEY_FORMAT_DESCRIPTION}`);
+  const { kind } = await db.selectFrom('environments').select('kind').where('id', '=', environmentId).executeTakeFirstOrThrow();
+  if (parsed?.kind !== undefined && parsed.kind !== kind) {
+    throw new Error(`the key ${parsed.prefix}.… is marked ${KEY_MARKS[parsed.kind]}_ (a ${parsed.kind} key) but its environment is of kind ${kind}: use ${KEY_MARKS[kind]}_ or no mark`);
+  }
+  const prefix = parsed?.prefix ?? randomPrefix(kind);
   const secret = parsed?.secret ?? randomBytes(32).toString('base64url');
   const id = randomUUID();
   await db

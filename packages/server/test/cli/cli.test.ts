@@ -6,9 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { authenticateApiKey } from '../../src/environments/api-keys.js';
-import { findEnvironmentByName } from '../../src/environments/environments.js';
-import { openBackend } from '../../src/store/open-backend.js';
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,34 +39,6 @@ describe('laurel CLI', () => {
     assert.match(first.stdout, /Applied: 0001-foundation/);
     const second = await laurel('migrate');
     assert.match(second.stdout, /up to date/);
-  });
-
-  test('keys create prints one working key for the chosen environment, and nothing else on stdout', async () => {
-    const result = await laurel('keys', 'create', '--environment', 'development');
-    assert.equal(result.code, 0, result.stderr);
-    const key = result.stdout.trim();
-    assert.match(key, /^[a-z0-9]{8}\.[A-Za-z0-9_-]{20,}$/);
-    assert.match(result.stderr, /development/);
-    const backend = openBackend(databaseUrl);
-    try {
-      const development = await findEnvironmentByName(backend.db, 'development');
-      assert.equal((await authenticateApiKey(backend.db, key))?.environmentId, development!.id);
-    } finally {
-      await backend.close();
-    }
-  });
-
-  test('keys create without --environment makes a key for the production environment', async () => {
-    const result = await laurel('keys', 'create');
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /"production"/);
-    const backend = openBackend(databaseUrl);
-    try {
-      const production = await findEnvironmentByName(backend.db, 'production');
-      assert.equal((await authenticateApiKey(backend.db, result.stdout.trim()))?.environmentId, production!.id);
-    } finally {
-      await backend.close();
-    }
   });
 
   test('environments create adds one; list shows it beside the defaults', async () => {

@@ -46,6 +46,7 @@ forEachBackend('admin API: api-keys', (database) => {
     assert.equal(created.body.lastUsed, null);
     assert.equal(created.body.revoked, false);
     assert.match(created.body.key, new RegExp(`^${created.body.prefix}\\.[A-Za-z0-9_-]{43}$`));
+    assert.match(created.body.prefix, /^dev_[a-z0-9]{8}$/, 'marked with the environment\'s kind');
     const listed = await laurel.api('GET', KEYS, { key: created.body.key });
     assert.equal(listed.status, 200);
     // (The harness's keys are stamped with the real time, the rest with the test clock: compare as sets.)

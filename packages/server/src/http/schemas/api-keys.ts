@@ -4,7 +4,7 @@ import { text } from './common.js';
 const keyFields = {
   id: z.string(),
   name: z.string(),
-  prefix: z.string().describe('the public first part of the key, `{prefix}.{secret}`'),
+  prefix: z.string().describe('the public first part of the key, `{prefix}.{secret}`; it starts with the mark of the environment\'s kind (`prod_`, `stage_`, `dev_`), except on keys made before marks existed'),
   created: z.string(),
   lastUsed: z.string().nullable().describe('updated at most once a minute'),
   revoked: z.boolean(),
