@@ -30,6 +30,12 @@ export interface EventTypeDefinition<T extends EventType> {
   title: string;
   /** One sentence for people choosing which events to subscribe to. */
   description: string;
+  /**
+   * Whether the engine emits this type today. The others are sent only as test events (the
+   * dashboard's test button, `laurel trigger`) until the feature that causes them lands; the
+   * dashboard marks them "test events only".
+   */
+  live: boolean;
   /** A realistic body for this type, fully determined by `now`. */
   sample(now: Date): EventOf<T>;
 }
@@ -47,6 +53,7 @@ export function buildPayload<T extends EventType>(type: T, fields: Omit<EventOf<
 export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   'achievement.completed': {
     type: 'achievement.completed',
+    live: true,
     area: 'achievements',
     title: 'Achievement completed',
     description: 'A user has just unlocked an achievement.',
@@ -55,6 +62,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'streak.started': {
     type: 'streak.started',
+    live: true,
     area: 'streaks',
     title: 'Streak started',
     description: 'A user with no active streak completed a period, starting a new streak at length one.',
@@ -62,6 +70,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'streak.extended': {
     type: 'streak.extended',
+    live: true,
     area: 'streaks',
     title: 'Streak extended',
     description: 'An already active streak grew by one more period.',
@@ -69,6 +78,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'streak.lost': {
     type: 'streak.lost',
+    live: true,
     area: 'streaks',
     title: 'Streak lost',
     description: 'A user missed a period with no freeze to cover it, so their streak reset to zero.',
@@ -76,6 +86,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'streak.freeze_consumed': {
     type: 'streak.freeze_consumed',
+    live: true,
     area: 'streaks',
     title: 'Streak freeze used',
     description: "A streak freeze was spent to bridge a missed period and keep the user's streak alive.",
@@ -83,6 +94,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'streak.freeze_earned': {
     type: 'streak.freeze_earned',
+    live: true,
     area: 'streaks',
     title: 'Streak freeze earned',
     description: 'A user gained one or more streak freezes, automatically or by a grant.',
@@ -90,6 +102,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.changed': {
     type: 'points.changed',
+    live: false,
     area: 'points',
     title: 'Points changed',
     description: "A user's balance in a points system went up or down; sent at most once per user and system every 15 minutes.",
@@ -115,6 +128,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.level_changed': {
     type: 'points.level_changed',
+    live: false,
     area: 'points',
     title: 'Level changed',
     description: 'Gaining or losing points moved a user into a different level of a points system.',
@@ -128,6 +142,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.boost_started': {
     type: 'points.boost_started',
+    live: false,
     area: 'points',
     title: 'Points boost started',
     description: 'A points multiplier has become active for everyone or for a single user.',
@@ -140,6 +155,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.boost_finished': {
     type: 'points.boost_finished',
+    live: false,
     area: 'points',
     title: 'Points boost finished',
     description: 'A points multiplier has reached its end and no longer applies.',
@@ -152,6 +168,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.started': {
     type: 'leaderboard.started',
+    live: false,
     area: 'leaderboards',
     title: 'Leaderboard run started',
     description: 'A new run of a leaderboard is beginning, with its opening rankings.',
@@ -163,6 +180,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.changed': {
     type: 'leaderboard.changed',
+    live: false,
     area: 'leaderboards',
     title: 'Leaderboard rankings changed',
     description: "The order of a leaderboard's current run changed; sent at most once per leaderboard every 15 minutes.",
@@ -173,6 +191,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.finished': {
     type: 'leaderboard.finished',
+    live: false,
     area: 'leaderboards',
     title: 'Leaderboard run finished',
     description: 'A leaderboard run has closed and its final top ten is settled.',
@@ -184,6 +203,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'emails.recap_due': {
     type: 'emails.recap_due',
+    live: false,
     area: 'emails',
     title: 'Recap message due',
     description: 'A summary of what a user did over the period that just ended is ready to be sent to them.',
@@ -192,6 +212,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'emails.reactivation_due': {
     type: 'emails.reactivation_due',
+    live: false,
     area: 'emails',
     title: 'Reactivation message due',
     description: 'A user has been away long enough that the next message in the win-back sequence should go out.',
@@ -204,6 +225,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'emails.streak_reminder_due': {
     type: 'emails.streak_reminder_due',
+    live: false,
     area: 'emails',
     title: 'Streak reminder due',
     description: "A user's active streak will lapse unless they act this period, so a nudge should be sent.",
@@ -221,6 +243,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'emails.achievement_due': {
     type: 'emails.achievement_due',
+    live: false,
     area: 'emails',
     title: 'Achievement message due',
     description: 'A message congratulating a user on an achievement they recently unlocked is ready to be sent.',
@@ -233,6 +256,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.rank_changed': {
     type: 'leaderboard.rank_changed',
+    live: false,
     area: 'leaderboards',
     title: 'Leaderboard rank changed',
     description: "A user's position on a leaderboard moved; sent at most once per user and leaderboard every 15 minutes.",

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
-import { eventAreas, eventTypes } from '../../src/events/event-types.js';
+import { catalog } from '../../src/events/catalog.js';
+import { eventAreas, eventTypes, type EventType } from '../../src/events/event-types.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { WEBHOOKS, assertError, createWebhook, webhookInput } from './admin-api.js';
@@ -202,7 +203,7 @@ forEachBackend('API description', (database) => {
     }
   });
 
-  test('GET /admin/v1/webhook-event-types lists the 18 types with area, title, description and a sample', async () => {
+  test('GET /admin/v1/webhook-event-types lists the 18 types with area, title, description, live and a sample', async () => {
     assertError(await laurel.api('GET', '/admin/v1/webhook-event-types', { key: null }), 401);
     const response = await laurel.api('GET', '/admin/v1/webhook-event-types');
     assert.equal(response.status, 200);
@@ -212,7 +213,8 @@ forEachBackend('API description', (database) => {
       [...eventTypes],
     );
     for (const entry of response.body as Json[]) {
-      assert.deepEqual(Object.keys(entry).sort(), ['area', 'description', 'sample', 'title', 'type']);
+      assert.deepEqual(Object.keys(entry).sort(), ['area', 'description', 'live', 'sample', 'title', 'type']);
+      assert.equal(entry.live, catalog[entry.type as EventType].live, `${entry.type}: live as the catalog says`);
       assert.ok((eventAreas as readonly string[]).includes(entry.area), `${entry.type}: area ${entry.area}`);
       assert.ok(entry.title.length > 0 && entry.description.length > 0, `${entry.type}: title and description`);
       assert.equal(entry.sample.type, entry.type, `${entry.type}: the sample is of its own type`);

@@ -6,7 +6,14 @@ import type { HttpDependencies } from '../../dependencies.js';
 import { errorBody } from '../../schemas/common.js';
 
 const eventTypeInfo = z
-  .object({ type: z.string(), area: z.enum(eventAreas), title: z.string(), description: z.string(), sample: z.unknown() })
+  .object({
+    type: z.string(),
+    area: z.enum(eventAreas),
+    title: z.string(),
+    description: z.string(),
+    live: z.boolean().meta({ description: 'Whether the engine emits this type today; false: only test events of it are sent, for now.' }),
+    sample: z.unknown(),
+  })
   .meta({ id: 'WebhookEventType' });
 
 /** The catalog of webhook event types, for pickers and docs: what each type means and what it looks like. */
@@ -20,6 +27,7 @@ export const eventTypeRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (a
         area: entry.area,
         title: entry.title,
         description: entry.description,
+        live: entry.live,
         sample: entry.sample(now),
       }));
     },
