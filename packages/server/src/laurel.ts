@@ -37,6 +37,11 @@ export interface LaurelOptions {
   random?: () => number;
   /** How often the worker polls when nothing wakes it. */
   pollIntervalMs?: number;
+  /**
+   * Claims the database for this process, as `laurel start` does: a second server on the same
+   * SQLite file then refuses to start. Off for tests that run several Laurels on one file in one process.
+   */
+  claimDatabase?: boolean;
 }
 
 export interface Laurel {
@@ -71,7 +76,10 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
     });
 
-  const backend = openBackend(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const backend = openBackend(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    claim: options.claimDatabase ? `laurel start on ${config.host}:${config.port}` : undefined,
+  });
   try {
     await migrateToLatest(backend.db);
     await ensureDefaultEnvironments(backend.db, clock.now());

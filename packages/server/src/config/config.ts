@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createAddressPolicy } from '../delivery/ssrf-guard.js';
+import { resolveDatabaseUrl } from './database-url.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -28,7 +29,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface to bind. 0.0.0.0 in containers; the default serves the local machine only. */
   HOST: z.string().default('127.0.0.1'),
-  /** `sqlite:PATH` (default ./data/laurel.db) or `postgres://...`. */
+  /** `sqlite:PATH` (default ./data/laurel.db; a relative path is taken from the project root, see database-url.ts) or `postgres://...`. */
   DATABASE_URL: z.string().default('sqlite:./data/laurel.db'),
   /** PostgreSQL connections for API requests per process (the worker has a small pool of its own). */
   LAUREL_DATABASE_POOL: positiveInt(20),
@@ -86,6 +87,7 @@ export type Mode = 'development' | 'production';
 export interface Config {
   port: number;
   host: string;
+  /** DATABASE_URL, with a SQLite path made absolute (resolveDatabaseUrl). */
   databaseUrl: string;
   databasePoolSize: number;
   mode: Mode;
@@ -119,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
+    databaseUrl: resolveDatabaseUrl(e.DATABASE_URL),
     databasePoolSize: e.LAUREL_DATABASE_POOL,
     mode,
     bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
