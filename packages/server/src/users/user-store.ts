@@ -160,12 +160,23 @@ export function toUser(row: UserRow): User {
     name: row.name,
     tz: row.tz,
     deviceTokens: row.device_tokens === null ? null : (JSON.parse(row.device_tokens) as string[]),
-    subscribeToEmails: row.subscribe_to_emails === 1,
+    subscribeToEmails: subscribedToEmails(row),
     attributes: JSON.parse(row.attributes) as Record<string, string>,
     control: row.control === 1,
     created: new Date(row.created_at).toISOString(),
     updated: new Date(row.updated_at).toISOString(),
   };
+}
+
+/**
+ * Whether emails can go to this user: Trophy sends them only with an address and the opt-in, and
+ * refuses `subscribeToEmails: true` without an address, so a user without one never reads as
+ * subscribed. The stored opt-in (true unless the user opted out) still applies once an address
+ * arrives, so a user first seen without one is subscribed when their backend adds it.
+ */
+function subscribedToEmails(row: UserRow): boolean {
+  // An empty string is no address either, as for the 400 above.
+  return row.subscribe_to_emails === 1 && Boolean(row.email);
 }
 
 /** Webhook bodies also carry Trophy's example spelling `subscribedToEmails`. */

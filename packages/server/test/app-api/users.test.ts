@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { count, createAttribute, createMetric } from './setup.js';
+import { count, createAchievement, createAttribute, createMetric } from './setup.js';
 
 forEachBackend('users API', (database) => {
   let laurel: TestLaurel;
@@ -81,6 +81,43 @@ forEachBackend('users API', (database) => {
     assert.equal(optedOut.status, 201);
     assert.equal(optedOut.body.email, null);
     assert.equal(optedOut.body.subscribeToEmails, false);
+  });
+
+  test('a user without an email address reads as not subscribed, and is subscribed once an address arrives', async () => {
+    const bare = await laurel.api('POST', '/v1/users', { body: { id: 'mail-3' } });
+    assert.equal(bare.status, 201);
+    assert.equal(bare.body.email, null);
+    assert.equal(bare.body.subscribeToEmails, false, 'nothing can be sent without an address');
+    assert.equal((await laurel.api('GET', '/v1/users/mail-3')).body.subscribeToEmails, false);
+
+    // The default opt-in was kept: an address is enough to subscribe.
+    const addressed = await laurel.api('PATCH', '/v1/users/mail-3', { body: { email: 'c@example.com' } });
+    assert.equal(addressed.status, 200);
+    assert.equal(addressed.body.email, 'c@example.com');
+    assert.equal(addressed.body.subscribeToEmails, true);
+
+    // Clearing the address unsubscribes in what is reported; an empty string is no address either.
+    assert.equal((await laurel.api('PATCH', '/v1/users/mail-3', { body: { email: null } })).body.subscribeToEmails, false);
+    assert.equal((await laurel.api('PATCH', '/v1/users/mail-3', { body: { email: '' } })).body.subscribeToEmails, false);
+
+    // An opted-out user stays out when an address comes without a new opt-in: the address is not kept.
+    await laurel.api('POST', '/v1/users', { body: { id: 'mail-4', subscribeToEmails: false } });
+    const stillOut = await laurel.api('PATCH', '/v1/users/mail-4', { body: { email: 'd@example.com' } });
+    assert.equal(stillOut.body.email, null);
+    assert.equal(stillOut.body.subscribeToEmails, false);
+  });
+
+  test('a user first seen in a metric event without an email is not subscribed, in the answer and the webhook body alike', async () => {
+    await createMetric(laurel, 'mail-reps');
+    await createAchievement(laurel, { key: 'mail-first-rep', trigger: 'metric', metricKey: 'mail-reps', metricValue: 1 });
+    const event = await laurel.api('POST', '/v1/metrics/mail-reps/event', { body: { user: { id: 'mail-5' }, value: 1 } });
+    assert.equal(event.status, 201, JSON.stringify(event.body));
+    assert.equal((await laurel.api('GET', '/v1/users/mail-5')).body.subscribeToEmails, false);
+    const listed = await laurel.api('GET', '/admin/v1/users?search=mail-5');
+    assert.equal(listed.body[0].subscribeToEmails, false);
+    const sent = await laurel.backend.db.selectFrom('events').select('payload').where('type', '=', 'achievement.completed').execute();
+    const user = sent.map((row) => JSON.parse(row.payload).user).find((candidate) => candidate.id === 'mail-5');
+    assert.deepEqual([user.subscribeToEmails, user.subscribedToEmails], [false, false]);
   });
 
   test('undeclared attribute keys are a 400 naming them, and nothing is written', async () => {

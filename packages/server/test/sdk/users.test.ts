@@ -36,7 +36,7 @@ forEachBackend('SDK: users', (database) => {
     assert.deepEqual(read, created);
   });
 
-  test('users.create with only an id: nullable fields come back empty and subscribeToEmails defaults to true', async () => {
+  test('users.create with only an id: nullable fields come back empty, and without an address the user is not subscribed', async () => {
     const env = await server.environment();
     const id = unique('bare');
     const user = await env.trophy.users.create({ id });
@@ -46,7 +46,7 @@ forEachBackend('SDK: users', (database) => {
     assert.equal(user.name ?? null, null);
     assert.equal(user.tz ?? null, null);
     assert.equal(user.deviceTokens ?? null, null);
-    assert.equal(user.subscribeToEmails, true);
+    assert.equal(user.subscribeToEmails, false);
     assert.deepEqual(user.attributes, {});
   });
 
