@@ -39,7 +39,7 @@ program
   .addOption(new Option('--role <role>', 'run only the API, or only the delivery worker and scheduler').choices(['api', 'worker']))
   .action(async (options: { role?: Role }) => {
     const { createLaurel } = await import('./laurel.js');
-    const laurel = await createLaurel({ config: loadConfig(), roles: options.role ? [options.role] : ['api', 'worker'] });
+    const laurel = await createLaurel({ config: loadConfig(), roles: options.role ? [options.role] : ['api', 'worker'], claimDatabase: true });
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -119,9 +119,14 @@ listenCommand(program);
 triggerCommand(program);
 webhooksCommand(program);
 
+/**
+ * Opens the server's database for a short command, beside a running server if there is one. It
+ * must exist: only start and migrate create it, so a command run in the wrong place (or with
+ * another DATABASE_URL) says where it looked instead of making an empty database there.
+ */
 async function withDatabase(work: (backend: Backend) => Promise<void>): Promise<void> {
   const { openBackend, migrateToLatest, ensureDefaultEnvironments } = await database();
-  const backend = openBackend(loadConfig().databaseUrl);
+  const backend = openBackend(loadConfig().databaseUrl, { mustExist: true });
   try {
     await migrateToLatest(backend.db);
     await ensureDefaultEnvironments(backend.db, Date.now());

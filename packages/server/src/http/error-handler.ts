@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, errors } from './errors.js';
+import { isDatabaseBusy } from '../store/database-errors.js';
+import { ApiError, errors, unavailableErrors } from './errors.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 
 // What a client sent (a content-type, a malformed path) is echoed in messages cut to this length.
@@ -16,6 +17,12 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const mapped = toApiError(error, request, app.initialConfig.bodyLimit ?? 0);
     if (mapped) return reply.status(mapped.statusCode).send({ error: mapped.message });
+    // Another process held SQLite's write lock past the busy timeout: the transaction was rolled back.
+    if (isDatabaseBusy(error)) {
+      const busy = unavailableErrors.databaseBusy();
+      request.log.warn({ err: error }, 'database busy');
+      return reply.status(busy.statusCode).header('retry-after', String(busy.retryAfterSeconds)).send({ error: busy.message });
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'Internal server error' });
   });

@@ -68,3 +68,26 @@ export const consoleErrors = {
   emailTaken: (email: string) => new ApiError(409, `An account with the email ${email} already exists`),
   environmentNameTaken: (name: string) => new ApiError(409, `An environment named ${name} already exists`),
 } as const;
+
+/**
+ * The server cannot do it right now, through no fault of the request, which changed nothing and
+ * can be sent again after `Retry-After` seconds: 503. Apart from ApiError, whose statuses are all
+ * for the client to fix.
+ */
+export class UnavailableError extends Error {
+  readonly statusCode = 503;
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'UnavailableError';
+  }
+}
+
+export const unavailableErrors = {
+  // SQLite already waited its busy timeout (5 s) for the lock; by now the other writer may be done.
+  databaseBusy: () =>
+    new UnavailableError('The database is busy: another process held its write lock for too long. Nothing was written; send the request again', 1),
+} as const;

@@ -24,3 +24,20 @@ export interface Backend {
   listen: ((channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>) | undefined;
   close(): Promise<void>;
 }
+
+/** How a process opens its database; each backend reads what applies to it. */
+export interface OpenOptions {
+  /** PostgreSQL connections for `db` (the queue's pool is fixed and small). */
+  poolSize?: number | undefined;
+  /**
+   * Claims the database for this server process until `close()`, saying what the process is (for
+   * the message a refused one prints). On SQLite, which one server process serves, a second claim
+   * of the same file fails with DatabaseInUseError; PostgreSQL is shared by design and ignores it.
+   */
+  claim?: string | undefined;
+  /**
+   * Refuse (DatabaseNotFoundError) rather than create a SQLite file that does not exist: commands
+   * other than start and migrate must find the server's database, not make an empty one elsewhere.
+   */
+  mustExist?: boolean | undefined;
+}

@@ -1,24 +1,44 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, type SqliteDatabase } from 'kysely';
+import { DatabaseNotFoundError } from '../database-errors.js';
 import type { Schema } from '../schema.js';
-import type { Backend } from './backend.js';
+import type { Backend, OpenOptions } from './backend.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { claimSqliteFile } from './sqlite-server-lock.js';
+
+/**
+ * How long a write waits for another process's write lock before failing with SQLITE_BUSY (which
+ * the API answers with 503 and Retry-After). The only other writers are short CLI commands
+ * (`laurel keys create`: milliseconds). better-sqlite3 waits synchronously, so this also bounds how
+ * long such a wait can stall the server's event loop.
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
  * Embedded SQLite: one connection, which Kysely serialises. That serialisation is also why an
  * in-process wake-up after an emit is enough: the worker's claim cannot run until the emitting
  * transaction has committed or rolled back.
  */
-export function openSqlite(path: string): Backend {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const connection = new SQLite(path);
-  connection.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+export function openSqlite(path: string, options: OpenOptions = {}): Backend {
+  const inMemory = path === ':memory:';
+  if (!inMemory && options.mustExist && !existsSync(path)) throw new DatabaseNotFoundError(resolve(path));
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  // Claimed before the data is opened: a refused second server changes nothing.
+  const lock = !inMemory && options.claim !== undefined ? claimSqliteFile(resolve(path), options.claim) : undefined;
+  let connection: SQLite.Database;
+  try {
+    connection = new SQLite(path, { timeout: BUSY_TIMEOUT_MS });
+    connection.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }) });
   return {
     kind: 'sqlite',
     db,
@@ -26,7 +46,10 @@ export function openSqlite(path: string): Backend {
     supportsSkipLocked: false,
     listen: undefined,
     notify: undefined,
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      lock?.release();
+    },
   };
 }
 
