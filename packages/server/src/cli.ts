@@ -50,7 +50,12 @@ program
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
-    await laurel.start();
+    const { url } = await laurel.start();
+    // A worker-only process serves no dashboard.
+    if (options.role !== 'worker') {
+      const { startBanner, readStartFacts } = await import('./start-banner.js');
+      for (const line of startBanner(await readStartFacts(laurel, url))) laurel.logger.info(line);
+    }
   });
 
 program

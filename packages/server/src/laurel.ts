@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { createHttpSender } from './delivery/http-sender.js';
@@ -18,6 +18,7 @@ import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
 import { Scheduler, type JobHandler } from './schedule/scheduler.js';
 import { streakJobHandler } from './streaks/streak-job.js';
 import { STREAK_JOB } from './streaks/user-streak.js';
+import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Backend } from './store/backends/backend.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -68,13 +69,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const { config } = options;
   const roles = new Set(options.roles ?? ['api', 'worker']);
   const clock = options.clock ?? systemClock;
-  const logger =
-    options.logger ??
-    pino({
-      level: config.logLevel,
-      // Request bodies (passwords) are never logged; headers that carry credentials are redacted if a request is.
-      redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-    });
+  const logger = options.logger ?? createLogger(config);
 
   const backend = openBackend(config.databaseUrl, {
     poolSize: config.databasePoolSize,

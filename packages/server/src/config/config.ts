@@ -71,6 +71,8 @@ const envSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: human-readable lines in development mode on a terminal, JSON otherwise (a log collector reads JSON). */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /**
    * The built dashboard (index.html and assets/) that the API role serves at /. The default is the
    * dashboard package's build output next to this package, where `npm run build` puts it; a
@@ -83,6 +85,7 @@ const envSchema = z.object({
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
 export type Mode = 'development' | 'production';
+export type LogFormat = 'pretty' | 'json';
 
 export interface Config {
   port: number;
@@ -94,6 +97,8 @@ export interface Config {
   bootstrapApiKey: string | undefined;
   setupToken: string | undefined;
   logLevel: string;
+  /** LOG_FORMAT; undefined chooses by mode and terminal (observability/logger.ts). */
+  logFormat: LogFormat | undefined;
   /** Absolute path of the built dashboard; it may not exist (then / explains how to build it). */
   dashboardDir: string;
   delivery: {
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey: e.LAUREL_BOOTSTRAP_API_KEY,
     setupToken: e.LAUREL_SETUP_TOKEN,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     dashboardDir: resolve(e.LAUREL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
     delivery: {
       retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
