@@ -39,7 +39,8 @@ export class DatabaseNotFoundError extends Error {
 
 /**
  * SQLite could not get its write lock within the busy timeout (SQLITE_BUSY and its extended codes,
- * e.g. SQLITE_BUSY_SNAPSHOT). The statement changed nothing, so the request can be sent again.
+ * e.g. SQLITE_BUSY_SNAPSHOT). Transactions take the lock when they begin, so the one that failed
+ * had written nothing (and is rolled back): the request can be sent again.
  */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
