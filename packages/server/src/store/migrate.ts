@@ -5,6 +5,7 @@ import * as configVersion from './migrations/0003-config-version.js';
 import * as consoleAccounts from './migrations/0004-console.js';
 import * as deliveryLogKeys from './migrations/0005-delivery-log-keys.js';
 import * as noDeliveriesByEvent from './migrations/0006-no-deliveries-by-event.js';
+import * as listenSessions from './migrations/0007-listen-sessions.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0004-console': consoleAccounts,
   '0005-delivery-log-keys': deliveryLogKeys,
   '0006-no-deliveries-by-event': noDeliveriesByEvent,
+  '0007-listen-sessions': listenSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -30,6 +30,8 @@ export interface Schema {
   accounts: AccountTable;
   sessions: SessionTable;
   login_failures: LoginFailureTable;
+  listen_sessions: ListenSessionTable;
+  listen_forwards: ListenForwardTable;
 }
 
 export const environmentKinds = ['production', 'staging', 'development'] as const;
@@ -356,4 +358,32 @@ export interface LoginFailureTable {
   /** What is throttled: `email:{lowercased email}` or `ip:{address}`. */
   key: string;
   at: number;
+}
+
+// ---- `laurel listen` sessions and their forwards, for `laurel trigger`'s report (listen/).
+
+export interface ListenSessionTable {
+  /** Made by the CLI and sent on every connection of the same run. */
+  id: string;
+  environment_id: string;
+  /** The connection holding the session; only it may close the session. */
+  connection_id: string;
+  /** Where the CLI forwards events, as it said; shown in reports. */
+  forward_to: string | null;
+  /** JSON array of the types asked for; null for every type. */
+  types: string | null;
+  first_connected_at: number;
+  /** Refreshed with every heartbeat of the connection. */
+  seen_at: number;
+  closed_at: number | null;
+}
+
+export interface ListenForwardTable {
+  event_id: string;
+  session_id: string;
+  /** The local receiver's HTTP status; null when it gave none (see error). */
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  reported_at: number;
 }

@@ -31,6 +31,8 @@ const adminRoutes = [
   'GET /admin/v1/webhook-event-types',
   'GET /admin/v1/webhook-events/stream',
   'POST /admin/v1/webhook-events/test',
+  'GET /admin/v1/webhook-events/{id}/listeners',
+  'PUT /admin/v1/webhook-events/{id}/listeners/{session}',
 ].sort();
 
 /** Routes that answer with Server-Sent Events instead of JSON. */
@@ -43,6 +45,7 @@ const withBody = new Set([
   'POST /admin/v1/webhooks/{id}/test',
   'POST /admin/v1/webhooks/{id}/recover',
   'POST /admin/v1/webhook-events/test',
+  'PUT /admin/v1/webhook-events/{id}/listeners/{session}',
 ]);
 
 /** The router's own list of routes (from Fastify's printRoutes tree), HEAD left out, paths in OpenAPI form. */
@@ -143,7 +146,7 @@ forEachBackend('API description', (database) => {
     assert.deepEqual(queryOf('GET /admin/v1/webhooks').sort(), ['limit', 'skip']);
     assert.deepEqual(queryOf('DELETE /admin/v1/webhooks'), ['ids']);
     assert.deepEqual(queryOf('GET /admin/v1/webhooks/{id}/deliveries').sort(), ['eventType', 'limit', 'skip', 'status']);
-    assert.deepEqual(queryOf('GET /admin/v1/webhook-events/stream').sort(), ['after', 'types']);
+    assert.deepEqual(queryOf('GET /admin/v1/webhook-events/stream').sort(), ['after', 'forwardTo', 'session', 'types']);
     const streamHeaders = (operation('GET /admin/v1/webhook-events/stream').parameters as Json[]).filter((p) => p.in === 'header').map((p) => p.name);
     assert.deepEqual(streamHeaders, ['last-event-id']);
   });
@@ -181,6 +184,7 @@ forEachBackend('API description', (database) => {
 
     const created = await laurel.api('POST', WEBHOOKS, { body: [webhookInput()] });
     const id = created.body.created[0].id;
+    const emitted = await laurel.api('POST', '/admin/v1/webhook-events/test', { body: { type: 'streak.lost' } });
     const answers: [route: string, status: string, response: { status: number; body: unknown }][] = [
       ['POST /admin/v1/webhooks', '201', created],
       ['GET /admin/v1/webhooks', '200', await laurel.api('GET', WEBHOOKS)],
@@ -191,7 +195,8 @@ forEachBackend('API description', (database) => {
       ['POST /admin/v1/webhooks/{id}/test', '202', await laurel.api('POST', `${WEBHOOKS}/${id}/test`, { body: { type: 'streak.lost' } })],
       ['GET /admin/v1/webhooks/{id}/deliveries', '200', await laurel.api('GET', `${WEBHOOKS}/${id}/deliveries`)],
       ['GET /admin/v1/webhook-event-types', '200', await laurel.api('GET', '/admin/v1/webhook-event-types')],
-      ['POST /admin/v1/webhook-events/test', '202', await laurel.api('POST', '/admin/v1/webhook-events/test', { body: { type: 'streak.lost' } })],
+      ['POST /admin/v1/webhook-events/test', '202', emitted],
+      ['GET /admin/v1/webhook-events/{id}/listeners', '200', await laurel.api('GET', `/admin/v1/webhook-events/${emitted.body.eventId}/listeners`)],
       ['GET /admin/v1/webhooks/{id}', '404', await laurel.api('GET', `${WEBHOOKS}/missing`)],
       ['GET /admin/v1/webhooks', '401', await laurel.api('GET', WEBHOOKS, { key: null })],
       ['DELETE /admin/v1/webhooks', '200', await laurel.api('DELETE', `${WEBHOOKS}?ids=${id},missing`)],
