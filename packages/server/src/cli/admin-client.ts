@@ -11,8 +11,10 @@ export interface AdminClient {
   apiKey: string;
   /** Added to the message of a 401: where the key came from and what to do instead. */
   unauthorizedHint: string;
-  request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  request<T>(method: Method, path: string, body?: unknown): Promise<T>;
 }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -24,7 +26,7 @@ export function createAdminClient(server: string, apiKey: string, unauthorizedHi
     server: base,
     apiKey,
     unauthorizedHint,
-    async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
       let response: Response;
       try {
         response = await fetch(`${base}${path}`, {

@@ -15,6 +15,8 @@ import { SseParser, type SseEvent } from './sse-parser.js';
 export interface StreamReaderOptions {
   client: AdminClient;
   types?: readonly string[] | undefined;
+  /** A listen session to open the stream as, so the server counts it as a destination (see listen/listen-sessions.ts). */
+  session?: { id: string; forwardTo: string } | undefined;
   signal: AbortSignal;
   onOpen(info: { resumedAfter: string | undefined }): void;
   onLost(info: { reason: string; retryInMs: number }): void;
@@ -29,8 +31,13 @@ const REMEMBERED_IDS = 10_000;
 
 export async function* readEventStream(options: StreamReaderOptions): AsyncGenerator<SseEvent> {
   const { client, signal } = options;
-  const query = options.types && options.types.length > 0 ? `?types=${encodeURIComponent(options.types.join(','))}` : '';
-  const url = `${client.server}/admin/v1/webhook-events/stream${query}`;
+  const query = new URLSearchParams();
+  if (options.types && options.types.length > 0) query.set('types', options.types.join(','));
+  if (options.session) {
+    query.set('session', options.session.id);
+    query.set('forwardTo', options.session.forwardTo);
+  }
+  const url = `${client.server}/admin/v1/webhook-events/stream${query.size > 0 ? `?${query}` : ''}`;
   const seen = new RecentIds(REMEMBERED_IDS);
   let lastId: string | undefined;
   /** The stream's start (an id-only message on the first connection): nothing before it is wanted. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { createHttpSender, type AttemptOutcome } from '../delivery/http-sender.js';
 import { directTransport } from '../delivery/transport.js';
@@ -7,6 +8,7 @@ import { CliError, USAGE } from './cli-error.js';
 import { cliConfigPath, readCliConfig, updateCliConfig } from './cli-config.js';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.js';
 import { readEventStream } from './event-stream-reader.js';
+import { createForwardReporter } from './forward-reporter.js';
 import { parseEventTypes } from './event-type-option.js';
 
 /** A local receiver that takes longer than this is reported as a timeout; the next event waits for it. */
@@ -46,7 +48,8 @@ Each event is POSTed with its exact body and the headers a Laurel webhook sends
 signed with the secret printed at start. One line per event on stdout: time, type,
 the local answer and its latency. Status lines go to stderr. Lost connections are
 retried and resume where they stopped, so events emitted while the server restarts
-arrive afterwards. Failed forwards are reported, not retried.
+arrive afterwards. Failed forwards are reported, not retried. What your receiver
+answered is also reported to the server, so laurel trigger can show this session.
 
 Examples:
   laurel listen --forward-to http://localhost:3000/api/webhooks
@@ -67,6 +70,9 @@ async function listen(options: ListenOptions): Promise<void> {
   const target = parseTarget(options.forwardTo);
   const status = (line: string) => console.error(line);
   const { client, environment } = await connect(options, status);
+  // One session for the whole run: a reconnect continues it, so laurel trigger keeps seeing it.
+  const session = { id: randomUUID(), forwardTo: target };
+  const reporter = createForwardReporter(client, session.id, status);
 
   const transport = directTransport(createHttpSender({ policy: null, connectionsPerOrigin: 1 }));
   const stop = new AbortController();
@@ -78,11 +84,12 @@ async function listen(options: ListenOptions): Promise<void> {
     const events = readEventStream({
       client,
       types: options.events,
+      session,
       signal: stop.signal,
       onOpen: ({ resumedAfter }) => {
         if (!everOpened) {
           everOpened = true;
-          status(`Ready. Forwarding ${environment ? `"${environment}" ` : ''}events${options.events ? ` (${options.events.join(', ')})` : ''} from ${client.server} to ${target}`);
+          status(`Ready. Forwarding ${environment ? `"${environment}" ` : ''}events${options.events ? ` (${options.events.join(', ')})` : ''} from ${client.server} to ${target} (listen session ${session.id.slice(0, 8)})`);
           status(`Signing secret: ${secret}  (verify with it in your receiver)`);
           status('Ctrl-C to stop.');
         } else status(`Reconnected${resumedAfter ? `; resuming after event ${resumedAfter}` : ''}.`);
@@ -102,6 +109,7 @@ async function listen(options: ListenOptions): Promise<void> {
         userAgent: `Laurel-Webhooks/${VERSION}`,
       });
       console.log(options.json ? JSON.stringify(jsonLine(startedAt, event.id, event.event, outcome)) : textLine(startedAt, event.id, event.event, outcome));
+      reporter.report(event.id, outcome);
     }
   } finally {
     process.off('SIGINT', onSignal);

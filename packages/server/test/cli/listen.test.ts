@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { createOutbox } from '../../src/delivery/outbox.js';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
@@ -14,58 +13,9 @@ import { openBackend } from '../../src/store/open-backend.js';
 import { forEachBackend } from '../support/backends.js';
 import { startReceiver, waitForAll, type Receiver } from '../support/receiver.js';
 import { freePort, startServerProcess } from '../support/server-process.js';
+import { startCli, type Cli } from './cli-process.js';
 
-const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const API_KEY = 'listentt.0123456789abcdefghijklmnopqrstuv';
-
-/** A long-running CLI process and what it printed so far. */
-interface Cli {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Until every one of these ends a line on stdout: the CLI prints after the receiver has answered. */
-  waitForStdoutEndings(endings: string[], timeoutMs?: number): Promise<void>;
-}
-
-function startCli(args: string[], env: NodeJS.ProcessEnv): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const cli: Cli = {
-    child,
-    stdout: [],
-    stderr: [],
-    async waitForStderr(pattern, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = cli.stderr.join('\n').match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null) throw new Error(`the CLI exited with ${child.exitCode}: ${cli.stderr.join('\n')}`);
-        if (Date.now() > deadline) throw new Error(`the CLI never printed ${pattern}: ${cli.stderr.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-    async waitForStdoutEndings(endings, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const missing = endings.filter((ending) => !cli.stdout.some((line) => line.endsWith(ending)));
-        if (missing.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`the CLI never printed a line for ${missing.join(', ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-  const collect = (lines: string[]) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop()!;
-      lines.push(...parts);
-    };
-  };
-  child.stdout!.on('data', collect(cli.stdout));
-  child.stderr!.on('data', collect(cli.stderr));
-  return cli;
-}
 
 /**
  * `laurel listen` end to end: a real server process, the real CLI process, a real receiver that
