@@ -49,6 +49,27 @@ export const updateWebhookItem = z
   })
   .refine((item) => Object.keys(item).length > 1, 'give at least one field to change besides id');
 
+/**
+ * Admin API writes take a list even for one item (Trophy's convention); a lone object is the usual
+ * slip, so it is told so in words rather than "expected array, received object".
+ */
+const listOf = (what: string, example: string) => (issue: { code: string; input?: unknown }) =>
+  issue.code === 'invalid_type' && issue.input !== null && typeof issue.input === 'object'
+    ? `must be a list of ${what}, even for one: ${example}`
+    : issue.code === 'invalid_type'
+      ? `must be a list of ${what}: ${example}`
+      : undefined;
+
+export const createWebhooksBody = z
+  .array(createWebhookItem, { error: listOf('webhooks', '[{"name": "...", "url": "...", "events": ["..."]}]') })
+  .min(1, 'send at least one webhook')
+  .max(100, 'at most 100 webhooks per request');
+
+export const updateWebhooksBody = z
+  .array(updateWebhookItem, { error: listOf('changes', '[{"id": "...", "enabled": false}]') })
+  .min(1, 'send at least one change')
+  .max(100, 'at most 100 changes per request');
+
 export const webhook = z
   .object({
     id: z.string(),

@@ -10,12 +10,12 @@ import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { adminIssue, bodyErrorResponses, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {
-  createWebhookItem,
+  createWebhooksBody,
   deliveryDetail,
   rotateBody,
   secretInfo,
   testEventBody,
-  updateWebhookItem,
+  updateWebhooksBody,
   webhook,
   webhookStats as webhookStatsSchema,
   webhookStatsQuery,
@@ -41,8 +41,8 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
     schema: {
       tags,
       summary: 'Create webhooks',
-      description: 'Each created webhook carries its signing secret; it is shown here and by the secret call only.',
-      body: z.array(createWebhookItem).min(1, 'send at least one webhook').max(100, 'at most 100 webhooks per request'),
+      description: 'The body is a list of webhooks, even for one. Each created webhook carries its signing secret; it is shown here and by the secret call only.',
+      body: createWebhooksBody,
       response: { 201: z.object({ created: z.array(webhookWithSecret), issues: z.array(adminIssue) }), ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
@@ -56,7 +56,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
       tags,
       summary: 'Update webhooks',
       description: 'Enabling a webhook clears the reason it was disabled automatically.',
-      body: z.array(updateWebhookItem).min(1, 'send at least one change').max(100, 'at most 100 changes per request'),
+      body: updateWebhooksBody,
       response: { 200: z.object({ updated: z.array(webhook), issues: z.array(adminIssue) }), ...bodyErrorResponses },
     },
     handler: async (request) => {
