@@ -3,7 +3,7 @@ import type { DeliveryDetail } from '../delivery/delivery-log.js';
 import type { EventType } from '../events/event-types.js';
 import type { Webhook } from '../webhooks/webhook-store.js';
 import type { AdminClient } from './admin-client.js';
-import { CliError } from './cli-error.js';
+import { CliError, USAGE } from './cli-error.js';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.js';
 import { addWaitOptions, describeAttempt, succeeded, waitForAttempt } from './delivery-outcome.js';
 import { parseEventType, parseEventTypes } from './event-type-option.js';
@@ -16,7 +16,7 @@ type WaitOption = { wait: number | false };
 const status = (line: string) => console.error(line);
 const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
-/** `laurel webhooks list|create|delete|test`: the webhook routes of the Admin API, for people and scripts. */
+/** `laurel webhooks list|create|secret|delete|test`: the webhook routes of the Admin API, for people and scripts. */
 export function webhooksCommand(program: Command): void {
   const webhooks = program.command('webhooks').description("manage the environment's webhooks over the Admin API");
 
@@ -45,8 +45,9 @@ export function webhooksCommand(program: Command): void {
       .option('--name <name>', 'a label (default: the URL\'s host and path)')
       .option('--disabled', 'create it disabled')
       .addOption(new Option('--timeout-ms <ms>', "attempt timeout, 1000-60000 (default: the server's)").argParser(parseInteger))
-      .option('--json', 'print the created webhook, secret included, as JSON'),
-  ).action(async (options: ConnectionOptions & Json & { url: string; events: EventType[]; name?: string; disabled?: boolean; timeoutMs?: number }) => {
+      .option('--json', 'print the created webhook, secret included, as JSON')
+      .option('-q, --quiet', 'print only the id, for WEBHOOK_ID=$(...); laurel webhooks secret ID prints the secret'),
+  ).action(async (options: ConnectionOptions & Json & { url: string; events: EventType[]; name?: string; disabled?: boolean; timeoutMs?: number; quiet?: boolean }) => {
     const { client } = await connect(options, status);
     const item = {
       name: options.name ?? defaultName(options.url),
@@ -58,18 +59,40 @@ export function webhooksCommand(program: Command): void {
     const { created } = await client.request<{ created: (Webhook & { secret: string })[] }>('POST', '/admin/v1/webhooks', [item]);
     const webhook = created[0]!;
     if (options.json) return printJson(webhook);
+    if (options.quiet) return console.log(webhook.id);
     console.log(`Created webhook "${webhook.name}" ${webhook.id}${webhook.enabled ? '' : ' (disabled)'}`);
     console.log(`Signing secret: ${webhook.secret}`);
   });
 
   addConnectionOptions(
     webhooks
-      .command('delete')
-      .description('delete webhooks with their delivery logs')
-      .argument('<ids...>', 'webhook ids')
-      .option('--json', 'print the API answer ({deleted, issues}) as JSON'),
-  ).action(async (ids: string[], options: ConnectionOptions & Json) => {
+      .command('secret')
+      .description("print a webhook's current signing secret (the dashboard's Reveal secret)")
+      .argument('<id>', 'webhook id')
+      .option('--json', 'print {secret, previousSecrets} as JSON, with the secrets still signing after a rotation'),
+  ).action(async (id: string, options: ConnectionOptions & Json) => {
     const { client } = await connect(options, status);
+    const info = await client.request<{ secret: string; previousSecrets: { secret: string; expires: string }[] }>('GET', `/admin/v1/webhooks/${encodeURIComponent(id)}/secret`);
+    if (options.json) return printJson(info);
+    console.log(info.secret);
+  });
+
+  addConnectionOptions(
+    webhooks
+      .command('delete')
+      .description('delete webhooks with their delivery logs: by id, or every one that delivers to a URL')
+      .argument('[ids...]', 'webhook ids')
+      .option('--url <url>', 'delete every webhook whose URL is exactly this one (none is not an error)')
+      .option('--json', 'print the API answer ({deleted, issues}) as JSON'),
+  ).action(async (given: string[], options: ConnectionOptions & Json & { url?: string }) => {
+    if ((given.length > 0) === (options.url !== undefined)) throw new CliError('give webhook ids or --url URL, not both', USAGE);
+    const { client } = await connect(options, status);
+    const url = options.url?.trim();
+    const ids = url === undefined ? given : (await listAll(client)).filter((webhook) => webhook.url === url).map((webhook) => webhook.id);
+    if (ids.length === 0) {
+      if (options.json) return printJson({ deleted: [], issues: [] });
+      return console.log(`No webhook delivers to ${url}.`);
+    }
     const answer = await client.request<{ deleted: { id: string }[]; issues: { id?: string; message: string }[] }>(
       'DELETE',
       `/admin/v1/webhooks?ids=${ids.map(encodeURIComponent).join(',')}`,

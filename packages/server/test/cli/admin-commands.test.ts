@@ -92,7 +92,7 @@ describe('laurel trigger and laurel webhooks', () => {
     assert.match(again.stderr, /^laurel: Webhook not found by ID: /m);
   });
 
-  test('trigger emits one sample event to every subscribed webhook, or says that none subscribes', async () => {
+  test('trigger emits one sample event to every subscribed webhook, or says that nothing received it', async () => {
     // Made through the API: the CLI's create is the previous test's.
     const create = async (name: string, events: string[]) => {
       const response = await laurel.api('POST', '/admin/v1/webhooks', { body: [{ name, url: receiver.url, events }] });
@@ -109,18 +109,58 @@ describe('laurel trigger and laurel webhooks', () => {
     assert.equal(triggered.code, 0, triggered.stderr);
     const answer = JSON.parse(triggered.stdout);
     assert.equal(answer.type, 'streak.extended');
-    assert.deepEqual(answer.deliveries.map((d: { webhookId: string }) => d.webhookId).sort(), [hooks[0].id, hooks[1].id, other.id].sort());
-    assert.ok(answer.deliveries.every((d: { status: string; eventId: string }) => d.status === 'succeeded' && d.eventId === answer.eventId));
+    assert.deepEqual(answer.destinations.map((d: { id: string }) => d.id).sort(), [hooks[0].id, hooks[1].id, other.id].sort());
+    assert.ok(answer.destinations.every((d: { kind: string; result: string; delivery: { eventId: string } }) => d.kind === 'webhook' && d.result === 'succeeded' && d.delivery.eventId === answer.eventId));
 
     assert.equal((await laurel.api('DELETE', `/admin/v1/webhooks?ids=${other.id}`)).status, 200);
     const lonely = await laurelCli(['trigger', 'emails.recap_due']);
     assert.equal(lonely.code, 0, lonely.stderr);
-    assert.match(lonely.stdout, /^No enabled webhook subscribes to emails\.recap_due; laurel listen sessions still receive it\.$/m);
+    assert.match(lonely.stdout, /^Nothing received it: no enabled webhook subscribes to emails\.recap_due, and no laurel listen is connected/m);
 
     const one = await laurelCli(['trigger', 'leaderboard.finished', '--webhook', hooks[1].id]);
     assert.equal(one.code, 0, one.stderr);
-    assert.match(one.stdout, new RegExp(`^  webhook ${hooks[1].id}: HTTP 200 in \\d+ ms$`, 'm'));
+    assert.match(one.stdout, new RegExp(`^  ok      webhook "two" ${receiver.url.replace(/[.]/g, '\\.')} \\(${hooks[1].id}\\): HTTP 200 in \\d+ ms$`, 'm'));
+
+    const queued = await laurelCli(['trigger', 'streak.extended', '--no-wait']);
+    assert.equal(queued.code, 0, queued.stderr);
+    assert.equal(queued.stdout.trim().split('\n').filter((line) => line.startsWith('  queued  webhook ')).length, 2);
     receiver.reply = (request) => ({ status: request.trophyVerified && request.standardVerified ? 200 : 400 });
+    await laurel.api('DELETE', `/admin/v1/webhooks?ids=${hooks[0].id},${hooks[1].id}`);
+  });
+
+  test('scripts get a webhook id with create --quiet, its secret with secret, and delete by URL', async () => {
+    const url = `${receiver.url}?scripted`;
+    const created = await laurelCli(['webhooks', 'create', '--url', url, '--events', 'achievement.completed', '--quiet']);
+    assert.equal(created.code, 0, created.stderr);
+    const id = created.stdout.trim();
+    assert.match(created.stdout, /^[0-9a-f-]{36}\n$/, 'only the id');
+    const secret = await laurelCli(['webhooks', 'secret', id]);
+    assert.equal(secret.code, 0, secret.stderr);
+    assert.match(secret.stdout, /^whsec_[A-Za-z0-9+/]+={0,2}\n$/);
+    const stored = await laurel.api('GET', `/admin/v1/webhooks/${id}/secret`);
+    assert.equal(secret.stdout.trim(), stored.body.secret);
+    const info = JSON.parse((await laurelCli(['webhooks', 'secret', id, '--json'])).stdout);
+    assert.deepEqual(info, { secret: stored.body.secret, previousSecrets: [] });
+
+    const kept = await laurel.api('POST', '/admin/v1/webhooks', { body: [{ name: 'elsewhere', url: `${receiver.url}?kept`, events: ['streak.lost'] }] });
+    const deleted = await laurelCli(['webhooks', 'delete', '--url', url]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, `Deleted webhook ${id}\n`);
+    const nothing = await laurelCli(['webhooks', 'delete', '--url', url]);
+    assert.equal(nothing.code, 0, 'nothing left at that URL is not an error');
+    assert.equal(nothing.stdout, `No webhook delivers to ${url}.\n`);
+    assert.equal((await laurel.api('GET', `/admin/v1/webhooks/${kept.body.created[0].id}`)).status, 200, 'a webhook at another URL stays');
+
+    const both = await laurelCli(['webhooks', 'delete', id, '--url', url]);
+    const neither = await laurelCli(['webhooks', 'delete']);
+    for (const usage of [both, neither]) {
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /^laurel: give webhook ids or --url URL, not both$/m);
+    }
+    const unknown = await laurelCli(['webhooks', 'secret', 'missing']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^laurel: Webhook not found: missing \(HTTP 404\)$/m);
+    await laurel.api('DELETE', `/admin/v1/webhooks?ids=${kept.body.created[0].id}`);
   });
 
   test('without a key, a server on this machine is reached with a key the CLI makes once in the local database', async () => {
