@@ -18,6 +18,11 @@ export interface Backend {
   queue: Kysely<Schema>;
   /** PostgreSQL claims with FOR UPDATE SKIP LOCKED so many workers can share the queue. */
   supportsSkipLocked: boolean;
+  /**
+   * Whether transactions on `db` can run side by side (PostgreSQL's pool). SQLite's one
+   * connection runs them one after another, so starting more at once only makes them queue.
+   */
+  parallelTransactions: boolean;
   /** Wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY); undefined on SQLite. */
   notify: ((trx: Kysely<Schema>, channel: string, payload: string) => Promise<void>) | undefined;
   /** Subscribe to other processes' notifications; undefined where one process owns the database. */

@@ -28,6 +28,7 @@ export function openPostgres(url: string, poolSize = 10): Backend {
     db,
     queue,
     supportsSkipLocked: true,
+    parallelTransactions: true,
     async notify(trx, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
     },

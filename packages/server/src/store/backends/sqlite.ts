@@ -44,6 +44,7 @@ export function openSqlite(path: string, options: OpenOptions = {}): Backend {
     db,
     queue: db,
     supportsSkipLocked: false,
+    parallelTransactions: false,
     listen: undefined,
     notify: undefined,
     async close() {
