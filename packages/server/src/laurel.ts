@@ -14,8 +14,13 @@ import { ConfigCache } from './environments/config-cache.js';
 import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
 import { buildApp } from './http/app.js';
+import { BACKDATE_WALK, backdateWalk } from './achievements/backdate.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
-import { Scheduler, type JobHandler } from './schedule/scheduler.js';
+import { defineJob, JobRegistry } from './schedule/job-registry.js';
+import type { ClaimedJob } from './schedule/jobs.js';
+import { Scheduler } from './schedule/scheduler.js';
+import { walkHandler } from './schedule/user-walk.js';
+import { STREAK_RESCHEDULE, streakRescheduleWalk } from './streaks/streak-admin.js';
 import { streakJobHandler } from './streaks/streak-job.js';
 import { STREAK_JOB } from './streaks/user-streak.js';
 import { createLogger } from './observability/logger.js';
@@ -114,13 +119,20 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
   const groupCommit = backend.kind === 'sqlite' ? new GroupCommit(backend.db) : undefined;
   let scheduler: Scheduler | undefined;
   if (roles.has('worker')) {
-    const handlers = new Map<string, JobHandler>([
-      [EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)],
-      [STREAK_JOB, streakJobHandler({ outbox, lockForUpdate: backend.supportsSkipLocked })],
+    const lockForUpdate = backend.supportsSkipLocked;
+    // Every kind of durable job, once each: adding one is a declaration here.
+    const jobs = new JobRegistry([
+      defineJob(EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)),
+      defineJob(STREAK_JOB, streakJobHandler({ outbox, lockForUpdate })),
+      defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
+      defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
     ]);
-    scheduler = new Scheduler(backend, clock, handlers, { pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS, leaseMs: config.delivery.leaseMs, batchSize: 20 }, (error, job) =>
-      logger.error({ err: error, job: job && { kind: job.kind, subject: job.subject } }, 'scheduled job failed'),
-    );
+    scheduler = new Scheduler(backend, clock, jobs, {
+      pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS,
+      leaseMs: config.delivery.leaseMs,
+      concurrency: config.schedulerConcurrency,
+    });
+    logSchedulerEvents(scheduler, logger);
   }
   const metrics = createMetrics(backend, clock);
   if (worker) metrics.observe(worker);
@@ -178,6 +190,15 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       await backend.close();
     },
   };
+}
+
+/** What operators need to hear from the scheduler: failures with their job, never payloads (they carry user data). */
+function logSchedulerEvents(scheduler: Scheduler, logger: Logger): void {
+  const about = (job: ClaimedJob) => ({ id: job.id, kind: job.kind, environmentId: job.environmentId, subject: job.subject, attempts: job.attempts });
+  scheduler.on('job:retrying', ({ job, error }) => logger.error({ err: error, job: about(job) }, 'scheduled job failed; it will be retried'));
+  scheduler.on('job:discarded', ({ job, reason }) => logger.error({ job: about(job), reason }, 'scheduled job given up (moved to failed_jobs)'));
+  scheduler.on('job:superseded', ({ job }) => logger.debug({ job: about(job) }, 'scheduled job rescheduled while it ran; that run rolled back'));
+  scheduler.on('scheduler:error', (error) => logger.error({ err: error }, 'scheduler error'));
 }
 
 /**

@@ -4,10 +4,10 @@ import type { AchievementResponse } from '../events/payloads.js';
 import { newId } from '../store/ids.js';
 import type { AchievementRow, AchievementStatus, AchievementTriggerKind, MetricRow, Schema } from '../store/schema.js';
 import { toAchievementResponse } from './achievement-view.js';
-import { backdate, rebuildProgress, tracksProgress } from './backdate.js';
+import { rebuildProgress, startBackdating, tracksProgress } from './backdate.js';
 import type { AdminIssue } from '../admin-issue.js';
 
-export { backdate, rebuildProgress } from './backdate.js';
+export { rebuildProgress } from './backdate.js';
 
 /** An achievement as the Admin API shows it: Trophy's AchievementResponse plus status and times. */
 export interface AdminAchievement extends AchievementResponse {
@@ -105,7 +105,8 @@ export function toAdminAchievement(row: AchievementRow, metricName: string | und
 /**
  * Creates achievements; an item with a problem is reported as an issue (by its index) and the
  * others are still created. Everything is written in one transaction, including the progress of
- * filtered metric achievements and the backdated completions of achievements created active.
+ * filtered metric achievements and, when one is created active, the job that backdates it
+ * (completions follow shortly after the response).
  */
 export async function createAchievements(
   db: Kysely<Schema>,
@@ -132,7 +133,7 @@ export async function createAchievements(
         for (const message of problems) issues.push({ index, severity: 'error', message });
       }
     }
-    if (live) await backdate(trx, environmentId, now);
+    if (live) await startBackdating(trx, environmentId, now);
     return { created: created.map((row) => view(context, row)), issues };
   });
 }
@@ -140,7 +141,7 @@ export async function createAchievements(
 /**
  * Applies changes by id (fields left out are kept); an item with a problem is reported as an issue
  * and changes nothing. Activating an achievement, or changing the rule of a live (active or locked)
- * one, backdates completions in the same transaction.
+ * one, starts the backdating walk in the same transaction.
  */
 export async function updateAchievements(
   db: Kysely<Schema>,
@@ -194,7 +195,7 @@ export async function updateAchievements(
       if (previous >= 0) updated.splice(previous, 1);
       updated.push(row);
     }
-    if (live) await backdate(trx, environmentId, now);
+    if (live) await startBackdating(trx, environmentId, now);
     return { updated: updated.map((row) => view(context, row)), issues };
   });
 }

@@ -2,12 +2,12 @@ import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { streakEnabledFor } from '../users/preferences.js';
 import type { Insertable, Kysely } from 'kysely';
 import { attributesMatch, newlyCompleted, type KeyValue, type UserProgress } from '../engine/achievements/qualify.js';
+import { startWalk, userWalkKind, type UserWalk } from '../schedule/user-walk.js';
 import type { AchievementProgressTable, AchievementRow, Schema } from '../store/schema.js';
 import { toRule } from './achievement-view.js';
 import { completionRow, insertCompletionRows } from './completions.js';
 
-// Users considered per round of queries, and events read per page while rebuilding progress.
-const USER_PAGE = 500;
+// Events read per page while rebuilding progress.
 const EVENT_PAGE = 5_000;
 const INSERT_CHUNK = 500;
 
@@ -32,6 +32,7 @@ export async function rebuildProgress(trx: Kysely<Schema>, environmentId: string
     let query = trx
       .selectFrom('metric_events')
       .select(['id', 'user_id', 'value', 'attributes'])
+      .where('environment_id', '=', environmentId)
       .where('metric_id', '=', achievement.metric_id!);
     if (after !== undefined) query = query.where('id', '>', after);
     const events = await query.orderBy('id').limit(EVENT_PAGE).execute();
@@ -61,94 +62,103 @@ export interface BackdatedCompletion {
 }
 
 /**
- * Silently grants every active achievement to every user of the environment who already meets its
- * rule (Trophy's backdating, when an achievement goes live or a live one is edited), composites
- * cascading. Completions are marked backdated and stamped `now`; no webhook events are recorded.
- * Users are read a page at a time, with one query per kind of progress for the whole page.
+ * Trophy's backdating, when an achievement goes live or a live one is edited: every user of the
+ * environment who already meets the rule of an active achievement gets it, silently. The request
+ * commits its change with this walk (BACKDATE_WALK), which then visits the users a chunk at a time.
  */
-export async function backdate(trx: Kysely<Schema>, environmentId: string, now: number): Promise<BackdatedCompletion[]> {
+export const BACKDATE_WALK = userWalkKind('achievement-backdate');
+
+export async function startBackdating(trx: Kysely<Schema>, environmentId: string, now: number): Promise<void> {
+  await startWalk(trx, BACKDATE_WALK, environmentId, now);
+}
+
+export const backdateWalk: UserWalk = {
+  async page(trx, environmentId, after, limit) {
+    let query = trx.selectFrom('users').select('id').where('environment_id', '=', environmentId);
+    if (after !== null) query = query.where('id', '>', after);
+    return (await query.orderBy('id').limit(limit).execute()).map((row) => row.id);
+  },
+  async visit(trx, environmentId, userIds, now) {
+    await backdateUsers(trx, environmentId, userIds, now);
+  },
+};
+
+/**
+ * Grants every active achievement to each of these users who already meets its rule, composites
+ * cascading, with the rules as they are now. Completions are marked backdated and stamped `now`;
+ * no webhook events are recorded; one already held is kept. One query per kind of progress for
+ * all the users.
+ */
+export async function backdateUsers(trx: Kysely<Schema>, environmentId: string, userIds: readonly string[], now: number): Promise<BackdatedCompletion[]> {
   const rows = await trx.selectFrom('achievements').selectAll().where('environment_id', '=', environmentId).where('status', '=', 'active').execute();
   const rules = rows.map(toRule).filter((rule) => rule.trigger !== 'api');
-  if (rules.length === 0) return [];
+  if (rules.length === 0 || userIds.length === 0) return [];
 
   const metricIds = [...new Set(rules.flatMap((r) => (r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length === 0 ? [r.metricId] : [])))];
   const filteredIds = rules.filter((r) => r.trigger === 'metric' && r.metricId !== null && r.eventAttributes.length > 0).map((r) => r.id);
   const needsStreaks = rules.some((r) => r.trigger === 'streak');
   const streakSettings = await loadStreakSettings(trx, environmentId);
+  const users = await trx.selectFrom('users').select(['id', 'attributes', 'preferences']).where('environment_id', '=', environmentId).where('id', 'in', userIds).execute();
 
-  const granted: BackdatedCompletion[] = [];
-  let after: string | undefined;
-  for (;;) {
-    let query = trx.selectFrom('users').select(['id', 'attributes', 'preferences']).where('environment_id', '=', environmentId);
-    if (after !== undefined) query = query.where('id', '>', after);
-    const users = await query.orderBy('id').limit(USER_PAGE).execute();
-    if (users.length === 0) break;
-    const userIds = users.map((u) => u.id);
-
-    const metricTotals = new Map<string, Map<string, number>>();
-    if (metricIds.length > 0) {
-      const totals = await trx
-        .selectFrom('user_metrics')
-        .select(['user_id', 'metric_id', 'total'])
-        .where('environment_id', '=', environmentId)
-        .where('user_id', 'in', userIds)
-        .where('metric_id', 'in', metricIds)
-        .execute();
-      for (const t of totals) entry(metricTotals, t.user_id).set(t.metric_id, t.total);
-    }
-    const filteredTotals = new Map<string, Map<string, number>>();
-    if (filteredIds.length > 0) {
-      const totals = await trx
-        .selectFrom('achievement_progress')
-        .select(['user_id', 'achievement_id', 'total'])
-        .where('environment_id', '=', environmentId)
-        .where('user_id', 'in', userIds)
-        .where('achievement_id', 'in', filteredIds)
-        .execute();
-      for (const t of totals) entry(filteredTotals, t.user_id).set(t.achievement_id, t.total);
-    }
-    const streaks = new Map<string, number>();
-    // Where streaks are off (for the environment or by the user's preference) the length is 0.
-    if (needsStreaks && streakSettings.enabled) {
-      const lengths = await trx
-        .selectFrom('user_streaks')
-        .select(['user_id', 'length'])
-        .where('environment_id', '=', environmentId)
-        .where('user_id', 'in', userIds)
-        .execute();
-      for (const s of lengths) streaks.set(s.user_id, s.length);
-    }
-    const completed = new Map<string, Set<string>>();
-    const held = await trx
-      .selectFrom('user_achievements')
-      .select(['user_id', 'achievement_id'])
+  const metricTotals = new Map<string, Map<string, number>>();
+  if (metricIds.length > 0) {
+    const totals = await trx
+      .selectFrom('user_metrics')
+      .select(['user_id', 'metric_id', 'total'])
+      .where('environment_id', '=', environmentId)
+      .where('user_id', 'in', userIds)
+      .where('metric_id', 'in', metricIds)
+      .execute();
+    for (const t of totals) entry(metricTotals, t.user_id).set(t.metric_id, t.total);
+  }
+  const filteredTotals = new Map<string, Map<string, number>>();
+  if (filteredIds.length > 0) {
+    const totals = await trx
+      .selectFrom('achievement_progress')
+      .select(['user_id', 'achievement_id', 'total'])
+      .where('environment_id', '=', environmentId)
+      .where('user_id', 'in', userIds)
+      .where('achievement_id', 'in', filteredIds)
+      .execute();
+    for (const t of totals) entry(filteredTotals, t.user_id).set(t.achievement_id, t.total);
+  }
+  const streaks = new Map<string, number>();
+  // Where streaks are off (for the environment or by the user's preference) the length is 0.
+  if (needsStreaks && streakSettings.enabled) {
+    const lengths = await trx
+      .selectFrom('user_streaks')
+      .select(['user_id', 'length'])
       .where('environment_id', '=', environmentId)
       .where('user_id', 'in', userIds)
       .execute();
-    for (const h of held) {
-      let set = completed.get(h.user_id);
-      if (!set) completed.set(h.user_id, (set = new Set()));
-      set.add(h.achievement_id);
-    }
-
-    const inserts = [];
-    for (const user of users) {
-      const progress: UserProgress = {
-        attributes: JSON.parse(user.attributes) as Record<string, string>,
-        metricTotals: metricTotals.get(user.id) ?? new Map(),
-        filteredTotals: filteredTotals.get(user.id) ?? new Map(),
-        streakLength: streakEnabledFor(user) ? (streaks.get(user.id) ?? 0) : 0,
-        completed: completed.get(user.id) ?? new Set(),
-      };
-      for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, now, true));
-    }
-    const inserted = new Set(await insertCompletionRows(trx, inserts));
-    for (const row of inserts) if (inserted.has(row.id)) granted.push({ id: row.id, userId: row.user_id, achievementId: row.achievement_id });
-
-    if (users.length < USER_PAGE) break;
-    after = users.at(-1)!.id;
+    for (const s of lengths) streaks.set(s.user_id, s.length);
   }
-  return granted;
+  const completed = new Map<string, Set<string>>();
+  const held = await trx
+    .selectFrom('user_achievements')
+    .select(['user_id', 'achievement_id'])
+    .where('environment_id', '=', environmentId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  for (const h of held) {
+    let set = completed.get(h.user_id);
+    if (!set) completed.set(h.user_id, (set = new Set()));
+    set.add(h.achievement_id);
+  }
+
+  const inserts = [];
+  for (const user of users) {
+    const progress: UserProgress = {
+      attributes: JSON.parse(user.attributes) as Record<string, string>,
+      metricTotals: metricTotals.get(user.id) ?? new Map(),
+      filteredTotals: filteredTotals.get(user.id) ?? new Map(),
+      streakLength: streakEnabledFor(user) ? (streaks.get(user.id) ?? 0) : 0,
+      completed: completed.get(user.id) ?? new Set(),
+    };
+    for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, now, true));
+  }
+  const inserted = new Set(await insertCompletionRows(trx, inserts));
+  return inserts.filter((row) => inserted.has(row.id)).map((row) => ({ id: row.id, userId: row.user_id, achievementId: row.achievement_id }));
 }
 
 function entry<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {

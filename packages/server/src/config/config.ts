@@ -59,6 +59,12 @@ const envSchema = z.object({
   LAUREL_DELIVERY_CONCURRENCY: positiveInt(256),
   /** In-flight attempts per webhook per worker process, so one slow receiver cannot starve the rest. */
   LAUREL_WEBHOOK_CONCURRENCY: positiveInt(32),
+  /**
+   * Scheduled jobs (streak rollovers, event batches, chunks of walks over all users) run at once
+   * per worker process, each in its own transaction from the LAUREL_DATABASE_POOL connections;
+   * 4 leaves most of the pool to the API. SQLite runs one transaction at a time, so one job.
+   */
+  LAUREL_SCHEDULER_CONCURRENCY: positiveInt(4),
   /** A claimed delivery whose worker died is retried after this; must exceed the timeout plus a margin. */
   LAUREL_LEASE: duration('90s'),
   /** How long delivered events and their attempts stay in the log. */
@@ -101,6 +107,8 @@ export interface Config {
   logFormat: LogFormat | undefined;
   /** Absolute path of the built dashboard; it may not exist (then / explains how to build it). */
   dashboardDir: string;
+  /** Scheduled jobs run at once by a worker process (PostgreSQL; SQLite runs one). */
+  schedulerConcurrency: number;
   delivery: {
     retryScheduleMs: number[];
     timeoutMs: number;
@@ -134,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     dashboardDir: resolve(e.LAUREL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
+    schedulerConcurrency: e.LAUREL_SCHEDULER_CONCURRENCY,
     delivery: {
       retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
       timeoutMs: e.LAUREL_DELIVERY_TIMEOUT,
@@ -160,6 +169,10 @@ function checkInvariants(config: Config): void {
   }
   if (perWebhookConcurrency > concurrency) {
     throw new ConfigError('LAUREL_WEBHOOK_CONCURRENCY cannot exceed LAUREL_DELIVERY_CONCURRENCY');
+  }
+  // Each running job holds a pooled connection for its transaction; API requests need some left.
+  if (config.schedulerConcurrency >= config.databasePoolSize) {
+    throw new ConfigError(`LAUREL_SCHEDULER_CONCURRENCY (${config.schedulerConcurrency}) must be below LAUREL_DATABASE_POOL (${config.databasePoolSize})`);
   }
   // Checked here, in every mode and role, so a typo fails at start rather than at first delivery.
   try {

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
+import { jobKind, type JobHandler } from '../schedule/job-kind.js';
 import { scheduleJob } from '../schedule/jobs.js';
-import type { JobHandler } from '../schedule/scheduler.js';
 import { newId } from '../store/ids.js';
 import type { Schema } from '../store/schema.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
 import { recordEventIn, type EventDependencies } from './record-event.js';
 
-export const EVENT_BATCH_JOB = 'metric-events';
 /** Events per job: each job is one transaction, short enough not to hold up the API on SQLite. */
 const EVENTS_PER_JOB = 100;
 
@@ -19,6 +19,29 @@ export interface BatchEvent {
   attributes?: Record<string, string> | undefined;
   idempotencyKey?: string | undefined;
 }
+
+const attributes = z.record(z.string(), z.string());
+// The shape enqueueEventBatch stores, checked when the job is read back (the HTTP layer validated each event on the way in).
+const storedEvents: z.ZodType<BatchEvent[]> = z.array(
+  z.object({
+    key: z.string(),
+    user: z.object({
+      id: z.string(),
+      email: z.string().nullable().optional(),
+      name: z.string().nullable().optional(),
+      tz: z.string().nullable().optional(),
+      deviceTokens: z.array(z.string()).nullable().optional(),
+      subscribeToEmails: z.boolean().optional(),
+      attributes: attributes.optional(),
+    }),
+    value: z.number(),
+    attributes: attributes.optional(),
+    idempotencyKey: z.string(),
+  }),
+);
+
+/** Up to EVENTS_PER_JOB events of an admin batch (subject: a new id per job). */
+export const EVENT_BATCH_JOB = jobKind('metric-events', storedEvents);
 
 /**
  * Admin `POST /metrics/events`: the events become durable jobs in the request's transaction and are
@@ -32,14 +55,13 @@ export async function enqueueEventBatch(trx: Kysely<Schema>, environmentId: stri
       ...event,
       idempotencyKey: event.idempotencyKey ?? `laurel-batch:${subject}:${index}`,
     }));
-    await scheduleJob(trx, { environmentId, kind: EVENT_BATCH_JOB, subject }, now, now, JSON.stringify(chunk));
+    await scheduleJob(trx, EVENT_BATCH_JOB, { environmentId, subject }, { at: now, payload: chunk }, now);
   }
 }
 
-export function eventBatchHandler(deps: EventDependencies, logger: Logger): JobHandler {
+export function eventBatchHandler(deps: EventDependencies, logger: Logger): JobHandler<BatchEvent[]> {
   return async (trx, job, now) => {
-    const events = JSON.parse(job.payload ?? '[]') as BatchEvent[];
-    for (const event of events) {
+    for (const event of job.payload) {
       try {
         await recordEventIn(trx, deps, { environmentId: job.environmentId, metricKey: event.key, user: event.user, value: event.value, attributes: event.attributes ?? {}, idempotencyKey: event.idempotencyKey }, now);
       } catch (error) {

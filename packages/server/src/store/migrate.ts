@@ -6,6 +6,7 @@ import * as consoleAccounts from './migrations/0004-console.js';
 import * as deliveryLogKeys from './migrations/0005-delivery-log-keys.js';
 import * as noDeliveriesByEvent from './migrations/0006-no-deliveries-by-event.js';
 import * as listenSessions from './migrations/0007-listen-sessions.js';
+import * as failedJobs from './migrations/0008-failed-jobs.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0005-delivery-log-keys': deliveryLogKeys,
   '0006-no-deliveries-by-event': noDeliveriesByEvent,
   '0007-listen-sessions': listenSessions,
+  '0008-failed-jobs': failedJobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -27,6 +27,7 @@ export interface Schema {
   streak_periods: StreakPeriodTable;
   streak_pauses: StreakPauseTable;
   scheduled_jobs: ScheduledJobTable;
+  failed_jobs: FailedJobTable;
   accounts: AccountTable;
   sessions: SessionTable;
   login_failures: LoginFailureTable;
@@ -316,6 +317,19 @@ export interface ScheduledJobTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A job the scheduler gave up on (its payload does not fit its kind), kept with the reason. */
+export interface FailedJobTable {
+  id: string;
+  environment_id: string;
+  kind: string;
+  subject: string;
+  payload: string | null;
+  reason: string;
+  attempts: number;
+  created_at: number;
+  failed_at: number;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Outbox } from '../delivery/outbox.js';
 import type { EvaluationMode, FreezeSettings, StreakFrequency, StreakSettings } from '../engine/streaks/index.js';
 import { errors } from '../http/errors.js';
+import { startWalk, userWalkKind, type UserWalk } from '../schedule/user-walk.js';
 import type { Schema } from '../store/schema.js';
+import { findUser } from '../users/user-store.js';
 import { loadStreakSettings, saveStreakSettings } from './streak-settings.js';
 import { loadUserStreak, saveState, scheduleNext } from './user-streak.js';
 import { addDays, autoEarn } from '../engine/streaks/index.js';
@@ -46,9 +48,9 @@ export async function getStreakSettings(db: Kysely<Schema>, environmentId: strin
 
 /**
  * Replaces the environment's streak settings. Condition metrics must be active metrics of the
- * environment (400 otherwise). Every user's next streak wake-up depends on the settings, so each
- * user with a streak row is rescheduled in the same transaction: the new settings and the
- * schedule that follows from them commit together.
+ * environment (400 otherwise). Every user's next streak wake-up depends on the settings, so the
+ * same transaction starts the walk that reschedules each user with a streak row (STREAK_RESCHEDULE):
+ * the work is proportional to the users, so it runs after the response, a chunk at a time.
  */
 export async function replaceStreakSettings(db: Kysely<Schema>, environmentId: string, input: StreakSettingsInput, now: number): Promise<StreakSettingsView> {
   return db.transaction().execute(async (trx) => {
@@ -71,30 +73,39 @@ export async function replaceStreakSettings(db: Kysely<Schema>, environmentId: s
       personalization: input.personalization,
     };
     await saveStreakSettings(trx, environmentId, settings, now);
-    await rescheduleAll(trx, environmentId, settings, now);
+    await startWalk(trx, STREAK_RESCHEDULE, environmentId, now);
     const keyById = new Map(rows.map((row) => [row.id, row.key]));
     return toView(settings, (id) => keyById.get(id) ?? null);
   });
 }
 
-/** Puts every streak of the environment on the schedule the given settings imply. */
-async function rescheduleAll(trx: Kysely<Schema>, environmentId: string, settings: StreakSettings, now: number): Promise<void> {
-  const users = await trx
-    .selectFrom('user_streaks')
-    .innerJoin('users', (join) => join.onRef('users.environment_id', '=', 'user_streaks.environment_id').onRef('users.id', '=', 'user_streaks.user_id'))
-    .selectAll('users')
-    .where('user_streaks.environment_id', '=', environmentId)
-    .execute();
-  const earning = autoEarn(settings.freezes);
-  for (const user of users) {
-    const streak = await loadUserStreak(trx, environmentId, user, settings, now);
-    // Auto-earn switched on now: the first grant is one interval from today, not from the first wake-up.
-    if (earning && streak.state.nextFreezeEarn === null) {
-      streak.state = { ...streak.state, nextFreezeEarn: addDays(streak.today, earning.interval) };
-      await saveState(trx, streak, now);
-    }
-    await scheduleNext(trx, streak, now);
-  }
+/** The walk that puts every streak of an environment on the schedule its current settings imply. */
+export const STREAK_RESCHEDULE = userWalkKind('streak-reschedule');
+
+/** STREAK_RESCHEDULE's chunks: users with a streak row, in id order; each one's row locked like the other streak writes. */
+export function streakRescheduleWalk(deps: Pick<StreakAdminDeps, 'lockForUpdate'>): UserWalk {
+  return {
+    async page(trx, environmentId, after, limit) {
+      let query = trx.selectFrom('user_streaks').select('user_id').where('environment_id', '=', environmentId);
+      if (after !== null) query = query.where('user_id', '>', after);
+      return (await query.orderBy('user_id').limit(limit).execute()).map((row) => row.user_id);
+    },
+    async visit(trx, environmentId, userIds, now) {
+      const settings = await loadStreakSettings(trx, environmentId);
+      const earning = autoEarn(settings.freezes);
+      for (const id of userIds) {
+        const user = await findUser(trx, environmentId, id, deps.lockForUpdate);
+        if (!user) continue;
+        const streak = await loadUserStreak(trx, environmentId, user, settings, now);
+        // Auto-earn switched on: the first grant is one interval from today, not from the first wake-up.
+        if (earning && streak.state.nextFreezeEarn === null) {
+          streak.state = { ...streak.state, nextFreezeEarn: addDays(streak.today, earning.interval) };
+          await saveState(trx, streak, now);
+        }
+        await scheduleNext(trx, streak, now);
+      }
+    },
+  };
 }
 
 function toView(settings: StreakSettings, keyOf: (metricId: string) => string | null): StreakSettingsView {

@@ -1,6 +1,6 @@
 import type { EmitInput, Outbox } from '../delivery/outbox.js';
 import { nextWake } from '../engine/streaks/index.js';
-import type { JobHandler } from '../schedule/scheduler.js';
+import type { JobHandler } from '../schedule/job-kind.js';
 import { streakEnabledFor } from '../users/preferences.js';
 import { findUser } from '../users/user-store.js';
 import { loadStreakSettings } from './streak-settings.js';
@@ -16,7 +16,7 @@ const MIN_RESCHEDULE_MS = 60_000;
  * user is gone or has no streak). Running it twice at the same time changes nothing the second time.
  * `lockForUpdate` (backend.supportsSkipLocked) serialises it with the user's other streak writes.
  */
-export function streakJobHandler(deps: { outbox: Pick<Outbox, 'emitAll'>; lockForUpdate: boolean }): JobHandler {
+export function streakJobHandler(deps: { outbox: Pick<Outbox, 'emitAll'>; lockForUpdate: boolean }): JobHandler<null> {
   return async (trx, job, now) => {
     const user = await findUser(trx, job.environmentId, job.subject, deps.lockForUpdate);
     if (!user) return null;
@@ -28,6 +28,6 @@ export function streakJobHandler(deps: { outbox: Pick<Outbox, 'emitAll'>; lockFo
     await deps.outbox.emitAll(trx, pending, now);
     const next = nextWake(streak.state, settings, streak.today, user.tz);
     if (next === null) return null;
-    return next > now ? next : now + MIN_RESCHEDULE_MS;
+    return { at: next > now ? next : now + MIN_RESCHEDULE_MS };
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { EmitInput } from '../delivery/outbox.js';
 import { buildPayload } from '../events/catalog.js';
 import {
@@ -19,13 +20,15 @@ import {
   type StreakSettings,
   type StreakState,
 } from '../engine/streaks/index.js';
+import { jobKind } from '../schedule/job-kind.js';
 import { scheduleJob, unscheduleJob, type JobKey } from '../schedule/jobs.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { preferencesOf, streakEnabledFor } from '../users/preferences.js';
 import { toWebhookUser } from '../users/user-store.js';
 import { prepared } from '../store/prepared.js';
 
-export const STREAK_JOB = 'streak';
+/** One job per user with a streak that can change by itself (subject = user id); everything it needs is stored state. */
+export const STREAK_JOB = jobKind('streak', z.null());
 
 /**
  * One user's streak, as the write paths use it: load, bring up to date, apply activity, persist,
@@ -154,10 +157,10 @@ export function wakeOf(streak: UserStreak): number | null {
 
 /** Puts the user's next time-driven streak change on the durable schedule (or removes it). */
 export async function scheduleNext(trx: Kysely<Schema>, streak: UserStreak, now: number): Promise<void> {
-  const key: JobKey = { environmentId: streak.environmentId, kind: STREAK_JOB, subject: streak.user.id };
+  const key: JobKey = { environmentId: streak.environmentId, subject: streak.user.id };
   const due = wakeOf(streak);
-  if (due === null) await unscheduleJob(trx, key);
-  else await scheduleJob(trx, key, Math.max(due, now), now);
+  if (due === null) await unscheduleJob(trx, STREAK_JOB, key);
+  else await scheduleJob(trx, STREAK_JOB, key, { at: Math.max(due, now), payload: null }, now);
 }
 
 /** The environment's conditions, or the user's own where personalisation allows them. */

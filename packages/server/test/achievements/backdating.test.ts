@@ -27,10 +27,30 @@ forEachBackend('achievement backdating', (database) => {
   let clock: ManualClock;
 
   before(async () => {
-    laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
+    // The worker role for its scheduler, which these tests run by hand (runDue): backdating is a job.
+    laurel = await startTestLaurel({ databaseUrl: database().url });
     clock = laurel.clock as ManualClock;
   });
   after(() => laurel.close());
+
+  // Requests that backdate answer before the walk that grants the completions has run; these run
+  // it to the end before the test looks (the first test shows the order).
+  const backdating = () => laurel.scheduler!.runDue();
+  const createThenBackdate = async (env: Env, item: Record<string, unknown>) => {
+    const created = await createAchievement(laurel, env, item);
+    await backdating();
+    return created;
+  };
+  const createManyThenBackdate = async (env: Env, items: Record<string, unknown>[]) => {
+    const created = await createAchievements(laurel, env, items);
+    await backdating();
+    return created;
+  };
+  const updateThenBackdate = async (env: Env, change: Record<string, unknown>) => {
+    const updated = await updateAchievement(laurel, env, change);
+    await backdating();
+    return updated;
+  };
 
   /** A fresh environment with a metric, the attributes the tests filter on, and a webhook for every completion. */
   async function setup(): Promise<{ env: Env; metric: { id: string; key: string } }> {
@@ -64,6 +84,19 @@ forEachBackend('achievement backdating', (database) => {
     assert.deepEqual(await db.selectFrom('deliveries').select('id').where('environment_id', '=', env.id).execute(), [], 'no deliveries');
   }
 
+  test('the response comes first: the request commits the achievement and one backdating job, which grants the completions', async () => {
+    const { env, metric } = await setup();
+    const user = await insertUser(laurel, env);
+    await setTotal(laurel, env, user, metric.id, 3);
+    const achievement = await createAchievement(laurel, env, { name: 'Three', key: 'three', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active' });
+    assert.deepEqual(await completions(laurel, env), []);
+    const jobs = await laurel.backend.db.selectFrom('scheduled_jobs').select(['kind', 'payload', 'due_at']).where('environment_id', '=', env.id).execute();
+    assert.deepEqual(jobs, [{ kind: 'achievement-backdate', payload: '{"after":null}', due_at: clock.now() }]);
+    assert.equal(await backdating(), 1, 'one chunk for one user');
+    assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
+    assert.deepEqual(await laurel.backend.db.selectFrom('scheduled_jobs').select('id').where('environment_id', '=', env.id).execute(), [], 'the walk is done');
+  });
+
   test('a metric achievement created active is granted silently to every user whose total reaches it', async () => {
     const { env, metric } = await setup();
     const [rich, exact, poor] = [await insertUser(laurel, env, 'rich'), await insertUser(laurel, env, 'exact'), await insertUser(laurel, env, 'poor')];
@@ -72,7 +105,7 @@ forEachBackend('achievement backdating', (database) => {
     await setTotal(laurel, env, exact, metric.id, 5);
     await setTotal(laurel, env, poor, metric.id, 4.5);
     clock.advance(60_000);
-    const achievement = await createAchievement(laurel, env, { name: 'Five', key: 'five', trigger: 'metric', metricKey: 'words', metricValue: 5, status: 'active' });
+    const achievement = await createThenBackdate(env, { name: 'Five', key: 'five', trigger: 'metric', metricKey: 'words', metricValue: 5, status: 'active' });
     assert.deepEqual(await completions(laurel, env), [
       { userId: 'exact', achievementId: achievement.id, backdated: 1, achievedAt: clock.now() },
       { userId: 'rich', achievementId: achievement.id, backdated: 1, achievedAt: clock.now() },
@@ -84,10 +117,10 @@ forEachBackend('achievement backdating', (database) => {
     const { env, metric } = await setup();
     const user = await insertUser(laurel, env);
     await setTotal(laurel, env, user, metric.id, 100);
-    const achievement = await createAchievement(laurel, env, { name: 'Hundred', key: 'hundred', trigger: 'metric', metricKey: 'words', metricValue: 100 });
+    const achievement = await createThenBackdate(env, { name: 'Hundred', key: 'hundred', trigger: 'metric', metricKey: 'words', metricValue: 100 });
     assert.deepEqual(await completions(laurel, env), []);
     clock.advance(1_000);
-    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    await updateThenBackdate(env, { id: achievement.id, status: 'active' });
     assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
     assert.equal((await completions(laurel, env))[0]!.achievedAt, clock.now());
     await assertNoWebhookEvents(env);
@@ -102,7 +135,7 @@ forEachBackend('achievement backdating', (database) => {
     await insertEvent(laurel, env, mobile, metric.id, 6, { source: 'mobile', device: 'phone' });
     await insertEvent(laurel, env, mobile, metric.id, -1, { source: 'mobile' });
 
-    const achievement = await createAchievement(laurel, env, {
+    const achievement = await createThenBackdate(env, {
       name: 'Mobile five',
       key: 'mobile-five',
       trigger: 'metric',
@@ -115,15 +148,15 @@ forEachBackend('achievement backdating', (database) => {
     assert.deepEqual(await holders(laurel, env, achievement.id), [mobile], 'mixed has 7 in total but only 3 from mobile');
 
     // New filters: progress is rebuilt, completions already granted stay.
-    await updateAchievement(laurel, env, { id: achievement.id, eventAttributes: [{ key: 'source', value: 'web' }, { key: 'device', value: 'pc' }] });
+    await updateThenBackdate(env, { id: achievement.id, eventAttributes: [{ key: 'source', value: 'web' }, { key: 'device', value: 'pc' }] });
     assert.deepEqual(await progress(env, achievement.id), { mixed: 4 });
     assert.deepEqual(await holders(laurel, env, achievement.id), [mobile]);
     // A lower threshold on the live achievement backdates.
-    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 4 });
+    await updateThenBackdate(env, { id: achievement.id, metricValue: 4 });
     assert.deepEqual(await holders(laurel, env, achievement.id), [mixed, mobile]);
 
     // Without filters the progress rows go and the metric total counts.
-    const other = await createAchievement(laurel, env, {
+    const other = await createThenBackdate(env, {
       name: 'Filtered',
       key: 'filtered',
       trigger: 'metric',
@@ -132,7 +165,7 @@ forEachBackend('achievement backdating', (database) => {
       eventAttributes: [{ key: 'source', value: 'web' }],
     });
     assert.deepEqual(await progress(env, other.id), { mixed: 4 }, 'progress is kept for inactive achievements too');
-    await updateAchievement(laurel, env, { id: other.id, eventAttributes: [], status: 'active' });
+    await updateThenBackdate(env, { id: other.id, eventAttributes: [], status: 'active' });
     assert.deepEqual(await progress(env, other.id), {});
     assert.deepEqual(await holders(laurel, env, other.id), [mixed], 'mixed has 7 in total');
     await assertNoWebhookEvents(env);
@@ -141,7 +174,7 @@ forEachBackend('achievement backdating', (database) => {
   test('activating a filtered achievement catches its progress up with events recorded while it was inactive', async () => {
     const { env, metric } = await setup();
     const user = await insertUser(laurel, env);
-    const achievement = await createAchievement(laurel, env, {
+    const achievement = await createThenBackdate(env, {
       name: 'Late',
       key: 'late',
       trigger: 'metric',
@@ -152,7 +185,7 @@ forEachBackend('achievement backdating', (database) => {
     // The event path only counts events towards live achievements.
     await insertEvent(laurel, env, user, metric.id, 2, { source: 'mobile' });
     assert.deepEqual(await progress(env, achievement.id), {});
-    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    await updateThenBackdate(env, { id: achievement.id, status: 'active' });
     assert.deepEqual(await progress(env, achievement.id), { [user]: 2 });
     assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
   });
@@ -164,7 +197,7 @@ forEachBackend('achievement backdating', (database) => {
     await setStreak(laurel, env, long, 30);
     await setStreak(laurel, env, short, 2);
     await setStreak(laurel, env, exact, 7);
-    const [week, one] = await createAchievements(laurel, env, [
+    const [week, one] = await createManyThenBackdate(env, [
       { name: 'Week', key: 'week', trigger: 'streak', streakLength: 7, status: 'active' },
       { name: 'One', key: 'one', trigger: 'streak', streakLength: 1, status: 'active' },
     ]);
@@ -179,12 +212,12 @@ forEachBackend('achievement backdating', (database) => {
     await setTotal(laurel, env, both, metric.id, 10);
     await setTotal(laurel, env, metricOnly, metric.id, 10);
     await setStreak(laurel, env, both, 5);
-    const [words, streak] = await createAchievements(laurel, env, [
+    const [words, streak] = await createManyThenBackdate(env, [
       { name: 'Words', key: 'words-10', trigger: 'metric', metricKey: 'words', metricValue: 10 },
       { name: 'Streak', key: 'streak-3', trigger: 'streak', streakLength: 3 },
     ]);
-    const inner = await createAchievement(laurel, env, { name: 'Inner', key: 'inner', trigger: 'achievement', achievementIds: [words.id, streak.id], status: 'active' });
-    const outer = await createAchievement(laurel, env, { name: 'Outer', key: 'outer', trigger: 'achievement', achievementIds: [inner.id], status: 'active' });
+    const inner = await createThenBackdate(env, { name: 'Inner', key: 'inner', trigger: 'achievement', achievementIds: [words.id, streak.id], status: 'active' });
+    const outer = await createThenBackdate(env, { name: 'Outer', key: 'outer', trigger: 'achievement', achievementIds: [inner.id], status: 'active' });
     assert.deepEqual(await completions(laurel, env), [], 'prerequisites are inactive');
 
     const response = await laurel.api('PATCH', ACHIEVEMENTS, {
@@ -195,6 +228,7 @@ forEachBackend('achievement backdating', (database) => {
       ],
     });
     assert.deepEqual(response.body.issues, []);
+    await backdating();
     const held = await completions(laurel, env);
     assert.deepEqual(
       held.filter((c) => c.userId === both).map((c) => c.achievementId).sort(),
@@ -208,10 +242,10 @@ forEachBackend('achievement backdating', (database) => {
   test('a prerequisite held while locked still counts towards a composite', async () => {
     const { env } = await setup();
     const user = await insertUser(laurel, env);
-    const first = await createAchievement(laurel, env, { name: 'First', key: 'first', trigger: 'api', status: 'active' });
+    const first = await createThenBackdate(env, { name: 'First', key: 'first', trigger: 'api', status: 'active' });
     await insertCompletions(laurel.backend.db, env.id, user, [first.id], clock.now(), false);
-    await updateAchievement(laurel, env, { id: first.id, status: 'locked' });
-    const composite = await createAchievement(laurel, env, { name: 'Comp', key: 'comp', trigger: 'achievement', achievementIds: [first.id], status: 'active' });
+    await updateThenBackdate(env, { id: first.id, status: 'locked' });
+    const composite = await createThenBackdate(env, { name: 'Comp', key: 'comp', trigger: 'achievement', achievementIds: [first.id], status: 'active' });
     assert.deepEqual(await holders(laurel, env, composite.id), [user]);
   });
 
@@ -220,7 +254,7 @@ forEachBackend('achievement backdating', (database) => {
     const pro = await insertUser(laurel, env, 'pro', { plan: 'pro' });
     const free = await insertUser(laurel, env, 'free', { plan: 'free' });
     for (const user of [pro, free]) await setTotal(laurel, env, user, metric.id, 1);
-    const achievement = await createAchievement(laurel, env, {
+    const achievement = await createThenBackdate(env, {
       name: 'Pro only',
       key: 'pro-only',
       trigger: 'metric',
@@ -230,19 +264,19 @@ forEachBackend('achievement backdating', (database) => {
       status: 'active',
     });
     assert.deepEqual(await holders(laurel, env, achievement.id), [pro]);
-    await updateAchievement(laurel, env, { id: achievement.id, userAttributes: [] });
+    await updateThenBackdate(env, { id: achievement.id, userAttributes: [] });
     assert.deepEqual(await holders(laurel, env, achievement.id), [free, pro]);
   });
 
   test('locked achievements are not granted; editing one backdates nothing, unlocking it does', async () => {
     const { env, metric } = await setup();
     const user = await insertUser(laurel, env);
-    const achievement = await createAchievement(laurel, env, { name: 'Lock', key: 'lock', trigger: 'metric', metricKey: 'words', metricValue: 50, status: 'active' });
-    await updateAchievement(laurel, env, { id: achievement.id, status: 'locked' });
+    const achievement = await createThenBackdate(env, { name: 'Lock', key: 'lock', trigger: 'metric', metricKey: 'words', metricValue: 50, status: 'active' });
+    await updateThenBackdate(env, { id: achievement.id, status: 'locked' });
     await setTotal(laurel, env, user, metric.id, 50);
-    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 40 });
+    await updateThenBackdate(env, { id: achievement.id, metricValue: 40 });
     assert.deepEqual(await completions(laurel, env), []);
-    await updateAchievement(laurel, env, { id: achievement.id, status: 'active' });
+    await updateThenBackdate(env, { id: achievement.id, status: 'active' });
     assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
   });
 
@@ -250,15 +284,15 @@ forEachBackend('achievement backdating', (database) => {
     const { env, metric } = await setup();
     const user = await insertUser(laurel, env);
     await setTotal(laurel, env, user, metric.id, 3);
-    const achievement = await createAchievement(laurel, env, { name: 'Three', key: 'three', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active' });
+    const achievement = await createThenBackdate(env, { name: 'Three', key: 'three', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active' });
     const [first] = await completions(laurel, env);
     clock.advance(10_000);
-    await updateAchievement(laurel, env, { id: achievement.id, metricValue: 2 });
+    await updateThenBackdate(env, { id: achievement.id, metricValue: 2 });
     assert.deepEqual(await completions(laurel, env), [first]);
 
     const other = await insertUser(laurel, env);
     await setTotal(laurel, env, other, metric.id, 5);
-    await updateAchievement(laurel, env, { id: achievement.id, name: 'Renamed' });
+    await updateThenBackdate(env, { id: achievement.id, name: 'Renamed' });
     assert.deepEqual(await holders(laurel, env, achievement.id), [user], 'only status and rule changes backdate');
   });
 
@@ -269,8 +303,33 @@ forEachBackend('achievement backdating', (database) => {
     const userB = await insertUser(laurel, b.env, 'same-id');
     await setTotal(laurel, a.env, userA, a.metric.id, 9);
     await setTotal(laurel, b.env, userB, b.metric.id, 9);
-    await createAchievement(laurel, a.env, { name: 'A', key: 'nine', trigger: 'metric', metricKey: 'words', metricValue: 9, status: 'active' });
+    await createThenBackdate(a.env, { name: 'A', key: 'nine', trigger: 'metric', metricKey: 'words', metricValue: 9, status: 'active' });
     assert.equal((await completions(laurel, a.env)).length, 1);
+    assert.deepEqual(await completions(laurel, b.env), []);
+  });
+
+  test('filtered progress is rebuilt from events of the environment only, even where another environment has a metric of the same key', async () => {
+    const a = await setup();
+    const b = await setup();
+    assert.equal(a.metric.key, b.metric.key);
+    const userA = await insertUser(laurel, a.env, 'shared-id');
+    const userB = await insertUser(laurel, b.env, 'shared-id');
+    await insertEvent(laurel, a.env, userA, a.metric.id, 2, { source: 'mobile' });
+    await insertEvent(laurel, b.env, userB, b.metric.id, 5, { source: 'mobile' });
+    // A row that names A's metric from B (only a bug elsewhere could write one): isolation is by
+    // environment, so it must not count for A.
+    await insertEvent(laurel, b.env, userB, a.metric.id, 5, { source: 'mobile' });
+    const achievement = await createThenBackdate(a.env, {
+      name: 'Mobile three',
+      key: 'mobile-three',
+      trigger: 'metric',
+      metricKey: 'words',
+      metricValue: 3,
+      eventAttributes: [{ key: 'source', value: 'mobile' }],
+      status: 'active',
+    });
+    assert.deepEqual(await progress(a.env, achievement.id), { 'shared-id': 2 });
+    assert.deepEqual(await completions(laurel, a.env), []);
     assert.deepEqual(await completions(laurel, b.env), []);
   });
 
@@ -305,7 +364,7 @@ forEachBackend('achievement backdating', (database) => {
         .values(slice.map((id, i) => ({ environment_id: env.id, user_id: id, metric_id: metric.id, total: (start + i) % 2, updated_at: now })))
         .execute();
     }
-    const achievement = await createAchievement(laurel, env, { name: 'Odd', key: 'odd', trigger: 'metric', metricKey: 'words', metricValue: 1, status: 'active' });
+    const achievement = await createThenBackdate(env, { name: 'Odd', key: 'odd', trigger: 'metric', metricKey: 'words', metricValue: 1, status: 'active' });
     const granted = await holders(laurel, env, achievement.id);
     assert.equal(granted.length, 617);
     assert.deepEqual(granted, ids.filter((_, i) => i % 2 === 1));
@@ -314,7 +373,7 @@ forEachBackend('achievement backdating', (database) => {
   test('insertCompletions records each achievement once and returns only what it recorded, in order', async () => {
     const { env } = await setup();
     const user = await insertUser(laurel, env);
-    const [a, b, c] = await createAchievements(laurel, env, [
+    const [a, b, c] = await createManyThenBackdate(env, [
       { name: 'A', key: 'a', trigger: 'api', status: 'active' },
       { name: 'B', key: 'b', trigger: 'api', status: 'active' },
       { name: 'C', key: 'c', trigger: 'api', status: 'active' },

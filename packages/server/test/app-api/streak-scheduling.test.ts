@@ -39,6 +39,7 @@ forEachBackend('streak scheduling', (database) => {
     assert.equal((await laurel.api('PATCH', '/v1/users/off-1/preferences', { body: { streak: { enabled: false } } })).status, 200);
     assert.equal(await jobDue('off-1'), null, 'no rollovers while the streak is off');
     const achievement = await createAchievement(laurel, { key: 'streak-1', trigger: 'streak', streakLength: 1 });
+    await laurel.scheduler!.runDue(); // backdating runs after the response
     const holders = await laurel.backend.db.selectFrom('user_achievements').select('user_id').where('achievement_id', '=', achievement.id).execute();
     assert.deepEqual(holders.map((h) => h.user_id), ['on-1']);
   });
@@ -68,6 +69,7 @@ forEachBackend('streak scheduling', (database) => {
     await sendEvent(laurel, 'runs', { user: { id: 'earner' }, value: 1 });
     const switchedOn = clock.now();
     assert.equal((await laurel.api('PUT', '/admin/v1/streaks/settings', { body: settings({ autoEarnInterval: 3, autoEarnAmount: 1 }) })).status, 200);
+    await laurel.scheduler!.runDue(); // the rescheduling walk, shortly after the response
     clock.set(switchedOn + 3 * DAY);
     await laurel.scheduler!.runDue();
     const earned = (await eventsOf('streak.freeze_earned')).filter((payload) => payload.user.id === 'earner');

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { startOfLocalDay } from '../../src/engine/streaks/index.js';
-import type { ClaimedJob } from '../../src/schedule/jobs.js';
-import { Scheduler, type JobHandler } from '../../src/schedule/scheduler.js';
+import type { Job, JobHandler } from '../../src/schedule/job-kind.js';
+import { defineJob, JobRegistry } from '../../src/schedule/job-registry.js';
+import { Scheduler } from '../../src/schedule/scheduler.js';
+import { walkHandler } from '../../src/schedule/user-walk.js';
+import { STREAK_RESCHEDULE, streakRescheduleWalk } from '../../src/streaks/streak-admin.js';
 import { streakJobHandler } from '../../src/streaks/streak-job.js';
 import { STREAK_JOB } from '../../src/streaks/user-streak.js';
 import { forEachBackend } from '../support/backends.js';
@@ -22,8 +25,10 @@ function assertWebhookBody(type: string, payload: unknown): void {
 forEachBackend('streak rollover job', (database) => {
   let laurel: TestLaurel;
   let clock: ManualClock;
-  let handler: JobHandler;
+  let handler: JobHandler<null>;
   let scheduler: Scheduler;
+  /** Runs only the rescheduling walks that saving settings starts, so `scheduler` runs only rollovers. */
+  let walks: Scheduler;
   const failures: unknown[] = [];
 
   before(async () => {
@@ -31,9 +36,13 @@ forEachBackend('streak rollover job', (database) => {
     // API role only: no scheduler of the composition root claims the jobs this test runs by hand.
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock });
     handler = streakJobHandler({ outbox: laurel.outbox, lockForUpdate: laurel.backend.supportsSkipLocked });
-    scheduler = new Scheduler(laurel.backend, clock, new Map([[STREAK_JOB, handler]]), { pollIntervalMs: 60_000, leaseMs: 60_000, batchSize: 10 }, (error) => failures.push(error));
+    scheduler = new Scheduler(laurel.backend, clock, new JobRegistry([defineJob(STREAK_JOB, handler)]), { pollIntervalMs: 60_000, leaseMs: 60_000, concurrency: 2 });
+    scheduler.on('job:retrying', ({ error }) => failures.push(error));
+    const rescheduling = defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate: laurel.backend.supportsSkipLocked })));
+    walks = new Scheduler(laurel.backend, clock, new JobRegistry([rescheduling]), { pollIntervalMs: 60_000, leaseMs: 60_000, concurrency: 1 });
   });
   after(async () => {
+    await walks.stop();
     await scheduler.stop();
     await laurel.close();
   });
@@ -50,13 +59,14 @@ forEachBackend('streak rollover job', (database) => {
       lastExtendedAt: NOW - 2 * DAY,
       freezes: options.userFreezes ?? 0,
     });
-    // Saving settings schedules the user's rollover (due since the local midnight starting 03-11).
+    // Saving settings schedules the user's rollover (due since the local midnight starting 03-11), by a walk.
     await putSettings(laurel, settingsBody(metric.key, options.freezes ? { freezes: options.freezes } : {}), env.key);
+    assert.equal(await walks.runDue(), 1);
     return { env, user };
   }
 
   const jobOf = (environmentId: string, user: string) =>
-    laurel.backend.db.selectFrom('scheduled_jobs').selectAll().where('environment_id', '=', environmentId).where('kind', '=', STREAK_JOB).where('subject', '=', user).executeTakeFirst();
+    laurel.backend.db.selectFrom('scheduled_jobs').selectAll().where('environment_id', '=', environmentId).where('kind', '=', STREAK_JOB.name).where('subject', '=', user).executeTakeFirst();
 
   const eventCount = async (environmentId: string) =>
     Number((await laurel.backend.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('environment_id', '=', environmentId).executeTakeFirstOrThrow()).n);
@@ -104,7 +114,7 @@ forEachBackend('streak rollover job', (database) => {
 
     // Twice at the same time: nothing more happens.
     const next = await laurel.backend.db.transaction().execute((trx) => handler(trx, claimed(env.id, user), clock.now()));
-    assert.equal(next, startOfLocalDay('2026-03-12', tz));
+    assert.deepEqual(next, { at: startOfLocalDay('2026-03-12', tz) });
     assert.equal(await eventCount(env.id), 1);
     assert.equal((await getStreakState(laurel, env.id, user))!.freezes, 0);
 
@@ -130,6 +140,6 @@ forEachBackend('streak rollover job', (database) => {
   });
 });
 
-function claimed(environmentId: string, subject: string): ClaimedJob {
-  return { id: 'manual', environmentId, kind: STREAK_JOB, subject, payload: null, dueAt: 0, attempts: 1 };
+function claimed(environmentId: string, subject: string): Job<null> {
+  return { id: 'manual', environmentId, subject, payload: null, dueAt: 0, attempts: 1 };
 }

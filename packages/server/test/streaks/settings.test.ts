@@ -23,7 +23,8 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
   let laurel: TestLaurel;
 
   before(async () => {
-    laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
+    // The worker role for its scheduler, run by hand (runDue): saving settings reschedules by a job.
+    laurel = await startTestLaurel({ databaseUrl: database().url, clock: new ManualClock(NOW) });
   });
   after(() => laurel.close());
 
@@ -136,7 +137,7 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
     assert.deepEqual(await putSettings(laurel, { enabled: false, frequency: 'monthly', conditions: [] }, env.key), { ...DEFAULTS, frequency: 'monthly' });
   });
 
-  test('saving settings reschedules every user streak of the environment in the same transaction', async () => {
+  test('saving settings reschedules every user streak of the environment, by a job that runs after the response', async () => {
     const env = await newEnvironment(laurel);
     const metric = await insertMetric(laurel, env.id);
     const active = await insertUser(laurel, env.id, { tz: 'Europe/Paris' });
@@ -145,17 +146,26 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
     await setStreakState(laurel, env.id, idle, {});
     const jobs = async () =>
       laurel.backend.db.selectFrom('scheduled_jobs').select(['subject', 'due_at']).where('environment_id', '=', env.id).where('kind', '=', 'streak').orderBy('subject').execute();
+    const save = async (body: Record<string, unknown>) => {
+      await putSettings(laurel, body, env.key);
+      await laurel.scheduler!.runDue();
+    };
 
-    // Daily: counted through 03-10, so 03-11 must be met; it is judged at Paris midnight starting 03-12.
+    // The request commits the settings and the walk; the rollovers move when the walk runs.
     await putSettings(laurel, settingsBody(metric.key), env.key);
+    assert.deepEqual(await jobs(), []);
+    const walk = await laurel.backend.db.selectFrom('scheduled_jobs').select(['kind', 'payload']).where('environment_id', '=', env.id).execute();
+    assert.deepEqual(walk, [{ kind: 'streak-reschedule', payload: '{"after":null}' }]);
+    // Daily: counted through 03-10, so 03-11 must be met; it is judged at Paris midnight starting 03-12.
+    await laurel.scheduler!.runDue();
     assert.deepEqual(await jobs(), [{ subject: active, due_at: startOfLocalDay('2026-03-12', 'Europe/Paris') }]);
 
     // Weekly (Sunday start): counted through the week of 03-08; the next week ends 03-21.
-    await putSettings(laurel, settingsBody(metric.key, { frequency: 'weekly' }), env.key);
+    await save(settingsBody(metric.key, { frequency: 'weekly' }));
     assert.deepEqual(await jobs(), [{ subject: active, due_at: startOfLocalDay('2026-03-22', 'Europe/Paris') }]);
 
     // Auto-earn gives the idle user a wake-up too: the first grant is interval days from today.
-    await putSettings(laurel, settingsBody(metric.key, { freezes: { enabled: true, max: 5, autoEarnInterval: 3, autoEarnAmount: 1 } }), env.key);
+    await save(settingsBody(metric.key, { freezes: { enabled: true, max: 5, autoEarnInterval: 3, autoEarnAmount: 1 } }));
     assert.deepEqual(
       (await jobs()).map((job) => [job.subject, Number(job.due_at)]),
       [
@@ -165,7 +175,7 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
     );
 
     // Disabled: nothing is left to wake up for.
-    await putSettings(laurel, { enabled: false, frequency: 'daily', conditions: [] }, env.key);
+    await save({ enabled: false, frequency: 'daily', conditions: [] });
     assert.deepEqual(await jobs(), []);
   });
 

@@ -50,7 +50,7 @@ export const achievementRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       tags,
       summary: 'Create achievements',
       description:
-        'Achievements start inactive unless created active. One created active is backdated: every user who already meets its rule gets it silently (no webhooks). Answers 201 when at least one was created, else 200 with the issues.',
+        'Achievements start inactive unless created active. One created active is backdated: every user who already meets its rule gets it silently (no webhooks), shortly after the response. Answers 201 when at least one was created, else 200 with the issues.',
       body: z.array(createAchievementItem).min(1).max(MAX_ACHIEVEMENT_ITEMS),
       response: { 200: createdResponse, 201: createdResponse, ...bodyErrorResponses },
     },
@@ -59,6 +59,7 @@ export const achievementRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       // Only the envelope was validated (see bulkBodyValidator); each item is read here.
       const items = (request.body as unknown as unknown[]).map((item) => parseItem<CreateAchievementInput>(createAchievementItem, item));
       const result = await createAchievements(db, request.environmentId, items, clock.now());
+      deps.wakeScheduler?.(); // the backdating walk, if the request started one
       return reply.status(result.created.length > 0 ? 201 : 200).send(result);
     },
   });
@@ -68,7 +69,7 @@ export const achievementRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       tags,
       summary: 'Update achievements',
       description:
-        'Fields left out are kept; key and trigger cannot change. Status moves: inactive → active, active ↔ locked. Activating an achievement, or changing the rule of a live one, backdates it.',
+        'Fields left out are kept; key and trigger cannot change. Status moves: inactive → active, active ↔ locked. Activating an achievement, or changing the rule of a live one, backdates it shortly after the response.',
       body: z.array(updateAchievementItem).min(1).max(MAX_ACHIEVEMENT_ITEMS),
       response: { 200: z.object({ updated: z.array(adminAchievement), issues: z.array(adminIssue) }), ...bodyErrorResponses },
     },
@@ -79,7 +80,9 @@ export const achievementRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
         const id = (item as { id?: unknown } | null)?.id;
         return parsed.ok || typeof id !== 'string' ? parsed : { ...parsed, id };
       });
-      return updateAchievements(db, request.environmentId, items, clock.now());
+      const result = await updateAchievements(db, request.environmentId, items, clock.now());
+      deps.wakeScheduler?.(); // the backdating walk, if the request started one
+      return result;
     },
   });
 

@@ -109,10 +109,14 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       tags: settingsTags,
       summary: 'Replace the streak settings',
       description:
-        'Laurel extension. Replaces the whole configuration: fields left out take their defaults (evaluationMode AND, weekStart 0 = Sunday, freezes disabled, personalization false), not their previous values. `evaluationMode` accepts ALL as a synonym of AND and is always answered as AND. `weekStart` is a day number, 0 = Sunday ... 6 = Saturday. Conditions name metrics by key; a key that is not an active metric of the environment answers 400. An enabled streak needs at least one condition. Every user\'s next streak rollover is rescheduled in the same transaction.',
+        'Laurel extension. Replaces the whole configuration: fields left out take their defaults (evaluationMode AND, weekStart 0 = Sunday, freezes disabled, personalization false), not their previous values. `evaluationMode` accepts ALL as a synonym of AND and is always answered as AND. `weekStart` is a day number, 0 = Sunday ... 6 = Saturday. Conditions name metrics by key; a key that is not an active metric of the environment answers 400. An enabled streak needs at least one condition. Every user\'s next streak rollover is rescheduled shortly after the response, by a job the request commits with the settings.',
       body: streakSettingsBody,
       response: { 200: streakSettingsResponse, ...bodyErrorResponses },
     },
-    handler: async (request) => replaceStreakSettings(db, request.environmentId, request.body, clock.now()),
+    handler: async (request) => {
+      const settings = await replaceStreakSettings(db, request.environmentId, request.body, clock.now());
+      deps.wakeScheduler?.();
+      return settings;
+    },
   });
 };
