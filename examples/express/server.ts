@@ -1,4 +1,4 @@
-// Runs the app: LAUREL_WEBHOOK_SECRET=whsec_... npx tsx examples/express/server.ts
+// Runs the app: LAUREL_WEBHOOK_SECRET=whsec_... npx tsx examples/express/server.ts (on RECEIVER_PORT, default 3000)
 import { createApp } from './app.js';
 
 const secret = process.env.LAUREL_WEBHOOK_SECRET;
@@ -9,5 +9,6 @@ if (!secret) {
   );
   process.exit(1);
 }
-const port = Number(process.env.PORT || 3000);
+// Not PORT: that is Laurel's own, and a shell that set it for Laurel would start both on one port.
+const port = Number(process.env.RECEIVER_PORT || 3000);
 createApp({ secret }).listen(port, () => console.log(`Receiving webhooks at http://localhost:${port}/webhooks`));

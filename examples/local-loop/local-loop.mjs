@@ -53,8 +53,8 @@ async function main() {
   const secret = (await output(process.execPath, [laurelBin, 'listen', '--print-secret'], env)).trim();
   console.log(`  ${secret.slice(0, 12)}...`);
 
-  step(`PORT=${handlerPort} tsx examples/express/server.ts`);
-  const handler = start('handler', process.execPath, ['--import', 'tsx', 'examples/express/server.ts'], { ...env, PORT: String(handlerPort), LAUREL_WEBHOOK_SECRET: secret });
+  step(`RECEIVER_PORT=${handlerPort} tsx examples/express/server.ts`);
+  const handler = start('handler', process.execPath, ['--import', 'tsx', 'examples/express/server.ts'], { ...env, RECEIVER_PORT: String(handlerPort), LAUREL_WEBHOOK_SECRET: secret });
   await handler.waitFor(/Receiving webhooks at/);
 
   step(`laurel listen --forward-to ${handlerUrl} --server ${server}`);
