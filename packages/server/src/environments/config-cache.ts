@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { activeRules, type ActiveRules } from '../achievements/achievement-queries.js';
 import type { StreakSettings } from '../engine/streaks/index.js';
+import type { Leaderboard } from '../leaderboards/leaderboard.js';
+import { liveLeaderboards } from '../leaderboards/leaderboard-reads.js';
 import type { MetricRow, Schema } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { prepared } from '../store/prepared.js';
@@ -12,6 +14,8 @@ export interface EnvironmentConfig {
   attributeKeys: { user: ReadonlySet<string>; event: ReadonlySet<string> };
   streakSettings: StreakSettings;
   rules: ActiveRules;
+  /** The boards that can rank (scheduled or active), oldest first. */
+  leaderboards: readonly Leaderboard[];
 }
 
 /**
@@ -54,5 +58,6 @@ async function load(trx: Kysely<Schema>, environmentId: string, version: number)
     },
     streakSettings: await loadStreakSettings(trx, environmentId),
     rules: await activeRules(trx, environmentId),
+    leaderboards: await liveLeaderboards(trx, environmentId),
   };
 }

@@ -7,6 +7,7 @@ import * as deliveryLogKeys from './migrations/0005-delivery-log-keys.js';
 import * as noDeliveriesByEvent from './migrations/0006-no-deliveries-by-event.js';
 import * as listenSessions from './migrations/0007-listen-sessions.js';
 import * as failedJobs from './migrations/0008-failed-jobs.js';
+import * as leaderboards from './migrations/0010-leaderboards.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0006-no-deliveries-by-event': noDeliveriesByEvent,
   '0007-listen-sessions': listenSessions,
   '0008-failed-jobs': failedJobs,
+  '0010-leaderboards': leaderboards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -33,6 +33,12 @@ export interface Schema {
   login_failures: LoginFailureTable;
   listen_sessions: ListenSessionTable;
   listen_forwards: ListenForwardTable;
+  leaderboards: LeaderboardTable;
+  leaderboard_scores: LeaderboardScoreTable;
+  leaderboard_groups: LeaderboardGroupTable;
+  leaderboard_members: LeaderboardMemberTable;
+  leaderboard_rank_history: LeaderboardRankHistoryTable;
+  leaderboard_throttles: LeaderboardThrottleTable;
 }
 
 export const environmentKinds = ['production', 'staging', 'development'] as const;
@@ -401,3 +407,94 @@ export interface ListenForwardTable {
   latency_ms: number;
   reported_at: number;
 }
+
+// ---- Leaderboards: configuration and per-run scoring state (migration 0010 explains the design).
+
+export interface LeaderboardTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  /** The admin's status (engine AdminStatus); users see the one derived from it and the dates. */
+  status: 'inactive' | 'scheduled' | 'active' | 'finished';
+  rank_by: 'metric' | 'points' | 'streak';
+  /** Set for rank_by metric; null as well once the metric is deleted. */
+  metric_id: string | null;
+  points_system_id: string | null;
+  max_participants: number;
+  /** Local dates, `YYYY-MM-DD`; end inclusive, null for none. */
+  start_date: string;
+  end_date: string | null;
+  /** The daily window, `HH:mm[:ss]` in the user's time zone; null for none. */
+  start_time: string | null;
+  end_time: string | null;
+  /** JSON array of user attribute ids, in the board's order. */
+  breakdown_attribute_ids: string;
+  run_unit: 'day' | 'month' | 'year' | null;
+  run_interval: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user's score in one run of one board, whether or not they hold a place. */
+export interface LeaderboardScoreTable {
+  leaderboard_id: string;
+  /** The run's first local date. */
+  run_start: string;
+  user_id: string;
+  /** Metric event values, points or streak length counted so far (metric sums are decimals). */
+  total: number;
+  /** The integer the user ranks by. */
+  value: number;
+  /** When `value` was reached: earlier ranks higher among equal values. */
+  reached_at: number;
+  /** The breakdown group (engine groupKey: JSON array of values, `[]` without breakdowns); null for none. */
+  group_key: string | null;
+  updated_at: number;
+}
+
+export interface LeaderboardGroupTable {
+  leaderboard_id: string;
+  run_start: string;
+  /** leaderboards/group-id.ts: a short hash of group_key. */
+  group_id: string;
+  group_key: string;
+}
+
+/** A place on a board: at most maxParticipants per (board, run, group). */
+export interface LeaderboardMemberTable {
+  leaderboard_id: string;
+  run_start: string;
+  user_id: string;
+  group_id: string;
+  /** Copies of the user's score's value and reached_at, in ranking order in the index. */
+  value: number;
+  reached_at: number;
+}
+
+/** A user's standing at the end of a local date on which it changed (engine HistoryRow). */
+export interface LeaderboardRankHistoryTable {
+  leaderboard_id: string;
+  run_start: string;
+  user_id: string;
+  date: string;
+  previous_rank: number | null;
+  rank: number | null;
+  previous_value: number | null;
+  value: number | null;
+}
+
+/** The 15-minute throttle of leaderboard.changed (user_id '') and leaderboard.rank_changed (per user). */
+export interface LeaderboardThrottleTable {
+  leaderboard_id: string;
+  type: 'leaderboard.changed' | 'leaderboard.rank_changed';
+  user_id: string;
+  /** engine/throttle.ts ThrottleState: when the last delivery went out, null for never. */
+  last_sent_at: number | null;
+  /** JSON of the merged payload waiting for the trailing delivery; null for none. */
+  pending: string | null;
+  updated_at: number;
+}
+
+export type LeaderboardRow = Selectable<LeaderboardTable>;

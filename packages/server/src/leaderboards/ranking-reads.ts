@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { RankedEntry } from '../engine/leaderboards/index.js';
+import { prepared } from '../store/prepared.js';
+import type { Schema } from '../store/schema.js';
+
+/**
+ * The two reads a ranking serves, each one statement over the index leaderboard_members_ranking
+ * (migration 0010 explains the layout). Groups are named by group id (group-id.ts).
+ */
+
+/** One ranked place with the user's name, as LeaderboardRanking shows it. */
+export interface RankedPlace extends RankedEntry {
+  userName: string | null;
+}
+
+/** The page statement (exported so tests can read its query plan). */
+export function pageStatement(db: Kysely<Schema>, environmentId: string, leaderboardId: string, runStart: string, groupId: string, limit: number, offset: number) {
+  return db
+    .selectFrom('leaderboard_members as m')
+    .leftJoin('users as u', (join) => join.on('u.environment_id', '=', environmentId).onRef('u.id', '=', 'm.user_id'))
+    .select(['m.user_id', 'm.value', 'u.name'])
+    .where('m.leaderboard_id', '=', leaderboardId)
+    .where('m.run_start', '=', runStart)
+    .where('m.group_id', '=', groupId)
+    .orderBy('m.value', 'desc')
+    .orderBy('m.reached_at')
+    .orderBy('m.user_id')
+    .limit(limit)
+    .offset(offset);
+}
+
+const pageQuery = prepared(pageStatement);
+
+/** Places offset + 1 .. offset + limit of a group in a run: one in-order range scan of the index, no sort. */
+export async function readRankingPage(
+  db: Kysely<Schema>,
+  environmentId: string,
+  leaderboardId: string,
+  runStart: string,
+  groupId: string,
+  offset: number,
+  limit: number,
+): Promise<RankedPlace[]> {
+  if (limit === 0) return [];
+  const rows = await pageQuery(db, environmentId, leaderboardId, runStart, groupId, limit, offset);
+  return rows.map((row, i) => ({ userId: row.user_id, userName: row.name, rank: offset + i + 1, value: Number(row.value) }));
+}
+
+/** A member's place: their group, value, the instant they reached it and their rank in the group. */
+export interface Standing {
+  groupId: string;
+  value: number;
+  reachedAt: number;
+  rank: number;
+}
+
+/** The standing statement (exported so tests can read its query plan). */
+export function standingStatement(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string) {
+  return db
+    .selectFrom('leaderboard_members as me')
+    .select((eb) => [
+      'me.group_id',
+      'me.value',
+      'me.reached_at',
+      // Members of the same group ahead in ranking order: value desc, reached_at asc, user id asc.
+      eb
+        .selectFrom('leaderboard_members as m')
+        .select((inner) => inner.fn.countAll().as('ahead'))
+        .whereRef('m.leaderboard_id', '=', 'me.leaderboard_id')
+        .whereRef('m.run_start', '=', 'me.run_start')
+        .whereRef('m.group_id', '=', 'me.group_id')
+        .where((w) =>
+          w.or([
+            w('m.value', '>', w.ref('me.value')),
+            w.and([
+              w('m.value', '=', w.ref('me.value')),
+              w.or([
+                w('m.reached_at', '<', w.ref('me.reached_at')),
+                w.and([w('m.reached_at', '=', w.ref('me.reached_at')), w('m.user_id', '<', w.ref('me.user_id'))]),
+              ]),
+            ]),
+          ]),
+        )
+        .as('ahead'),
+    ])
+    .where('me.leaderboard_id', '=', leaderboardId)
+    .where('me.run_start', '=', runStart)
+    .where('me.user_id', '=', userId);
+}
+
+const standingQuery = prepared(standingStatement);
+
+/**
+ * A user's place in a run, or null when they hold none: their member row by primary key and the
+ * count of their group's members ahead of them (at most maxParticipants index entries).
+ */
+export async function readStanding(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string): Promise<Standing | null> {
+  const [row] = await standingQuery(db, leaderboardId, runStart, userId);
+  if (!row) return null;
+  return { groupId: row.group_id, value: Number(row.value), reachedAt: Number(row.reached_at), rank: Number(row.ahead) + 1 };
+}
