@@ -7,6 +7,7 @@ import * as deliveryLogKeys from './migrations/0005-delivery-log-keys.js';
 import * as noDeliveriesByEvent from './migrations/0006-no-deliveries-by-event.js';
 import * as listenSessions from './migrations/0007-listen-sessions.js';
 import * as failedJobs from './migrations/0008-failed-jobs.js';
+import * as points from './migrations/0009-points.js';
 import * as leaderboards from './migrations/0010-leaderboards.js';
 import type { Schema } from './schema.js';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006-no-deliveries-by-event': noDeliveriesByEvent,
   '0007-listen-sessions': listenSessions,
   '0008-failed-jobs': failedJobs,
+  '0009-points': points,
   '0010-leaderboards': leaderboards,
 };
 

@@ -33,6 +33,14 @@ export interface Schema {
   login_failures: LoginFailureTable;
   listen_sessions: ListenSessionTable;
   listen_forwards: ListenForwardTable;
+  points_systems: PointsSystemTable;
+  points_triggers: PointsTriggerTable;
+  points_levels: PointsLevelTable;
+  points_boosts: PointsBoostTable;
+  user_points: UserPointsTable;
+  user_points_triggers: UserPointsTriggerTable;
+  points_awards: PointsAwardTable;
+  points_changed_throttles: PointsChangedThrottleTable;
   leaderboards: LeaderboardTable;
   leaderboard_scores: LeaderboardScoreTable;
   leaderboard_groups: LeaderboardGroupTable;
@@ -498,3 +506,152 @@ export interface LeaderboardThrottleTable {
 }
 
 export type LeaderboardRow = Selectable<LeaderboardTable>;
+
+// ---- Points: configuration and per-user state (migration 0009 explains the design).
+
+export interface PointsSystemTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  name: string;
+  /** '' when there is none (the Admin API's form; the Application API shows null). */
+  description: string;
+  badge_url: string | null;
+  /** Upper bound of every user's total; null = none. */
+  max_points: number | null;
+  status: 'active' | 'archived';
+  created_at: number;
+  updated_at: number;
+}
+
+export type PointsTriggerType = 'metric' | 'achievement' | 'streak' | 'time' | 'user_creation';
+
+export interface PointsTriggerTable {
+  id: string;
+  environment_id: string;
+  system_id: string;
+  type: PointsTriggerType;
+  /** Never 0: positive awards, negative deducts. */
+  points: number;
+  /** `archived` is a deleted trigger, kept so that past awards can still show it. */
+  status: 'active' | 'inactive' | 'archived';
+  metric_id: string | null;
+  metric_threshold: number | null;
+  /** JSON array of AttributeFilter (event attributes; metric triggers). */
+  event_attributes: string;
+  streak_length: number | null;
+  achievement_id: string | null;
+  /** The Application API's spelling; the Admin API's `hours`/`days` are mapped on the way in and out. */
+  time_unit: 'hour' | 'day' | null;
+  time_interval: number | null;
+  /** JSON array of AttributeFilter (user attributes). */
+  user_attributes: string;
+  block_if_out_of_points: number;
+  /**
+   * When the trigger last became active; null while it never was. Metric progress and time
+   * schedules count from here: a user's progress row made under another activation is stale.
+   */
+  activated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PointsLevelTable {
+  id: string;
+  environment_id: string;
+  system_id: string;
+  /** Unique in the system; fixed once created. */
+  key: string;
+  name: string;
+  description: string;
+  badge_url: string | null;
+  /** The total at which the level is reached (>= 0). */
+  points: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PointsBoostTable {
+  id: string;
+  environment_id: string;
+  system_id: string;
+  name: string;
+  /** Local dates of the window, both inclusive; end null = open-ended. */
+  start_date: string;
+  end_date: string | null;
+  multiplier: number;
+  rounding: 'down' | 'up' | 'nearest';
+  /** Set for a boost given to one user (then user_attributes is `[]`); such a row is per-user state. */
+  user_id: string | null;
+  /** JSON array of AttributeFilter. */
+  user_attributes: string;
+  /** 1 for boosts made through the Admin API; 0 for a dashboard boost not activated yet. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user's total in one system. */
+export interface UserPointsTable {
+  environment_id: string;
+  user_id: string;
+  system_id: string;
+  total: number;
+  /**
+   * The level the user's last points change put them at: points.level_changed compares the next
+   * one with it. Reads work out the level from the total and the current levels instead.
+   */
+  level_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * One user's accounting for one trigger, counted since the trigger's activation `activated_at`
+ * (a row whose activation differs from the trigger's is stale: treat it as no progress).
+ * Metric triggers use progress, high_water and firings (engine MetricTriggerProgress); time
+ * triggers use anchor_at (engine timeAnchor), counted_until (due times up to here are awarded),
+ * next_due_at (when the next tick is due) and firings.
+ */
+export interface UserPointsTriggerTable {
+  environment_id: string;
+  user_id: string;
+  trigger_id: string;
+  system_id: string;
+  activated_at: number;
+  progress: number;
+  high_water: number;
+  firings: number;
+  anchor_at: number | null;
+  counted_until: number | null;
+  next_due_at: number | null;
+  updated_at: number;
+}
+
+/** The awards log: one row per award actually applied (never 0). */
+export interface PointsAwardTable {
+  id: string;
+  environment_id: string;
+  user_id: string;
+  system_id: string;
+  trigger_id: string;
+  awarded: number;
+  /** The user's total right after this award. */
+  total: number;
+  /** JSON array of the ids of the boosts that multiplied it. */
+  boost_ids: string;
+  /** The user's local date at the award, for the event summary. */
+  day: string;
+  created_at: number;
+}
+
+/** engine/throttle.ts's ThrottleState for points.changed, per user and system. */
+export interface PointsChangedThrottleTable {
+  system_id: string;
+  user_id: string;
+  environment_id: string;
+  last_sent_at: number | null;
+  /** JSON of the merged points.changed payload waiting for the trailing delivery; null = none. */
+  pending: string | null;
+  updated_at: number;
+}
