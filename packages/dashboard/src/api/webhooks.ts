@@ -10,6 +10,8 @@ export interface EventTypeInfo {
   area: EventArea;
   title: string;
   description: string;
+  /** Whether Laurel emits it today; otherwise only test events of this type are sent, for now. */
+  live: boolean;
   sample: unknown;
 }
 

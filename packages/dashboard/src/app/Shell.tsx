@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Brand } from '../ui/brand';
 import { Loading } from '../ui/feedback';
@@ -42,6 +42,9 @@ function BareFrame() {
   );
 }
 
+/** Below this width the sidebar is a menu that a button opens (styles.css uses the same number). */
+const NARROW = '(max-width: 900px)';
+
 function FullShell() {
   const { account, status } = useSession();
   const current = useOptionalEnvironment();
@@ -49,6 +52,7 @@ function FullShell() {
   const navigate = useNavigate();
   const location = useLocation();
   const signOut = useSignOut();
+  const menu = useMenu();
   // The last environment visited stays selected on settings pages, so links back land in the same place.
   const envName = current?.name ?? sessionStorage.getItem('laurel.environment') ?? environments.data?.[0]?.name;
   if (current) sessionStorage.setItem('laurel.environment', current.name);
@@ -61,8 +65,24 @@ function FullShell() {
   }
 
   return (
-    <div className={`shell env-kind-${kind ?? 'none'}`}>
-      <aside className="sidebar">
+    <div className={`shell env-kind-${kind ?? 'none'}${menu.open ? ' menu-open' : ''}`}>
+      <header className="topbar">
+        <button
+          ref={menu.button}
+          type="button"
+          className="menu-button"
+          aria-expanded={menu.open}
+          aria-controls="sidebar"
+          onClick={() => menu.setOpen(!menu.open)}
+        >
+          <span className="menu-icon" aria-hidden="true" />
+          Menu
+        </button>
+        <Brand />
+        {envName && <span className={`topbar-env badge badge-kind-${kind ?? 'none'}`}>{envName}</span>}
+      </header>
+      {menu.open && <div className="menu-backdrop" aria-hidden="true" onClick={() => menu.setOpen(false)} />}
+      <aside className="sidebar" id="sidebar" ref={menu.panel} aria-label="Navigation">
         <Brand />
         <div className="env-switcher">
           <label htmlFor="environment-switcher">Environment</label>
@@ -79,7 +99,8 @@ function FullShell() {
             ))}
           </select>
         </div>
-        <nav aria-label="Main">
+        {/* A link followed from the menu closes it, even one to the page already open. */}
+        <nav aria-label="Main" onClick={(event) => (event.target as HTMLElement).closest('a') && menu.setOpen(false)}>
           {environmentPages.map((group) => (
             <div className="nav-group" key={group.section}>
               <div className="nav-heading">{group.section}</div>
@@ -106,12 +127,13 @@ function FullShell() {
           <button type="button" className="button button-small" onClick={signOut}>
             Sign out
           </button>
-          <div className="muted small">
-            v{status.version} · {status.mode} mode
+          <div className="muted small" data-testid="server-mode" title="The server's LAUREL_MODE. Environments are a separate choice: any of them can be used in either mode.">
+            v{status.version} · server in {status.mode} mode
           </div>
         </div>
       </aside>
-      <div className="main">
+      {/* Behind an open menu the page is inert, so Tab stays in the menu and a screen reader reads only it. */}
+      <div className="main" inert={menu.open}>
         {current && (
           <div className={`env-banner env-banner-${current.kind}`} role="note">
             {current.kind === 'production' ? (
@@ -134,4 +156,43 @@ function FullShell() {
       </div>
     </div>
   );
+}
+
+/**
+ * The narrow-screen menu: opening it moves the focus into it; Escape, the backdrop, following a
+ * link or widening the window closes it, and the focus goes back to the button.
+ */
+function useMenu() {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  const location = useLocation();
+
+  useEffect(() => setOpen(false), [location.pathname]);
+
+  useEffect(() => {
+    const narrow = window.matchMedia(NARROW);
+    const close = () => {
+      if (!narrow.matches) setOpen(false);
+    };
+    narrow.addEventListener('change', close);
+    return () => narrow.removeEventListener('change', close);
+  }, []);
+
+  useEffect(() => {
+    if (!open) return;
+    panel.current?.querySelector<HTMLElement>('.nav-link.active, .nav-link')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      // Closed with the focus inside the hidden menu (or nowhere): hand it back to the button.
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || panel.current?.contains(focused)) button.current?.focus();
+    };
+  }, [open]);
+
+  return { open, setOpen, button, panel };
 }

@@ -109,3 +109,13 @@ export function clearOnEdit(mutation: { error: unknown; reset: () => void }): ()
     if (mutation.error) mutation.reset();
   };
 }
+
+/** The message for a required field left empty: it names the field, as the label does. */
+export function requiredMessage(label: string, value: string): string | undefined {
+  return value.trim() ? undefined : `${label} is required.`;
+}
+
+/** Only the messages that are set: a form has failed its own checks when anything is left. */
+export function problemsOf<F extends string>(messages: Partial<Record<F, string | undefined>>): Partial<Record<F, string>> {
+  return Object.fromEntries(Object.entries(messages).filter(([, message]) => message)) as Partial<Record<F, string>>;
+}

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { useClockTick } from './clock-tick';
 
 /** `value` may be a loader, so a secret can be copied without first being shown on screen. */
 export function CopyButton({ value, label = 'Copy' }: { value: string | (() => Promise<string>); label?: string }) {
@@ -68,8 +69,9 @@ export function PageHeader({ title, description, actions }: { title: string; des
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-/** "3 minutes ago", with the exact time on hover. */
+/** "3 minutes ago", with the exact time on hover; kept current while the page stays open. */
 export function RelativeTime({ iso }: { iso: string | null | undefined }) {
+  useClockTick();
   if (!iso) return <span className="muted">never</span>;
   const date = new Date(iso);
   const seconds = Math.round((date.getTime() - Date.now()) / 1000);

@@ -8,7 +8,8 @@ export const ACTIONS_COLUMN: Column = { label: 'Actions', hidden: true };
 
 /**
  * A table under one row of column headings (a `false` column is left out). A list page's table scrolls
- * in a frame of its own; a `compact` one sits in a card, which frames it, with tighter cells.
+ * in a frame of its own; a `compact` one sits in a card, which frames it, with tighter cells. Either
+ * scrolls sideways inside its own box on a narrow screen, never the page.
  */
 export function Table({ columns, compact, className, children }: { columns: readonly (Column | false)[]; compact?: boolean; className?: string; children: ReactNode }) {
   const table = (
@@ -21,7 +22,7 @@ export function Table({ columns, compact, className, children }: { columns: read
       <tbody>{children}</tbody>
     </table>
   );
-  return compact ? table : <div className="table-wrap">{table}</div>;
+  return <div className={compact ? 'table-scroll' : 'table-wrap'}>{table}</div>;
 }
 
 function Heading({ column }: { column: Column }) {

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { apiKeyKeys, type ApiKey } from '../../api/api-keys';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { clearOnEdit, FormActions, TextField } from '../../ui/form';
+import { useFocusFirstError } from '../../ui/focus-first-error';
+import { clearOnEdit, FormActions, requiredMessage, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { SecretValue } from '../../ui/misc';
 import { useApiKeysApi } from './queries';
@@ -19,13 +20,14 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
     onSuccess: () => client.invalidateQueries({ queryKey: apiKeyKeys.all(env) }),
   });
   const serverErrors = create.error ? placeErrors(create.error, ['name'] as const) : undefined;
+  const { ref, failed } = useFocusFirstError(create.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const trimmed = name.trim();
-    if (!trimmed) return setNameError('Give the key a name, e.g. the service that uses it.');
-    if (trimmed.length > 255) return setNameError('Use at most 255 characters.');
-    setNameError(undefined);
+    const problem = requiredMessage('Name', trimmed) ?? (trimmed.length > 255 ? 'Use at most 255 characters.' : undefined);
+    setNameError(problem);
+    if (problem) return failed();
     create.mutate(trimmed);
   }
 
@@ -41,7 +43,7 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
       {create.data ? (
         <CreatedKey created={create.data} environment={environment.name} onDone={close} />
       ) : (
-        <form onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
+        <form ref={ref} onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
           <TextField
             label="Name"
             value={name}

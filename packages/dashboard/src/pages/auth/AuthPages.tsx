@@ -6,9 +6,15 @@ import { consoleApi } from '../../api/console';
 import { useServerStatus, useSessionQuery } from '../../app/session';
 import { AuthCard } from '../../ui/brand';
 import { ErrorNotice, FullPageLoading, Notice } from '../../ui/feedback';
-import { TextField } from '../../ui/form';
+import { useFocusFirstError } from '../../ui/focus-first-error';
+import { problemsOf, requiredMessage, TextField } from '../../ui/form';
+import { placeErrors } from '../../ui/server-errors';
 
 const MIN_PASSWORD = 10;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type SetupField = 'email' | 'password' | 'setupToken';
 
 /** First run: no account exists yet, so the first visitor creates the owner. */
 export function SetupPage() {
@@ -18,26 +24,37 @@ export function SetupPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [setupToken, setSetupToken] = useState('');
-  const [error, setError] = useState<string>();
+  const [errors, setErrors] = useState<Partial<Record<SetupField, string>>>({});
+  const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusFirstError();
 
   if (status.isPending) return <FullPageLoading />;
   if (status.data && !status.data.setupRequired) return <Navigate to="/login" replace />;
-  // The server names setupToken (or LAUREL_SETUP_TOKEN) when that is what it refused.
-  const tokenError = error !== undefined && /setup.?token/i.test(error);
+  const tokenRequired = status.data?.setupTokenRequired ?? false;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (password.length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters.`);
+    const problems = problemsOf<SetupField>({
+      email: requiredMessage('Email', email) ?? (EMAIL.test(email.trim()) ? undefined : 'Enter an email address, like ann@example.com.'),
+      password: requiredMessage('Password', password) ?? (password.length < MIN_PASSWORD ? `Use at least ${MIN_PASSWORD} characters.` : undefined),
+      setupToken: tokenRequired ? requiredMessage('Set-up token', setupToken) : undefined,
+    });
+    setErrors(problems);
+    setFormError(undefined);
+    if (Object.keys(problems).length > 0) return failed();
     setBusy(true);
-    setError(undefined);
     try {
-      const session = await consoleApi.setup(email, password, status.data?.setupTokenRequired ? setupToken : undefined);
+      const session = await consoleApi.setup(email.trim(), password, tokenRequired ? setupToken : undefined);
       client.setQueryData(['session'], session);
       client.setQueryData(['status'], { ...status.data!, setupRequired: false });
       navigate('/', { replace: true });
     } catch (caught) {
-      setError((caught as Error).message);
+      // The server names setupToken (or LAUREL_SETUP_TOKEN) when that is what it refused.
+      const placed = placeErrors<SetupField>(caught, ['email', 'password', 'setupToken'], [[/setup.?token/i, 'setupToken']]);
+      setErrors(placed.fields);
+      setFormError(placed.form);
+      failed();
     } finally {
       setBusy(false);
     }
@@ -45,8 +62,8 @@ export function SetupPage() {
 
   return (
     <AuthFrame title="Welcome to Laurel" subtitle="Create the owner account for this instance. You can invite teammates afterwards.">
-      <form onSubmit={submit} noValidate>
-        <TextField label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+      <form ref={ref} onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} autoFocus />
         <TextField
           label="Password"
           type="password"
@@ -56,9 +73,9 @@ export function SetupPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           hint={`At least ${MIN_PASSWORD} characters.`}
-          error={tokenError ? undefined : error}
+          error={errors.password}
         />
-        {status.data?.setupTokenRequired && (
+        {tokenRequired && (
           <TextField
             label="Set-up token"
             type="password"
@@ -67,9 +84,10 @@ export function SetupPage() {
             value={setupToken}
             onChange={(e) => setSetupToken(e.target.value)}
             hint="The LAUREL_SETUP_TOKEN this server was started with. Production mode asks for it so nobody else can claim a new server."
-            error={tokenError ? error : undefined}
+            error={errors.setupToken}
           />
         )}
+        {formError && <ErrorNotice error={formError} title="Could not create the owner account" />}
         <button className="button button-primary button-block" type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create owner account'}
         </button>
@@ -86,8 +104,10 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const { ref, failed } = useFocusFirstError();
   const next = safeNext(params.get('next'));
 
   if (status.isPending || session.isPending) return <FullPageLoading />;
@@ -96,14 +116,18 @@ export function LoginPage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
+    const problems = problemsOf({ email: requiredMessage('Email', email), password: requiredMessage('Password', password) });
+    setMissing(problems);
     setError(undefined);
+    if (Object.keys(problems).length > 0) return failed();
+    setBusy(true);
     try {
-      const signedIn = await consoleApi.login(email, password);
+      const signedIn = await consoleApi.login(email.trim(), password);
       client.setQueryData(['session'], signedIn);
       navigate(next, { replace: true });
     } catch (caught) {
       setError(caught);
+      failed();
     } finally {
       setBusy(false);
     }
@@ -111,9 +135,9 @@ export function LoginPage() {
 
   return (
     <AuthFrame title="Sign in to Laurel">
-      <form onSubmit={submit} noValidate>
-        <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      <form ref={ref} onSubmit={submit} noValidate>
+        <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} error={missing.email} autoFocus />
+        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={missing.password} />
         {error !== undefined &&
           (error instanceof ApiError && error.status === 429 ? (
             <Notice kind="warning">Too many attempts. Try again in {Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minute(s).</Notice>

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Frequency, Metric, StreakSettings } from '../../api/config';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Loading, Notice } from '../../ui/feedback';
+import { useFocusFirstError } from '../../ui/focus-first-error';
 import { Checkbox, clearOnEdit, SelectField } from '../../ui/form';
 import { formatAmount } from '../../ui/format';
 import { PageHeader } from '../../ui/misc';
@@ -64,12 +65,14 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
   const server = mutation.error ? placeErrors(mutation.error, errorPaths(draft)) : undefined;
   const errors: Record<string, string> = { ...(server?.fields as Record<string, string> | undefined), ...local };
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(saved));
+  const { ref, failed } = useFocusFirstError(mutation.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const { body, errors: found } = bodyOf(draft);
     setLocal(found);
     if (body) mutation.mutate(body);
+    else failed();
   }
 
   function discard() {
@@ -79,7 +82,7 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
   }
 
   return (
-    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate className="settings-form">
+    <form ref={ref} onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate className="settings-form">
       <Summary draft={draftOf(saved)} metrics={metrics} />
 
       <Card title="Streak">
@@ -89,6 +92,16 @@ function StreakForm({ settings, metrics }: { settings: StreakSettings; metrics: 
           checked={draft.enabled}
           onChange={(e) => set('enabled', e.target.checked)}
         />
+        {draft.enabled && !saved.enabled && (
+          <Notice kind="warning">
+            <span data-testid="streaks-start-now">
+              Streaks count from the moment you save: periods before then are not counted, even where users met the conditions, and nothing is
+              backfilled from past metric events. A user's streak moves with their next event (events earlier in the current period still add to
+              its total). A streak kept from an earlier time streaks were on is settled for the periods missed meanwhile: freezes are spent
+              first, then it is lost.
+            </span>
+          </Notice>
+        )}
         <div className="grid-2 nested-top">
           <SelectField
             label="Frequency"

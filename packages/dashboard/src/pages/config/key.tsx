@@ -19,6 +19,15 @@ export function useSuggestedKey(name: string) {
   return [typed ?? suggestKey(name), setTyped] as const;
 }
 
+/** What is wrong with a new key, in words (the server's own message for an empty key quotes its pattern). */
+export function keyProblem(key: string): string | undefined {
+  if (!key) return 'Key is required.';
+  if (key.length > 255) return 'Use at most 255 characters.';
+  const bad = /[^A-Za-z0-9_-]/.exec(key)?.[0];
+  if (bad === undefined) return undefined;
+  return bad === ' ' ? 'Spaces are not allowed in a key: use - or _ instead.' : `“${bad}” is not allowed in a key: use letters, digits, - and _.`;
+}
+
 /** For placeErrors: "Key already in use…" names no field, but it is about the key. */
 export const KEY_IN_USE = [/key already in use/i, 'key'] as const;
 

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi } from '../../api/console';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-import { clearOnEdit, FormActions, TextField } from '../../ui/form';
+import { useFocusFirstError } from '../../ui/focus-first-error';
+import { clearOnEdit, FormActions, requiredMessage, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { SecretValue } from '../../ui/misc';
 
@@ -20,13 +21,15 @@ export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () 
   });
   // "An account with the email … already exists" (409) names no field, but it is about the email.
   const server = add.error ? placeErrors(add.error, ['email'] as const, [[/already exists/, 'email']]) : undefined;
+  const { ref, failed } = useFocusFirstError(add.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const address = email.trim();
-    const found = !address ? 'Enter the email address they sign in with.' : EMAIL.test(address) ? undefined : 'Enter an email address, like ann@example.com.';
+    const found = requiredMessage('Email', address) ?? (EMAIL.test(address) ? undefined : 'Enter an email address, like ann@example.com.');
     setProblem(found);
-    if (!found) add.mutate(address);
+    if (found) failed();
+    else add.mutate(address);
   }
 
   function close() {
@@ -48,7 +51,7 @@ export function AddMemberDialog({ open, onClose }: { open: boolean; onClose: () 
           <DoneActions onDone={close} />
         </>
       ) : (
-        <form onSubmit={submit} onChange={clearOnEdit(add)} noValidate>
+        <form ref={ref} onSubmit={submit} onChange={clearOnEdit(add)} noValidate>
           <TextField
             label="Email"
             type="email"

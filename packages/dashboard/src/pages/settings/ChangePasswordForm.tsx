@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import { consoleApi, type Session } from '../../api/console';
 import { ErrorNotice, Notice } from '../../ui/feedback';
+import { useFocusFirstError } from '../../ui/focus-first-error';
 import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 
@@ -20,19 +21,22 @@ export function ChangePasswordForm({ currentLabel, submitLabel, onChanged }: { c
   const [formError, setFormError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const { ref, failed } = useFocusFirstError();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const problems: Partial<Record<FieldName, string>> = {};
-    if (!current) problems.currentPassword = `Enter your ${currentLabel.toLowerCase()}.`;
-    if (next.length < MIN) problems.newPassword = `Use at least ${MIN} characters.`;
+    if (!current) problems.currentPassword = `${currentLabel} is required.`;
+    if (!next) problems.newPassword = 'New password is required.';
+    else if (next.length < MIN) problems.newPassword = `Use at least ${MIN} characters.`;
     else if (next.length > MAX) problems.newPassword = `Use at most ${MAX} characters.`;
     else if (next === current) problems.newPassword = 'Choose a password different from the current one.';
-    if (!problems.newPassword && confirm !== next) problems.confirm = 'The two new passwords differ.';
+    if (!problems.newPassword && !confirm) problems.confirm = 'Type the new password again to confirm it.';
+    else if (!problems.newPassword && confirm !== next) problems.confirm = 'The two new passwords differ.';
     setErrors(problems);
     setFormError(undefined);
     setDone(false);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0) return failed();
     setBusy(true);
     try {
       await consoleApi.changePassword(current, next);
@@ -50,13 +54,14 @@ export function ChangePasswordForm({ currentLabel, submitLabel, onChanged }: { c
         setErrors(placed.fields);
         if (placed.form) setFormError(placed.form);
       }
+      failed();
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form ref={ref} onSubmit={submit} noValidate>
       <TextField label={currentLabel} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.currentPassword} />
       <TextField
         label="New password"

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { consoleApi, type Environment, type EnvironmentKind } from '../../api/console';
 import { Modal } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/feedback';
+import { useFocusFirstError } from '../../ui/focus-first-error';
 import { clearOnEdit, FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 
@@ -17,7 +18,7 @@ const kinds = [
 /** Says what is wrong rather than repeating the rule shown under the field. */
 function nameProblem(name: string): string | undefined {
   if (NAME_PATTERN.test(name)) return undefined;
-  if (!name) return 'Enter a name.';
+  if (!name) return 'Name is required.';
   if (name.length > 63) return 'Use at most 63 characters.';
   if (name.startsWith('-')) return 'Start with a letter or digit.';
   const bad = /[^a-z0-9-]/.exec(name)?.[0];
@@ -40,6 +41,7 @@ export function CreateEnvironmentDialog({ open, onClose }: { open: boolean; onCl
     },
   });
   const server = serverErrors(create.error);
+  const { ref, failed } = useFocusFirstError(create.error);
 
   function close() {
     setName('');
@@ -53,12 +55,13 @@ export function CreateEnvironmentDialog({ open, onClose }: { open: boolean; onCl
     event.preventDefault();
     const found = nameProblem(name);
     setProblem(found);
-    if (!found) create.mutate();
+    if (found) failed();
+    else create.mutate();
   }
 
   return (
     <Modal title="Create environment" open={open} onClose={close}>
-      <form onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
+      <form ref={ref} onSubmit={submit} onChange={clearOnEdit(create)} noValidate>
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value.toLowerCase())} error={problem ?? server?.fields.name} hint={NAME_RULE} autoFocus />
         <SelectField
           label="Kind"
@@ -88,6 +91,7 @@ export function RenameEnvironmentDialog({ environment, onClose }: { environment:
     },
   });
   const server = serverErrors(rename.error);
+  const { ref, failed } = useFocusFirstError(rename.error);
 
   function close() {
     setName('');
@@ -101,12 +105,13 @@ export function RenameEnvironmentDialog({ environment, onClose }: { environment:
     if (!environment) return;
     const found = nameProblem(name);
     setProblem(found);
-    if (!found) rename.mutate({ id: environment.id, next: name });
+    if (found) failed();
+    else rename.mutate({ id: environment.id, next: name });
   }
 
   return (
     <Modal title={`Rename ${environment?.name ?? 'environment'}`} open={environment !== undefined} onClose={close}>
-      <form onSubmit={submit} onChange={clearOnEdit(rename)} noValidate>
+      <form ref={ref} onSubmit={submit} onChange={clearOnEdit(rename)} noValidate>
         <p className="muted">Webhooks, API keys and data stay with the environment. Dashboard links that contain the old name stop working.</p>
         <TextField
           label="New name"

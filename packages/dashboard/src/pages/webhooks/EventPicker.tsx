@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { eventAreas, type EventArea, type EventTypeInfo } from '../../api/webhooks';
+import { Badge } from '../../ui/misc';
+import { TEST_ONLY } from './EventTypeOptions';
 
 const areaTitles: Record<EventArea, string> = {
   achievements: 'Achievements',
@@ -43,6 +45,12 @@ export function EventPicker({
           {value.length} of {eventTypes.length} selected
         </span>
       </div>
+      {eventTypes.some((e) => !e.live) && (
+        <p className="field-hint" id={`${id}-hint`}>
+          Types marked <em>{TEST_ONLY}</em> belong to features Laurel does not have yet: you can subscribe to them, and test events of them
+          are sent, but nothing else emits them until the feature lands.
+        </p>
+      )}
       {error && (
         <div className="field-error" id={`${id}-error`} role="alert">
           {error}
@@ -103,6 +111,7 @@ function EventGroup({
           <label htmlFor={`${id}-${index}`}>
             <code className="event-type">{event.type}</code>
             <span className="event-title">{event.title}</span>
+            {!event.live && <Badge tone="warning">{TEST_ONLY}</Badge>}
           </label>
           <div className="event-description" id={`${id}-${index}-description`}>
             {event.description}

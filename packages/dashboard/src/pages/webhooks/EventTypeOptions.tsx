@@ -1,6 +1,9 @@
 import { eventAreas, type EventTypeInfo } from '../../api/webhooks';
 
-/** The catalog's event types as the options of a <select>, grouped by area. */
+/** What marks a type nothing emits yet, wherever event types are listed. */
+export const TEST_ONLY = 'test events only';
+
+/** The catalog's event types as the options of a <select>, grouped by area; types nothing emits yet say so. */
 export function EventTypeOptions({ eventTypes }: { eventTypes: readonly EventTypeInfo[] }) {
   return eventAreas.map((area) => (
     <optgroup key={area} label={area}>
@@ -8,7 +11,7 @@ export function EventTypeOptions({ eventTypes }: { eventTypes: readonly EventTyp
         .filter((e) => e.area === area)
         .map((e) => (
           <option key={e.type} value={e.type}>
-            {e.type}
+            {e.live ? e.type : `${e.type} (${TEST_ONLY})`}
           </option>
         ))}
     </optgroup>

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Webhook } from '../../api/webhooks';
 import { DoneActions, Modal } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
+import { useFocusFirstError } from '../../ui/focus-first-error';
 import { clearOnEdit, FormActions, SelectField, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { useDeliveriesChanged, useWebhooksApi } from './queries';
@@ -34,6 +35,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
     onSuccess: () => deliveriesChanged(),
   });
   const serverErrors = recover.error ? placeErrors(recover.error, ['since', 'until'] as const) : undefined;
+  const { ref, failed } = useFocusFirstError(recover.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -41,8 +43,14 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
     if (range !== 'custom') return recover.mutate({ from: new Date(Date.now() - Number(range) * HOUR).toISOString() });
     const from = toIso(since);
     const to = until ? toIso(until) : undefined;
-    if (!from) return setProblems({ since: 'Choose when the window starts.' });
-    if (to && to <= from) return setProblems({ until: 'Choose an end after the start.' });
+    if (!from) {
+      setProblems({ since: 'Since is required: choose when the window starts.' });
+      return failed();
+    }
+    if (to && to <= from) {
+      setProblems({ until: 'Choose an end after the start.' });
+      return failed();
+    }
     recover.mutate({ from, to });
   }
 
@@ -64,7 +72,7 @@ export function RecoverDialog({ webhook, open, onClose }: { webhook: Webhook; op
           <DoneActions onDone={close} />
         </>
       ) : (
-        <form onSubmit={submit} onChange={clearOnEdit(recover)} noValidate>
+        <form ref={ref} onSubmit={submit} onChange={clearOnEdit(recover)} noValidate>
           <p>Each failed delivery created in the window gets one immediate manual attempt. Manual attempts are not retried if they fail.</p>
           {!webhook.enabled && <Notice kind="warning">The webhook is disabled: enable it first, or the server refuses.</Notice>}
           <SelectField label="Window" options={ranges} value={range} onChange={(e) => setRange(e.target.value)} />

@@ -6,10 +6,10 @@ import { webhookKeys, type Webhook } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
 import { Card } from '../../ui/card';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../../ui/feedback';
-import { PageHeader, RelativeTime } from '../../ui/misc';
+import { CopyButton, PageHeader, RelativeTime } from '../../ui/misc';
 import { DeliveryLog } from './DeliveryLog';
 import { EventList } from './EventList';
-import { LIVE_INTERVAL_MS, useWebhooksApi } from './queries';
+import { LIVE_INTERVAL_MS, useEventTypes, useWebhooksApi } from './queries';
 import { SecretPanel } from './SecretPanel';
 import { TestEventCard } from './TestEventCard';
 import { WebhookActions } from './WebhookActions';
@@ -63,9 +63,10 @@ export default function WebhookDetailPage() {
       <PageHeader
         title={hook.name}
         description={
-          <span className="row">
+          <span className="url-row">
             <WebhookStateBadge webhook={hook} />
             <code className="url">{hook.url}</code>
+            <CopyButton value={hook.url} label="Copy URL" />
           </span>
         }
         actions={<WebhookActions webhook={hook} />}
@@ -92,17 +93,23 @@ export default function WebhookDetailPage() {
 }
 
 function Overview({ webhook }: { webhook: Webhook }) {
+  const eventTypes = useEventTypes();
   return (
     <Card title="Overview">
       <dl className="details">
         <dt>Events</dt>
         <dd>
-          <EventList events={webhook.events} />
+          <EventList events={webhook.events} eventTypes={eventTypes.data} />
         </dd>
         <dt>Timeout</dt>
         <dd>{webhook.timeoutMs === null ? <span className="muted">server default</span> : `${webhook.timeoutMs / 1000} s`}</dd>
         <dt>Webhook ID</dt>
-        <dd className="mono">{webhook.id}</dd>
+        <dd>
+          <span className="url-row">
+            <span className="mono">{webhook.id}</span>
+            <CopyButton value={webhook.id} label="Copy ID" />
+          </span>
+        </dd>
         <dt>Created</dt>
         <dd>
           <RelativeTime iso={webhook.created} />

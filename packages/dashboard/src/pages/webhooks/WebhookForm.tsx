@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { WebhookInput } from '../../api/webhooks';
 import { ErrorNotice, Loading } from '../../ui/feedback';
+import { useFocusFirstError } from '../../ui/focus-first-error';
 import { FormActions, TextField } from '../../ui/form';
 import { placeErrors } from '../../ui/server-errors';
 import { EventPicker } from './EventPicker';
@@ -12,16 +13,16 @@ const fieldNames: readonly FieldName[] = ['name', 'url', 'events', 'timeoutMs'];
 /** The same rules as the server (schemas/webhooks.ts), checked before sending so mistakes show at once. */
 function validate(name: string, url: string, events: readonly string[], timeout: string): Partial<Record<FieldName, string>> {
   const problems: Partial<Record<FieldName, string>> = {};
-  if (!name.trim()) problems.name = 'Give the webhook a name.';
+  if (!name.trim()) problems.name = 'Name is required.';
   else if (name.trim().length > 255) problems.name = 'Use at most 255 characters.';
   const link = url.trim();
-  if (!link) problems.url = 'Enter the URL that receives the events.';
+  if (!link) problems.url = 'URL is required.';
   else if (!/^https?:\/\//i.test(link) || !URL.canParse(link) || !new URL(link).hostname)
     problems.url = 'Use an absolute http or https URL, like https://example.com/webhooks.';
   else if (new URL(link).username || new URL(link).password)
     problems.url = 'Leave out the user name and password: receivers check the signature instead.';
   else if (link.length > 2048) problems.url = 'Use at most 2048 characters.';
-  if (events.length === 0) problems.events = 'Choose at least one event.';
+  if (events.length === 0) problems.events = 'Choose at least one event type.';
   const seconds = Number(timeout.trim());
   if (timeout.trim() && !(seconds >= 1 && seconds <= 60))
     problems.timeoutMs = 'Enter a number of seconds from 1 to 60, or leave it blank.';
@@ -50,18 +51,15 @@ export function WebhookForm({
   const [busy, setBusy] = useState(false);
   // A message goes as soon as its field is edited, so it never contradicts what the field now says.
   const edited = (field: FieldName) => setErrors((current) => (current[field] ? { ...current, [field]: undefined } : current));
-  const form = useRef<HTMLFormElement>(null);
   // The form is taller than the dialog: take the keyboard (and the scroll) to the first field that needs fixing.
-  useEffect(() => {
-    form.current?.querySelector<HTMLElement>('.field-invalid input, .field-invalid select')?.focus();
-  }, [errors]);
+  const { ref: form, failed } = useFocusFirstError();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const problems = validate(name, url, events, timeoutSeconds);
     setErrors(problems);
     setFormError(undefined);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0) return failed();
     setBusy(true);
     try {
       await onSubmit({ name: name.trim(), url: url.trim(), events, timeoutMs: timeoutSeconds.trim() ? Math.round(Number(timeoutSeconds) * 1000) : null });
@@ -69,6 +67,7 @@ export function WebhookForm({
       const mapped = placeErrors(error, fieldNames);
       setErrors(mapped.fields);
       setFormError(mapped.form);
+      failed();
     } finally {
       setBusy(false);
     }

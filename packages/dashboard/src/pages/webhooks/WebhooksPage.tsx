@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { STATS_HOURS, WEBHOOK_PAGE_SIZE, webhookKeys, type Webhook, type WebhookStats } from '../../api/webhooks';
+import { STATS_HOURS, WEBHOOK_PAGE_SIZE, webhookKeys, type EventTypeInfo, type Webhook, type WebhookStats } from '../../api/webhooks';
 import { useEnvironment } from '../../app/environment';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { PageHeader, Pagination, RelativeTime } from '../../ui/misc';
@@ -10,7 +10,7 @@ import { CreateWebhookDialog } from './CreateWebhookDialog';
 import { DeliveryStatusBadge } from './DeliveryStatusBadge';
 import { EventList } from './EventList';
 import { formatRate } from './format';
-import { useWebhookStats, useWebhooksApi } from './queries';
+import { useEventTypes, useWebhookStats, useWebhooksApi } from './queries';
 import { WebhookStateBadge } from './WebhookStateBadge';
 
 /** Every webhook of the environment with how its deliveries went over the last day. */
@@ -21,6 +21,7 @@ export default function WebhooksPage() {
   const [creating, setCreating] = useState(false);
   const webhooks = useQuery({ queryKey: webhookKeys.list(env, page), queryFn: () => calls.list(page) });
   const stats = useWebhookStats();
+  const eventTypes = useEventTypes();
   const statsById = new Map(stats.data?.map((row) => [row.webhookId, row]));
   const empty = webhooks.data?.length === 0 && page === 0;
 
@@ -55,7 +56,7 @@ export default function WebhooksPage() {
         <>
           <Table columns={['Webhook', 'Events', 'State', `Success rate (${STATS_HOURS} h)`, 'Last delivery']}>
             {webhooks.data.map((webhook) => (
-              <WebhookRow key={webhook.id} webhook={webhook} stats={statsById.get(webhook.id)} />
+              <WebhookRow key={webhook.id} webhook={webhook} stats={statsById.get(webhook.id)} eventTypes={eventTypes.data} />
             ))}
           </Table>
           {stats.isError && <p className="muted small">Delivery statistics are unavailable: {stats.error.message}</p>}
@@ -67,7 +68,7 @@ export default function WebhooksPage() {
   );
 }
 
-function WebhookRow({ webhook, stats }: { webhook: Webhook; stats: WebhookStats | undefined }) {
+function WebhookRow({ webhook, stats, eventTypes }: { webhook: Webhook; stats: WebhookStats | undefined; eventTypes: readonly EventTypeInfo[] | undefined }) {
   const { envPath } = useEnvironment();
   const navigate = useNavigate();
   // The whole row opens the webhook; the name stays a real link for keyboards and new tabs.
@@ -82,7 +83,7 @@ function WebhookRow({ webhook, stats }: { webhook: Webhook; stats: WebhookStats 
         </div>
       </td>
       <td>
-        <EventList events={webhook.events} max={2} />
+        <EventList events={webhook.events} max={2} eventTypes={eventTypes} />
       </td>
       <td>
         <WebhookStateBadge webhook={webhook} />

@@ -5,10 +5,11 @@ import type { Achievement, AchievementInput, AchievementStatus, KeyValue, Metric
 import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
-import { Checkbox, clearOnEdit, FormActions, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { useFocusFirstError } from '../../../ui/focus-first-error';
+import { Checkbox, clearOnEdit, FormActions, requiredMessage, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
-import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
 import { useAchievements, useAttributes, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from '../queries';
 import { BackdateWarning } from './BackdateWarning';
 import { allowedStatuses, periodWord, STATUS_LABEL, STATUS_TONE, TRIGGERS } from './describe';
@@ -97,13 +98,22 @@ function changesFrom(original: Achievement, metrics: readonly Metric[], input: A
   return changes as AchievementInput;
 }
 
-function checkLocally(state: FormState): Partial<Record<Field, string>> {
+/** What the server would refuse, said in words before sending; `key` only when creating. */
+function checkLocally(state: FormState, key: string | undefined): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
+  const name = requiredMessage('Name', state.name);
+  if (name) errors.name = name;
+  const keyError = key === undefined ? undefined : keyProblem(key);
+  if (keyError) errors.key = keyError;
   if (state.trigger === 'metric') {
-    if (!state.metricKey) errors.metricKey = 'Choose the metric to count.';
-    if (state.metricValue.trim() === '' || !Number.isFinite(Number(state.metricValue))) errors.metricValue = 'Enter a number.';
+    if (!state.metricKey) errors.metricKey = 'Metric is required: choose the metric to count.';
+    if (state.metricValue.trim() === '') errors.metricValue = 'Threshold is required.';
+    else if (!Number.isFinite(Number(state.metricValue))) errors.metricValue = 'Enter the threshold as a number.';
   }
-  if (state.trigger === 'streak' && !/^[1-9]\d*$/.test(state.streakLength.trim())) errors.streakLength = 'Enter a whole number of at least 1.';
+  if (state.trigger === 'streak') {
+    if (state.streakLength.trim() === '') errors.streakLength = 'Streak length is required.';
+    else if (!/^[1-9]\d*$/.test(state.streakLength.trim())) errors.streakLength = 'Enter a whole number of at least 1.';
+  }
   if (state.trigger === 'achievement' && state.achievementIds.length === 0) errors.achievementIds = 'Choose at least one achievement.';
   return errors;
 }
@@ -134,7 +144,8 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
   const streak = useStreakSettings();
   const [state, setState] = useState(() => initialState(original, metrics));
   const [key, setKey] = useSuggestedKey(state.name);
-  const [local, setLocal] = useState<Partial<Record<Field, string>>>({});
+  // Checked on submit, then again on every change, so a message goes as soon as it is fixed.
+  const [checked, setChecked] = useState(false);
   const set = <K extends keyof FormState>(field: K, value: FormState[K]) => setState((current) => ({ ...current, [field]: value }));
 
   const mutation = useMutation({
@@ -148,7 +159,9 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
     },
   });
   const server = mutation.error ? placeErrors<Field>(mutation.error, FIELDS_OF[state.trigger], ALIASES) : undefined;
+  const local = checked ? checkLocally(state, original ? undefined : key) : {};
   const error = (field: Field) => local[field] ?? server?.fields[field];
+  const { ref, failed } = useFocusFirstError(mutation.error);
 
   const input = toInput(state);
   const changes = original ? changesFrom(original, metrics, input) : input;
@@ -157,9 +170,8 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found = checkLocally(state);
-    setLocal(found);
-    if (Object.keys(found).length > 0) return;
+    setChecked(true);
+    if (Object.keys(checkLocally(state, original ? undefined : key)).length > 0) return failed();
     if (original && Object.keys(changes).length === 0) return onClose();
     mutation.mutate(changes);
   }
@@ -170,7 +182,7 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
   const frequency = streak.data?.frequency;
 
   return (
-    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
+    <form ref={ref} onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
       <div className="grid-2">
         <TextField label="Name" value={state.name} onChange={(e) => set('name', e.target.value)} required maxLength={255} autoFocus error={error('name')} />
         <KeyField

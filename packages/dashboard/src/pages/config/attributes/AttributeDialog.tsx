@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import type { Attribute, AttributeType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { clearOnEdit, FormActions, SelectField, TextField } from '../../../ui/form';
+import { useFocusFirstError } from '../../../ui/focus-first-error';
+import { clearOnEdit, FormActions, problemsOf, requiredMessage, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
-import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
 
 const FIELDS = ['name', 'key', 'type'] as const;
@@ -39,15 +40,23 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
       onClose();
     },
   });
-  const errors = mutation.error ? placeErrors(mutation.error, FIELDS, ALIASES) : undefined;
+  const server = mutation.error ? placeErrors(mutation.error, FIELDS, ALIASES) : undefined;
+  // Checked on submit, then again on every change, so a message goes as soon as it is fixed.
+  const [checked, setChecked] = useState(false);
+  const check = () => problemsOf({ name: requiredMessage('Name', name), key: attribute ? undefined : keyProblem(key) });
+  const local: Partial<Record<(typeof FIELDS)[number], string>> = checked ? check() : {};
+  const error = (field: (typeof FIELDS)[number]) => local[field] ?? server?.fields[field];
+  const { ref, failed } = useFocusFirstError(mutation.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    setChecked(true);
+    if (Object.keys(check()).length > 0) return failed();
     mutation.mutate();
   }
 
   return (
-    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
+    <form ref={ref} onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
       {attribute ? (
         <p className="muted form-intro">
           {attribute.type === 'user' ? 'User' : 'Event'} attribute <code>{attribute.key}</code>. The key and type are fixed once created.
@@ -58,7 +67,7 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
           value={type}
           onChange={(e) => setType(e.target.value as AttributeType)}
           options={ATTRIBUTE_TYPES}
-          error={errors?.fields.type}
+          error={error('type')}
           hint={
             type === 'user'
               ? 'Stored on the user (plan, region); achievements can require a value.'
@@ -66,12 +75,12 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
           }
         />
       )}
-      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={errors?.fields.name} />
+      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={error('name')} />
       {!attribute && (
         <KeyField
           value={key}
           onChange={setKey}
-          error={errors?.fields.key}
+          error={error('key')}
           hint={
             type === 'user' ? (
               <>
@@ -85,7 +94,7 @@ function AttributeForm({ attribute, initialType, onClose }: { attribute: Attribu
           }
         />
       )}
-      {errors?.form && <Notice kind="error">{errors.form}</Notice>}
+      {server?.form && <Notice kind="error">{server.form}</Notice>}
       <FormActions submitLabel={attribute ? 'Save changes' : 'Create attribute'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );

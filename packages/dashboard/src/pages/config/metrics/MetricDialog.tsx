@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import type { Metric, UnitType } from '../../../api/config';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
-import { clearOnEdit, FormActions, SelectField, TextField } from '../../../ui/form';
+import { useFocusFirstError } from '../../../ui/focus-first-error';
+import { clearOnEdit, FormActions, problemsOf, requiredMessage, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
-import { KEY_IN_USE, KeyField, useSuggestedKey } from '../key';
+import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
 import { useConfigApi, useInvalidate } from '../queries';
 
 const FIELDS = ['name', 'key', 'unitType', 'units'] as const;
@@ -15,6 +16,15 @@ const UNIT_TYPES = [
   { value: 'number', label: 'Number' },
   { value: 'currency', label: 'Currency' },
 ];
+
+/** What the server would refuse, said in words before sending; `key` only when creating. */
+function checkMetric(name: string, key: string | undefined, unitType: UnitType, units: string) {
+  return problemsOf({
+    name: requiredMessage('Name', name),
+    key: key === undefined ? undefined : keyProblem(key),
+    units: unitType === 'currency' ? requiredMessage('Currency code', units) : undefined,
+  });
+}
 
 /** Creates a metric, or edits one (`metric` given): the key is fixed once created. */
 export function MetricDialog({ metric, onClose }: { metric?: Metric; onClose: () => void }) {
@@ -42,23 +52,30 @@ function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: 
       onClose();
     },
   });
-  const errors = mutation.error ? placeErrors(mutation.error, FIELDS, ALIASES) : undefined;
+  const server = mutation.error ? placeErrors(mutation.error, FIELDS, ALIASES) : undefined;
+  // Checked on submit, then again on every change, so a message goes as soon as it is fixed.
+  const [checked, setChecked] = useState(false);
+  const local: Partial<Record<(typeof FIELDS)[number], string>> = checked ? checkMetric(name, metric ? undefined : key, unitType, units) : {};
+  const error = (field: (typeof FIELDS)[number]) => local[field] ?? server?.fields[field];
+  const { ref, failed } = useFocusFirstError(mutation.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    setChecked(true);
+    if (Object.keys(checkMetric(name, metric ? undefined : key, unitType, units)).length > 0) return failed();
     mutation.mutate();
   }
 
   return (
-    <form onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
-      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={errors?.fields.name} hint="Shown in the dashboard and in achievement payloads." />
+    <form ref={ref} onSubmit={submit} onChange={clearOnEdit(mutation)} noValidate>
+      <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus error={error('name')} hint="Shown in the dashboard and in achievement payloads." />
       {metric ? (
         <TextField label="Key" value={metric.key} readOnly className="input mono" hint="Fixed once created: events are sent to this key." />
       ) : (
         <KeyField
           value={key}
           onChange={setKey}
-          error={errors?.fields.key}
+          error={error('key')}
           hint={
             <>
               Letters, digits, - and _. Your backend sends events to <code>POST /v1/metrics/{key || '{key}'}/event</code>. It cannot change later.
@@ -67,18 +84,18 @@ function MetricForm({ metric, onClose }: { metric: Metric | undefined; onClose: 
         />
       )}
       <div className="grid-2">
-        <SelectField label="Unit type" value={unitType} onChange={(e) => setUnitType(e.target.value as UnitType)} options={UNIT_TYPES} error={errors?.fields.unitType} />
+        <SelectField label="Unit type" value={unitType} onChange={(e) => setUnitType(e.target.value as UnitType)} options={UNIT_TYPES} error={error('unitType')} />
         <TextField
           label={unitType === 'currency' ? 'Currency code' : 'Units'}
           value={units}
           onChange={(e) => setUnits(e.target.value)}
           maxLength={255}
           placeholder={unitType === 'currency' ? 'USD' : 'words'}
-          error={errors?.fields.units}
+          error={error('units')}
           hint={unitType === 'currency' ? 'An ISO 4217 code, like USD or EUR.' : 'Optional label shown after values.'}
         />
       </div>
-      {errors?.form && <Notice kind="error">{errors.form}</Notice>}
+      {server?.form && <Notice kind="error">{server.form}</Notice>}
       <FormActions submitLabel={metric ? 'Save changes' : 'Create metric'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );

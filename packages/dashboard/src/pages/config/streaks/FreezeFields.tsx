@@ -1,14 +1,14 @@
 import { Checkbox, TextField } from '../../../ui/form';
-import type { StreakDraft } from './draft';
+import { FREEZE_LABELS, type StreakDraft } from './draft';
 
 type Freezes = StreakDraft['freezes'];
 
 /** Freezes keep a streak through a missed period: how many users start with, hold at most, and earn. */
 export function FreezeFields({ freezes, errors, onChange }: { freezes: Freezes; errors: Record<string, string>; onChange: (freezes: Freezes) => void }) {
   const set = <K extends keyof Freezes>(field: K, value: Freezes[K]) => onChange({ ...freezes, [field]: value });
-  const count = (field: 'initial' | 'max' | 'autoEarnInterval' | 'autoEarnAmount', label: string, hint: string, min: number, max?: number) => (
+  const count = (field: keyof typeof FREEZE_LABELS, hint: string, min: number, max?: number) => (
     <TextField
-      label={label}
+      label={FREEZE_LABELS[field]}
       type="number"
       inputMode="numeric"
       min={min}
@@ -37,8 +37,8 @@ export function FreezeFields({ freezes, errors, onChange }: { freezes: Freezes; 
       {freezes.enabled && (
         <div className="nested">
           <div className="grid-2">
-            {count('initial', 'Freezes for new users', 'Granted once, when a user is first seen.', 0)}
-            {count('max', 'Maximum freezes', 'The most a user can hold (0–100).', 0, 100)}
+            {count('initial', 'Granted once, when a user is first seen.', 0)}
+            {count('max', 'The most a user can hold (0–100).', 0, 100)}
           </div>
           <Checkbox
             label="Earn freezes automatically"
@@ -48,8 +48,8 @@ export function FreezeFields({ freezes, errors, onChange }: { freezes: Freezes; 
           />
           {freezes.autoEarn && (
             <div className="grid-2 nested-top">
-              {count('autoEarnAmount', 'Freezes per grant', 'How many each grant adds.', 1)}
-              {count('autoEarnInterval', 'Days between grants', 'The first grant comes this many days after the user was created.', 1)}
+              {count('autoEarnAmount', 'How many each grant adds.', 1)}
+              {count('autoEarnInterval', 'The first grant comes this many days after the user was created.', 1)}
             </div>
           )}
         </div>

@@ -34,6 +34,14 @@ export function draftOf(settings: StreakSettings): StreakDraft {
 
 type Errors = Record<string, string>;
 
+/** The freeze fields' labels (FreezeFields), which their messages repeat. */
+export const FREEZE_LABELS = {
+  initial: 'Freezes for new users',
+  max: 'Maximum freezes',
+  autoEarnAmount: 'Freezes per grant',
+  autoEarnInterval: 'Days between grants',
+} as const;
+
 const wholeNumber = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text) : undefined);
 
 /**
@@ -44,8 +52,9 @@ export function bodyOf(draft: StreakDraft): { body?: StreakSettingsInput; errors
   const errors: Errors = {};
   const conditions = draft.conditions.map((condition, index) => {
     const threshold = Number(condition.threshold);
-    if (!condition.metricKey) errors[`conditions[${index}].metricKey`] = 'Choose a metric.';
-    if (condition.threshold.trim() === '' || !Number.isFinite(threshold)) errors[`conditions[${index}].threshold`] = 'Enter a number.';
+    if (!condition.metricKey) errors[`conditions[${index}].metricKey`] = 'Metric is required: choose one, or remove the condition.';
+    if (condition.threshold.trim() === '') errors[`conditions[${index}].threshold`] = 'Threshold is required.';
+    else if (!Number.isFinite(threshold)) errors[`conditions[${index}].threshold`] = 'Enter the threshold as a number.';
     return { metricKey: condition.metricKey, threshold };
   });
   const f = draft.freezes;
@@ -53,7 +62,7 @@ export function bodyOf(draft: StreakDraft): { body?: StreakSettingsInput; errors
   const number = (field: 'initial' | 'max' | 'autoEarnInterval' | 'autoEarnAmount', fallback: number) => {
     const value = wholeNumber(f[field]);
     if (value === undefined && f.enabled && (f.autoEarn || (field !== 'autoEarnInterval' && field !== 'autoEarnAmount'))) {
-      errors[`freezes.${field}`] = 'Enter a whole number.';
+      errors[`freezes.${field}`] = f[field].trim() === '' ? `${FREEZE_LABELS[field]} is required.` : 'Enter a whole number.';
     }
     return value ?? fallback;
   };

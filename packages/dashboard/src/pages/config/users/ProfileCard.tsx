@@ -14,8 +14,7 @@ export function ProfileCard({ user }: { user: User }) {
         <dd>{user.name ?? <span className="muted">—</span>}</dd>
         <dt>Email</dt>
         <dd>
-          {user.email ?? <span className="muted">—</span>}{' '}
-          {user.subscribeToEmails ? <Badge tone="success">Subscribed</Badge> : <Badge>Not subscribed</Badge>}
+          {user.email ?? <span className="muted">—</span>} <EmailSubscription user={user} />
         </dd>
         <dt>Time zone</dt>
         <dd>{user.tz ?? <span className="muted">UTC (none set)</span>}</dd>
@@ -45,4 +44,13 @@ export function ProfileCard({ user }: { user: User }) {
       )}
     </Card>
   );
+}
+
+/**
+ * The API reports a user without an address as not subscribed (nothing can be sent to them); the
+ * badge says which of the two reasons it is.
+ */
+function EmailSubscription({ user }: { user: User }) {
+  if (user.subscribeToEmails) return <Badge tone="success">Subscribed</Badge>;
+  return <Badge>{user.email ? 'Not subscribed' : 'Not subscribed (no email address)'}</Badge>;
 }
