@@ -198,8 +198,10 @@ forEachBackend('several workers on one database', (database, kind) => {
     assert.equal(claimed?.id, deliveryId);
     await api.close();
 
-    // Restarted long before the lease would expire.
-    const laurel = await createLaurel({ config: loadConfig({ DATABASE_URL: database().url, LOG_LEVEL: 'silent', ...FAST_ENV }), clock, roles: ['worker'], random: () => 0.5 });
+    // Restarted long before the lease would expire. start() listens (health and metrics): on port
+    // 0, as every server in the tests does, not the default 8080 a developer's `npm start` may hold.
+    const config = loadConfig({ DATABASE_URL: database().url, LOG_LEVEL: 'silent', PORT: '0', ...FAST_ENV });
+    const laurel = await createLaurel({ config, clock, roles: ['worker'], random: () => 0.5 });
     t.after(() => laurel.close());
     const events = new WorkerRecorder(laurel.worker!);
     await laurel.start();
