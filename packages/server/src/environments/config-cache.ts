@@ -3,6 +3,7 @@ import { activeRules, type ActiveRules } from '../achievements/achievement-queri
 import type { StreakSettings } from '../engine/streaks/index.js';
 import type { Leaderboard } from '../leaderboards/leaderboard.js';
 import { liveLeaderboards } from '../leaderboards/leaderboard-reads.js';
+import { loadPointsConfig, type PointsConfig } from '../points/points-config.js';
 import type { MetricRow, Schema } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { prepared } from '../store/prepared.js';
@@ -16,6 +17,8 @@ export interface EnvironmentConfig {
   rules: ActiveRules;
   /** The boards that can rank (scheduled or active), oldest first. */
   leaderboards: readonly Leaderboard[];
+  /** The active points systems with their rules (points/points-config.ts). */
+  points: PointsConfig;
 }
 
 /**
@@ -59,5 +62,6 @@ async function load(trx: Kysely<Schema>, environmentId: string, version: number)
     streakSettings: await loadStreakSettings(trx, environmentId),
     rules: await activeRules(trx, environmentId),
     leaderboards: await liveLeaderboards(trx, environmentId),
+    points: await loadPointsConfig(trx, environmentId),
   };
 }

@@ -25,11 +25,13 @@ import { webhookRoutes } from './routes/admin/webhooks.js';
 import { webhookEventRoutes } from './routes/admin/webhook-events.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.js';
 import { leaderboardAdminRoutes } from './routes/admin/leaderboards.js';
+import { pointsAdminRoutes } from './routes/admin/points.js';
 import { consoleApi } from './routes/console/console-api.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
 import { achievementListRoutes } from './routes/app/achievements.js';
 import { leaderboardListRoutes } from './routes/app/leaderboards.js';
+import { pointsRoutes } from './routes/app/points.js';
 import { metricEventRoutes } from './routes/app/events.js';
 import { streakRoutes } from './routes/app/streaks.js';
 import { userRoutes } from './routes/app/users.js';
@@ -105,6 +107,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       apiKeyRoutes,
       adminUserRoutes,
       leaderboardAdminRoutes,
+      pointsAdminRoutes,
     ]),
     { prefix: '/admin/v1' },
   );
@@ -112,7 +115,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   await app.register(
     async (scope) => {
       nameEnvironmentInNotFound(scope, deps.backend.db);
-      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardListRoutes])(scope);
+      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardListRoutes, pointsRoutes])(scope);
     },
     { prefix: '/v1' },
   );

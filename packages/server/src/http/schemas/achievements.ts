@@ -180,7 +180,7 @@ export const userAttributesQuery = z
   })
   .meta({ description: 'Colon-delimited user attributes, attribute:value,attribute:value; only achievements a user with them could unlock are returned.' });
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   // The WHATWG parser also takes "https:example.com" and "https:/example.com"; ask for the full form.
   if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
   const url = new URL(value);
