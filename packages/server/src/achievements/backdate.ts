@@ -78,18 +78,19 @@ export const backdateWalk: UserWalk = {
     if (after !== null) query = query.where('id', '>', after);
     return (await query.orderBy('id').limit(limit).execute()).map((row) => row.id);
   },
-  async visit(trx, environmentId, userIds, now) {
-    await backdateUsers(trx, environmentId, userIds, now);
+  async visit(trx, environmentId, userIds, { startedAt }) {
+    // Stamped with the time of the change that started the walk, however long after it the chunk runs.
+    await backdateUsers(trx, environmentId, userIds, startedAt);
   },
 };
 
 /**
  * Grants every active achievement to each of these users who already meets its rule, composites
- * cascading, with the rules as they are now. Completions are marked backdated and stamped `now`;
+ * cascading, with the rules as they are now. Completions are marked backdated and stamped `at`;
  * no webhook events are recorded; one already held is kept. One query per kind of progress for
  * all the users.
  */
-export async function backdateUsers(trx: Kysely<Schema>, environmentId: string, userIds: readonly string[], now: number): Promise<BackdatedCompletion[]> {
+export async function backdateUsers(trx: Kysely<Schema>, environmentId: string, userIds: readonly string[], at: number): Promise<BackdatedCompletion[]> {
   const rows = await trx.selectFrom('achievements').selectAll().where('environment_id', '=', environmentId).where('status', '=', 'active').execute();
   const rules = rows.map(toRule).filter((rule) => rule.trigger !== 'api');
   if (rules.length === 0 || userIds.length === 0) return [];
@@ -155,7 +156,7 @@ export async function backdateUsers(trx: Kysely<Schema>, environmentId: string, 
       streakLength: streakEnabledFor(user) ? (streaks.get(user.id) ?? 0) : 0,
       completed: completed.get(user.id) ?? new Set(),
     };
-    for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, now, true));
+    for (const achievementId of newlyCompleted(rules, progress)) inserts.push(completionRow(environmentId, user.id, achievementId, at, true));
   }
   const inserted = new Set(await insertCompletionRows(trx, inserts));
   return inserts.filter((row) => inserted.has(row.id)).map((row) => ({ id: row.id, userId: row.user_id, achievementId: row.achievement_id }));

@@ -7,7 +7,7 @@ import type { Schema } from '../store/schema.js';
 import { findUser } from '../users/user-store.js';
 import { loadStreakSettings, saveStreakSettings } from './streak-settings.js';
 import { loadUserStreak, saveState, scheduleNext } from './user-streak.js';
-import { addDays, autoEarn } from '../engine/streaks/index.js';
+import { addDays, autoEarn, localDate } from '../engine/streaks/index.js';
 import type { AdminIssue } from '../admin-issue.js';
 
 export type StreakIssue = AdminIssue;
@@ -90,16 +90,16 @@ export function streakRescheduleWalk(deps: Pick<StreakAdminDeps, 'lockForUpdate'
       if (after !== null) query = query.where('user_id', '>', after);
       return (await query.orderBy('user_id').limit(limit).execute()).map((row) => row.user_id);
     },
-    async visit(trx, environmentId, userIds, now) {
+    async visit(trx, environmentId, userIds, { now, startedAt }) {
       const settings = await loadStreakSettings(trx, environmentId);
       const earning = autoEarn(settings.freezes);
       for (const id of userIds) {
         const user = await findUser(trx, environmentId, id, deps.lockForUpdate);
         if (!user) continue;
         const streak = await loadUserStreak(trx, environmentId, user, settings, now);
-        // Auto-earn switched on: the first grant is one interval from today, not from the first wake-up.
+        // Auto-earn switched on: the first grant is one interval from the day of the switch, not from the first wake-up.
         if (earning && streak.state.nextFreezeEarn === null) {
-          streak.state = { ...streak.state, nextFreezeEarn: addDays(streak.today, earning.interval) };
+          streak.state = { ...streak.state, nextFreezeEarn: addDays(localDate(startedAt, user.tz), earning.interval) };
           await saveState(trx, streak, now);
         }
         await scheduleNext(trx, streak, now);

@@ -84,16 +84,18 @@ forEachBackend('achievement backdating', (database) => {
     assert.deepEqual(await db.selectFrom('deliveries').select('id').where('environment_id', '=', env.id).execute(), [], 'no deliveries');
   }
 
-  test('the response comes first: the request commits the achievement and one backdating job, which grants the completions', async () => {
+  test('the response comes first: the request commits the achievement and one backdating job, which grants the completions as of the change', async () => {
     const { env, metric } = await setup();
     const user = await insertUser(laurel, env);
     await setTotal(laurel, env, user, metric.id, 3);
     const achievement = await createAchievement(laurel, env, { name: 'Three', key: 'three', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active' });
     assert.deepEqual(await completions(laurel, env), []);
     const jobs = await laurel.backend.db.selectFrom('scheduled_jobs').select(['kind', 'payload', 'due_at']).where('environment_id', '=', env.id).execute();
-    assert.deepEqual(jobs, [{ kind: 'achievement-backdate', payload: '{"after":null}', due_at: clock.now() }]);
+    assert.deepEqual(jobs, [{ kind: 'achievement-backdate', payload: JSON.stringify({ startedAt: clock.now(), after: null }), due_at: clock.now() }]);
+    const changedAt = clock.now();
+    clock.advance(5_000); // a worker that gets to it a little later
     assert.equal(await backdating(), 1, 'one chunk for one user');
-    assert.deepEqual(await holders(laurel, env, achievement.id), [user]);
+    assert.deepEqual(await completions(laurel, env), [{ userId: user, achievementId: achievement.id, backdated: 1, achievedAt: changedAt }], 'stamped with the time of the change');
     assert.deepEqual(await laurel.backend.db.selectFrom('scheduled_jobs').select('id').where('environment_id', '=', env.id).execute(), [], 'the walk is done');
   });
 

@@ -136,9 +136,9 @@ forEachBackend('walks over all users, in chunks', (database) => {
     // A slow runner claims the third chunk; the settings change while it works.
     const [slow] = await claimJobs(laurel.backend, { owner: 'slow-scheduler', kinds: [STREAK_RESCHEDULE.name], now: clock.now(), leaseMs: LEASE, limit: 1 });
     assert.ok(slow);
-    assert.deepEqual(JSON.parse(slow.payload!), { after: 'u-00999' });
+    assert.deepEqual(JSON.parse(slow.payload!), { startedAt: clock.now(), after: 'u-00999' });
     await putSettings(laurel, settingsBody(metric.key, { frequency: 'weekly' }), env.key);
-    assert.deepEqual(await walkJob(env), [{ kind: 'streak-reschedule', payload: '{"after":null}', lease_owner: null }], 'restarted, and free to claim');
+    assert.deepEqual(await walkJob(env), [{ kind: 'streak-reschedule', payload: JSON.stringify({ startedAt: clock.now(), after: null }), lease_owner: null }], 'restarted, and free to claim');
     await assert.rejects(
       laurel.backend.db.transaction().execute(async (trx) => settleJob(trx, slow, await registry.prepare(slow).run(trx, clock.now()), clock.now())),
       LeaseLostError,

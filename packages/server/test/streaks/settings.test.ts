@@ -155,7 +155,7 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
     await putSettings(laurel, settingsBody(metric.key), env.key);
     assert.deepEqual(await jobs(), []);
     const walk = await laurel.backend.db.selectFrom('scheduled_jobs').select(['kind', 'payload']).where('environment_id', '=', env.id).execute();
-    assert.deepEqual(walk, [{ kind: 'streak-reschedule', payload: '{"after":null}' }]);
+    assert.deepEqual(walk, [{ kind: 'streak-reschedule', payload: JSON.stringify({ startedAt: NOW, after: null }) }]);
     // Daily: counted through 03-10, so 03-11 must be met; it is judged at Paris midnight starting 03-12.
     await laurel.scheduler!.runDue();
     assert.deepEqual(await jobs(), [{ subject: active, due_at: startOfLocalDay('2026-03-12', 'Europe/Paris') }]);
