@@ -3,7 +3,7 @@ import type { AdminIssue } from '../admin-issue.js';
 import type { LeaderboardRow, Schema } from '../store/schema.js';
 import { itemProblems, type Refusal } from './item-problems.js';
 import { newRow, type CreateLeaderboardInput } from './leaderboard-input.js';
-import { resolve } from './leaderboard-reads.js';
+import { resolveLeaderboards } from './leaderboard-reads.js';
 import { loadReferences } from './leaderboard-references.js';
 import { toAdminLeaderboard, type AdminLeaderboard } from './leaderboard-views.js';
 import { lockEnvironment } from './lock-environment.js';
@@ -29,6 +29,7 @@ export async function createLeaderboards(
     const refused = rows.flatMap((row, index) => itemProblems(index, row, null, items[index]!, references, now));
     if (refused.length > 0) return { refused };
 
+    // Who holds each key: -1 for a stored board, else the index of the item that took it.
     const taken = new Map((await trx.selectFrom('leaderboards').select('key').where('environment_id', '=', environmentId).execute()).map((r) => [r.key, -1]));
     const created: LeaderboardRow[] = [];
     const issues: AdminIssue[] = [];
@@ -42,6 +43,6 @@ export async function createLeaderboards(
       await trx.insertInto('leaderboards').values(row).execute();
       created.push(row);
     }
-    return { created: (await resolve(trx, environmentId, created)).map((board) => toAdminLeaderboard(board, now)), issues };
+    return { created: (await resolveLeaderboards(trx, environmentId, created)).map((board) => toAdminLeaderboard(board, now)), issues };
   });
 }

@@ -14,23 +14,23 @@ export async function listLeaderboards(db: Kysely<Schema>, environmentId: string
     .limit(limit)
     .offset(skip)
     .execute();
-  return resolve(db, environmentId, rows);
+  return resolveLeaderboards(db, environmentId, rows);
 }
 
 /** The leaderboard with this id in the environment; other environments' ids are as unknown as ids never made. */
 export async function findLeaderboard(db: Kysely<Schema>, environmentId: string, id: string): Promise<Leaderboard | undefined> {
   const rows = await db.selectFrom('leaderboards').selectAll().where('environment_id', '=', environmentId).where('id', '=', id).execute();
-  return (await resolve(db, environmentId, rows))[0];
+  return (await resolveLeaderboards(db, environmentId, rows))[0];
 }
 
 /** The boards users can see (all but inactive ones), oldest first; whether a board is finished depends on the time. */
 export async function visibleLeaderboards(db: Kysely<Schema>, environmentId: string): Promise<Leaderboard[]> {
-  return resolve(db, environmentId, await byStatus(db, environmentId, ['scheduled', 'active', 'finished']));
+  return resolveLeaderboards(db, environmentId, await byStatus(db, environmentId, ['scheduled', 'active', 'finished']));
 }
 
 /** The boards that can rank (scheduled or active as the admin set them; the dates decide the rest): what event processing needs. */
 export async function liveLeaderboards(db: Kysely<Schema>, environmentId: string): Promise<Leaderboard[]> {
-  return resolve(db, environmentId, await byStatus(db, environmentId, ['scheduled', 'active']));
+  return resolveLeaderboards(db, environmentId, await byStatus(db, environmentId, ['scheduled', 'active']));
 }
 
 function byStatus(db: Kysely<Schema>, environmentId: string, statuses: LeaderboardRow['status'][]): Promise<LeaderboardRow[]> {
@@ -45,7 +45,7 @@ function byStatus(db: Kysely<Schema>, environmentId: string, statuses: Leaderboa
 }
 
 /** Rows with their attribute keys, metric and points system resolved. */
-export async function resolve(db: Kysely<Schema>, environmentId: string, rows: readonly LeaderboardRow[]): Promise<Leaderboard[]> {
+export async function resolveLeaderboards(db: Kysely<Schema>, environmentId: string, rows: readonly LeaderboardRow[]): Promise<Leaderboard[]> {
   if (rows.length === 0) return [];
   const lookups = await loadLookups(db, environmentId, rows);
   return rows.map((row) => toLeaderboard(row, lookups));

@@ -3,7 +3,7 @@ import type { AdminIssue } from '../admin-issue.js';
 import type { LeaderboardRow, Schema } from '../store/schema.js';
 import { itemProblems, type Refusal } from './item-problems.js';
 import { changedRow, changesRanking, type UpdateLeaderboardInput } from './leaderboard-input.js';
-import { resolve } from './leaderboard-reads.js';
+import { resolveLeaderboards } from './leaderboard-reads.js';
 import { loadReferences } from './leaderboard-references.js';
 import { toAdminLeaderboard, type AdminLeaderboard } from './leaderboard-views.js';
 import { LEADERBOARD_KEY_TAKEN } from './create-leaderboards.js';
@@ -75,6 +75,6 @@ export async function updateLeaderboards(
       }
       updated.push(after);
     }
-    return { updated: (await resolve(trx, environmentId, updated)).map((board) => toAdminLeaderboard(board, now)), issues };
+    return { updated: (await resolveLeaderboards(trx, environmentId, updated)).map((board) => toAdminLeaderboard(board, now)), issues };
   });
 }
