@@ -19,7 +19,7 @@ export interface Leaderboard extends LeaderboardConfig {
   breakdownAttributeIds: readonly string[];
   /** The metric of a metric board; null for other boards, and once the metric is deleted. */
   metric: RankedThing | null;
-  /** The points system of a points board; null for other boards. */
+  /** The points system of a points board; null for other boards, and once the system is deleted. */
   pointsSystem: RankedThing | null;
   createdAt: number;
   updatedAt: number;

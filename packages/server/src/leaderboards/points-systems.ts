@@ -3,12 +3,12 @@ import type { Schema } from '../store/schema.js';
 import type { RankedThing } from './leaderboard.js';
 
 /**
- * The environment's points systems among `ids`, by id, with their keys and names: how a points
- * board's pointsSystemId is checked and shown. Points systems live in their own store (src/points/,
- * migration 0009), which this tree does not have yet, so no points system exists and every id is
- * unknown: a points board is refused naming pointsSystemId. When the points store lands, this
- * function becomes a query of its `points_systems` table; nothing else here changes.
+ * The environment's points systems among `ids` (any status), by id, with their keys and names:
+ * how a points board's pointsSystemId is checked and shown. A plain read of the points store's
+ * table (a deleted system sets its boards' points_system_id to null, migration 0010).
  */
-export async function findPointsSystems(_db: Kysely<Schema>, _environmentId: string, _ids: readonly string[]): Promise<Map<string, RankedThing>> {
-  return new Map();
+export async function findPointsSystems(db: Kysely<Schema>, environmentId: string, ids: readonly string[]): Promise<Map<string, RankedThing>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('points_systems').select(['id', 'key', 'name']).where('environment_id', '=', environmentId).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((row) => [row.id, { key: row.key, name: row.name }]));
 }

@@ -429,6 +429,7 @@ export interface LeaderboardTable {
   rank_by: 'metric' | 'points' | 'streak';
   /** Set for rank_by metric; null as well once the metric is deleted. */
   metric_id: string | null;
+  /** Set for rank_by points; null as well once the system is deleted. */
   points_system_id: string | null;
   max_participants: number;
   /** Local dates, `YYYY-MM-DD`; end inclusive, null for none. */

@@ -12,6 +12,7 @@ import {
   createBoard,
   createBoards,
   createMetric,
+  createPointsSystem,
   dateAfter,
   developmentEnv,
   newEnv,
@@ -270,6 +271,33 @@ forEachBackend('leaderboard management API', (database) => {
     assert.equal(read.status, 200);
     const { metricId: _gone, ...rest } = board;
     assert.deepEqual(read.body, rest);
+  });
+
+  test('a points board names its points system by id; another environment’s system is unknown; a deleted one leaves the board without one', async () => {
+    const xp = await createPointsSystem(laurel, env, unique('xp'), 'Experience');
+    const board = await createBoard(laurel, env, { name: 'XP', key: unique('xp-board'), rankBy: 'points', pointsSystemId: xp.id, runUnit: 'month', runInterval: 1 });
+    assert.deepEqual(board, {
+      id: board.id,
+      name: 'XP',
+      key: board.key,
+      status: 'inactive',
+      rankBy: 'points',
+      pointsSystemId: xp.id,
+      maxParticipants: 1000,
+      start: TODAY,
+      breakdownAttributes: [],
+      runUnit: 'month',
+      runInterval: 1,
+    });
+    const other = await newEnv(laurel);
+    assertError(
+      await laurel.api('POST', LEADERBOARDS, { key: other.key, body: [{ name: 'XP', key: 'xp', rankBy: 'points', pointsSystemId: xp.id }] }),
+      422,
+      new RegExp(`body\\[0\\]\\.pointsSystemId: no points system has the id ${xp.id} in this environment`),
+    );
+    assert.equal((await laurel.api('DELETE', `/admin/v1/points?ids=${xp.id}`)).status, 200);
+    const { pointsSystemId: _gone, ...rest } = board;
+    assert.deepEqual((await laurel.api('GET', `${LEADERBOARDS}/${board.id}`)).body, rest);
   });
 
   test('every write is a configuration change: the per-process ConfigCache sees live boards at once, with keys for breakdowns', async () => {

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { LEADERBOARDS, assertError, createAttribute, createBoard, createBoards, createMetric, newEnv, unique, updateBoard, type Env } from './helpers.js';
+import { LEADERBOARDS, assertError, createAttribute, createBoard, createBoards, createMetric, createPointsSystem, newEnv, unique, updateBoard, type Env } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
 
@@ -122,6 +122,14 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
     // The finish action hides a board at once.
     await updateBoard(laurel, env, { id: active.id, status: 'finished' });
     assert.deepEqual(shown(await list(env)), [['soon', 'scheduled'], ['ending', 'active']]);
+  });
+
+  test('a points board shows its points system’s key and name', async () => {
+    const env = await newEnv(laurel);
+    const xp = await createPointsSystem(laurel, env, 'xp', 'Experience points');
+    await createBoard(laurel, env, { name: 'XP', key: 'xp-board', rankBy: 'points', pointsSystemId: xp.id, status: 'active' });
+    const [board] = await list(env);
+    assert.deepEqual([board.rankBy, board.pointsSystemKey, board.pointsSystemName, 'metricKey' in board], ['points', 'xp', 'Experience points', false]);
   });
 
   test('only the key’s environment; an empty list when it has none', async () => {

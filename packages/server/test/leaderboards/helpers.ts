@@ -23,6 +23,12 @@ export async function createAttribute(laurel: TestLaurel, env: Env, key: string,
   return response.body.created[0];
 }
 
+export async function createPointsSystem(laurel: TestLaurel, env: Env, key: string, name = `Points ${key}`): Promise<{ id: string; key: string; name: string }> {
+  const response = await laurel.api('POST', '/admin/v1/points', { key: env.key, body: [{ name, key }] });
+  assert.equal(response.status, 201, JSON.stringify(response.body));
+  return response.body.created[0];
+}
+
 /** Creates boards (asserting 201 and no issues) and returns them as the create call answered. */
 export async function createBoards(laurel: TestLaurel, env: Env, items: Record<string, unknown>[]): Promise<any[]> {
   const response = await laurel.api('POST', LEADERBOARDS, { key: env.key, body: items });

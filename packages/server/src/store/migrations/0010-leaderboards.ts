@@ -9,9 +9,9 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
  * dates are local `YYYY-MM-DD` text (`start_date`, `end_date`: `end` is reserved in SQL), times of
  * day `HH:mm[:ss]` text, and `breakdown_attribute_ids` a JSON array of attribute ids in the
  * board's order. Writes bump the environment's config_version like the other configuration tables
- * (0003), so the per-process ConfigCache reloads. A deleted metric leaves its boards without one
- * (`metric_id` null: they rank nothing until an admin gives them another while inactive).
- * `points_system_id` has no foreign key: points systems are another migration's table.
+ * (0003), so the per-process ConfigCache reloads. A deleted metric or points system leaves its
+ * boards without one (`metric_id` or `points_system_id` null: they rank nothing until an admin
+ * gives them another while inactive).
  *
  * Scoring state, per board and run. A run is named by its first local date (`run_start`), which
  * the run settings fix once a board is live, so a `run=YYYY-MM-DD` query resolves to it with date
@@ -65,7 +65,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('rank_by', 'text', (c) => c.notNull())
     .addColumn('metric_id', 'text', (c) => c.references('metrics.id').onDelete('set null'))
-    .addColumn('points_system_id', 'text')
+    .addColumn('points_system_id', 'text', (c) => c.references('points_systems.id').onDelete('set null'))
     .addColumn('max_participants', 'integer', (c) => c.notNull())
     .addColumn('start_date', 'text', (c) => c.notNull())
     .addColumn('end_date', 'text')
@@ -78,7 +78,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('leaderboards_key', ['environment_id', 'key'])
     .execute();
+  // What deleting a metric or points system looks up to set null.
   await db.schema.createIndex('leaderboards_by_metric').on('leaderboards').column('metric_id').execute();
+  await db.schema.createIndex('leaderboards_by_points_system').on('leaderboards').column('points_system_id').execute();
 
   await db.schema
     .createTable('leaderboard_scores')
