@@ -36,7 +36,7 @@ export function resolveFilters(
   for (const [index, input] of (inputs ?? []).entries()) {
     const attribute = references.attributes.get(input.attributeId);
     if (!attribute || attribute.type !== type) {
-      const other = attribute ? ` (${input.attributeId} is an ${attribute.type} attribute)` : '';
+      const other = attribute ? ` (${input.attributeId} is ${attribute.type === 'user' ? 'a user' : 'an event'} attribute)` : '';
       problems.add(where, `${field}[${index}].attributeId`, `no ${type} attribute with this id in this environment${other}; declare it with POST /admin/v1/attributes`);
       continue;
     }

@@ -7,6 +7,7 @@ import type { PointsSystemRow } from './system-view.js';
  * ends; undefined when the environment has no such system. A no-op update takes the row lock on
  * both backends (SQLite has one writer anyway), so a system deleted at the same moment cannot
  * make the write's foreign key fail: the delete waits, or ran first and the write answers 404.
+ * Touching only updated_at, it does not bump config_version (migration 0009's trigger).
  */
 export async function lockSystem(trx: Transaction<Schema>, environmentId: string, systemId: string): Promise<PointsSystemRow | undefined> {
   return trx

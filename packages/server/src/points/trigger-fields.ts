@@ -24,7 +24,8 @@ const required: Record<PointsTriggerType, readonly TypeField[]> = {
   user_creation: [],
 };
 
-const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+// "an achievement", "a user_creation": by sound, not by letter.
+const article = (type: PointsTriggerType) => (type === 'achievement' ? 'an' : 'a');
 
 /**
  * What is wrong with the type-specific fields of a trigger of `type`: a field of another type

@@ -260,7 +260,10 @@ export const createdAdminPointsSystem = adminPointsSystem
   .extend({ levels: z.array(adminPointsLevel).optional(), boosts: z.array(adminPointsBoost).optional(), triggers: z.array(adminPointsTrigger).optional() })
   .meta({ id: 'CreatedAdminPointsSystem' });
 
-const created = <T extends z.ZodType>(item: T) => z.object({ created: z.array(item), issues: z.array(adminIssue) });
+/** Trophy's AdminIssue with its userId: a boost for a user who does not exist names them. */
+const boostIssue = adminIssue.extend({ userId: z.string().optional() });
+
+const created = <T extends z.ZodType>(item: T, issue: z.ZodType = adminIssue) => z.object({ created: z.array(item), issues: z.array(issue) });
 const updated = <T extends z.ZodType>(item: T) => z.object({ updated: z.array(item), issues: z.array(adminIssue) });
 export const deletedResponse = z.object({ deleted: z.array(deletedResource), issues: z.array(adminIssue) });
 
@@ -270,7 +273,7 @@ export const createTriggersResponse = created(adminPointsTrigger).meta({ id: 'Cr
 export const updateTriggersResponse = updated(adminPointsTrigger).meta({ id: 'PatchPointsTriggersResponse' });
 export const createLevelsResponse = created(adminPointsLevel).meta({ id: 'CreatePointsLevelsResponse' });
 export const updateLevelsResponse = updated(adminPointsLevel).meta({ id: 'PatchPointsLevelsResponse' });
-export const createBoostsResponse = created(adminPointsBoost).meta({ id: 'CreatePointsBoostsResponse' });
+export const createBoostsResponse = created(adminPointsBoost, boostIssue).meta({ id: 'CreatePointsBoostsResponse' });
 export const updateBoostsResponse = updated(adminPointsBoost).meta({ id: 'PatchPointsBoostsResponse' });
 
 // ---- What the Application API answers: Trophy's PointsSystemResponse, PointsTrigger, PointsBoost, PointsLevel.

@@ -169,15 +169,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await bumpConfigVersionOnWrite(db);
 }
 
-/** The triggers of 0003, for this migration's configuration tables (only everyone's boosts). */
+/**
+ * The triggers of 0003, for this migration's configuration tables: on points_boosts only for
+ * boosts for everyone, and on points_systems only for updates of what the rules read, so the
+ * no-op update that locks a system while its triggers, levels or boosts change
+ * (points/system-lock.ts) does not bump the version by itself.
+ */
 async function bumpConfigVersionOnWrite(db: Kysely<any>): Promise<void> {
   const everyone = { insert: 'new.user_id is null', update: 'old.user_id is null or new.user_id is null', delete: 'old.user_id is null' };
+  const updateOf: Record<string, string> = { points_systems: ' of key, name, description, badge_url, max_points, status' };
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
     const tables: [string, Record<string, string> | undefined][] = [...CONFIG_TABLES.map((table) => [table, undefined] as [string, undefined]), ['points_boosts', everyone]];
     for (const [table, when] of tables) {
       for (const [operation, row] of [['insert', 'new'], ['update', 'new'], ['delete', 'old']] as const) {
+        const columns = operation === 'update' ? (updateOf[table] ?? '') : '';
         await sql`
-          create trigger ${sql.raw(`${table}_${operation}_bumps_config`)} after ${sql.raw(operation)} on ${sql.table(table)}
+          create trigger ${sql.raw(`${table}_${operation}_bumps_config`)} after ${sql.raw(operation + columns)} on ${sql.table(table)}
           ${when ? sql.raw(`when ${when[operation]}`) : sql``}
           begin
             update environments set config_version = config_version + 1 where id = ${sql.raw(row)}.environment_id;
@@ -190,7 +197,7 @@ async function bumpConfigVersionOnWrite(db: Kysely<any>): Promise<void> {
   // laurel_bump_config_version() is 0003's.
   for (const table of CONFIG_TABLES) {
     await sql`
-      create trigger ${sql.raw(`${table}_bumps_config`)} after insert or update or delete on ${sql.table(table)}
+      create trigger ${sql.raw(`${table}_bumps_config`)} after insert or update${sql.raw(updateOf[table] ?? '')} or delete on ${sql.table(table)}
       for each row execute function laurel_bump_config_version()
     `.execute(db);
   }
