@@ -190,7 +190,7 @@ test('dashboard: every page at 375, 768 and 1280 px', { skip: browserSkipReason,
     await session.signIn(context);
 
     await open(page, '/env/development/webhooks', 'Local receiver');
-    await page.getByRole('button', { name: 'Add webhook' }).tap();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
     await assertDialogFits(page, 'Create webhook at 375 px');
     await assertTappable(page, 'Create webhook at 375 px');
     await docsScreenshot(page, 'dashboard-375-create-webhook', { fullPage: false });

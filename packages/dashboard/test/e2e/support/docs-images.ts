@@ -13,5 +13,7 @@ export const updateDocsImages = process.env.LAUREL_DOCS_SCREENSHOTS === '1';
 export async function docsScreenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   const dir = updateDocsImages ? docsImages : screenshotDir;
   mkdirSync(dir, { recursive: true });
+  // From the top, so the bar that sticks to the top of the window is drawn there.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${dir}/${name}.png`, fullPage });
 }
