@@ -8,7 +8,7 @@ import { toAdminSystem } from '../../../points/system-view.js';
 import { createTriggers, deleteTriggers, getTrigger, listTriggers, updateTriggers } from '../../../points/trigger-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { errors } from '../../errors.js';
-import { bodyErrorResponses, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
+import { bodyErrorResponses, errorResponses, idList, pagination } from '../../schemas/common.js';
 import {
   adminPointsBoost,
   adminPointsLevel,
@@ -120,9 +120,11 @@ export const pointsAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
     },
   });
 
-  app.get('/points/:id', {
-    schema: { tags, summary: 'Get a points system', params: idParam, response: { 200: adminPointsSystem, ...errorResponses } },
-    handler: async (request) => toAdminSystem(await requireSystem(request.environmentId, request.params.id)),
+  // Named systemId like the routes below it: find-my-way shares one parameter node per path
+  // segment, and the OpenAPI document must name it as the router's route list does.
+  app.get('/points/:systemId', {
+    schema: { tags, summary: 'Get a points system', params: systemIdParam, response: { 200: adminPointsSystem, ...errorResponses } },
+    handler: async (request) => toAdminSystem(await requireSystem(request.environmentId, request.params.systemId)),
   });
 
   // ---- Triggers.
