@@ -2,7 +2,7 @@ import { buildPayload } from '../events/catalog.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { attributesMatch, newlyCompleted } from '../engine/achievements/qualify.js';
-import { errors } from '../http/errors.js';
+import { errors } from '../errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { createUserStreak, loadUserStreak, streakActive } from '../streaks/user-streak.js';

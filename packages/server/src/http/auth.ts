@@ -6,7 +6,7 @@ import { csrfTokenMatches, resumeSession, type Session } from '../console/sessio
 import { authenticateApiKey, touchApiKey } from '../environments/api-keys.js';
 import { findEnvironment } from '../environments/environments.js';
 import type { Schema } from '../store/schema.js';
-import { errors } from './errors.js';
+import { errors } from '../errors.js';
 import { sessionTokenFrom } from './session-cookie.js';
 
 export interface SignedIn {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findEnvironment } from '../environments/environments.js';
 import type { Schema } from '../store/schema.js';
-import { ApiError, errors } from './errors.js';
+import { ApiError, errors } from '../errors.js';
 
 /**
  * In the scope it is installed in (the Application API), a 404 for an unknown metric, achievement

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { jobKind, type JobHandler } from '../schedule/job-kind.js';
 import { scheduleJob } from '../schedule/jobs.js';
 import { newId } from '../store/ids.js';

@@ -8,7 +8,7 @@ import { attributesMatch, newlyCompleted, type AchievementRule } from '../engine
 import { localDate, type StreakSettings } from '../engine/streaks/index.js';
 import { buildPayload } from '../events/catalog.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
-import { errors } from '../http/errors.js';
+import { errors } from '../errors.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
 import type { GroupCommit } from '../store/group-commit.js';

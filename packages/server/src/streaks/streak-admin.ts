@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Outbox } from '../delivery/outbox.js';
 import type { EvaluationMode, FreezeSettings, StreakFrequency, StreakSettings } from '../engine/streaks/index.js';
-import { errors } from '../http/errors.js';
+import { errors } from '../errors.js';
 import { startWalk, userWalkKind, type UserWalk } from '../schedule/user-walk.js';
 import type { Schema } from '../store/schema.js';
 import { findUser } from '../users/user-store.js';

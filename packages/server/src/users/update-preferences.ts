@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { errors } from '../http/errors.js';
+import { errors } from '../errors.js';
 import type { Schema } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { loadUserStreak, saveState, scheduleNext } from '../streaks/user-streak.js';

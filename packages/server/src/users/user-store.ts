@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ApiError, errors } from '../http/errors.js';
+import { ApiError, errors } from '../errors.js';
 import type { User, WebhookUser } from '../events/payloads.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import type { UpsertedUserInput, UserFields } from './user-input.js';

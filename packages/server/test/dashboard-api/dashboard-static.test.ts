@@ -63,7 +63,7 @@ forEachBackend('dashboard at /', (database) => {
   const assertJson404 = (answer: Answer, path: string, method = 'GET') => {
     assert.equal(answer.status, 404, `${path}: ${answer.body}`);
     assert.match(String(answer.headers['content-type']), /^application\/json/, path);
-    assert.deepEqual(JSON.parse(answer.body), { error: `Route ${method} ${path} not found` });
+    assert.deepEqual(JSON.parse(answer.body), { error: `Route ${method} ${path} not found`, code: 'route_not_found' });
   };
 
   test('/ serves index.html, revalidated on every use, with the security headers', async () => {

@@ -11,6 +11,7 @@ import { TrophyApi, TrophyApiClient, TrophyApiError } from '@trophyso/node';
 import { ManualClock } from '../../src/clock.js';
 import { createApiKey } from '../../src/environments/api-keys.js';
 import { createEnvironment } from '../../src/environments/environments.js';
+import { catalogue } from '../../src/errors.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
 export { TrophyApi, TrophyApiClient, TrophyApiError };
@@ -157,8 +158,10 @@ export async function expectSdkError(server: SdkServer, call: () => Promise<unkn
   // The typed errors are exact classes; a generic TrophyApiError must not be a typed subclass.
   assert.equal(error.constructor, kind, `expected ${kind.name}, got ${error.constructor.name} (status ${error.statusCode}): ${JSON.stringify(error.body)}`);
   assert.equal(error.statusCode, statusCode, JSON.stringify(error.body));
-  const body = error.body as { error?: unknown };
+  const body = error.body as { error?: unknown; code?: unknown };
   assert.equal(typeof body?.error, 'string', `error body must be {error: string}: ${JSON.stringify(error.body)}`);
+  // Laurel's additive code reaches the SDK's caller too: its parsers keep keys they do not know.
+  assert.ok(catalogue.some((entry) => entry.code === body.code && entry.status === statusCode), `a catalogue code of status ${statusCode}: ${JSON.stringify(error.body)}`);
   if (message) assert.match(body.error as string, message);
   return body.error as string;
 }

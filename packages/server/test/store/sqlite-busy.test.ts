@@ -70,7 +70,9 @@ describe('SQLite: writes of another process never make a request fail with 500',
     }
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('retry-after'), '1');
-    assert.match(((await response.json()) as { error: string }).error, /database is busy.*Nothing was written/);
+    const body = (await response.json()) as { error: string; code: string };
+    assert.match(body.error, /database is busy.*Nothing was written/);
+    assert.equal(body.code, 'database_busy');
     assert.equal(count('select count(*) as n from users where id = ?', 'held-user'), 0, 'no user row');
     assert.equal(count('select count(*) as n from metric_events'), 0, 'no metric event');
 

@@ -23,7 +23,10 @@ export const idList = z
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean))
   .pipe(z.array(objectId()).min(1, 'at least one id is required').max(100, 'at most 100 ids per request'));
 
-export const errorBody = z.object({ error: z.string() }).meta({ id: 'ErrorBody' });
+/** Trophy's error body, plus the error catalogue's code (src/errors.ts), a Laurel extension. */
+export const errorBody = z
+  .object({ error: z.string(), code: z.string().meta({ description: 'Laurel extension: the stable code of the error, from the errors table of docs/api.md' }) })
+  .meta({ id: 'ErrorBody' });
 
 export const adminIssue = z
   .object({

@@ -9,7 +9,7 @@ import {
   type CreateAchievementInput,
   type UpdateAchievementInput,
 } from '../../../achievements/achievement-store.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import {
   MAX_ACHIEVEMENT_ITEMS,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, deleteApiKey, listApiKeys, setApiKeyRevoked, type ApiKeyInfo } from '../../../environments/api-keys.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { apiKey, createApiKeyBody, createdApiKey, updateApiKeyBody } from '../../schemas/api-keys.js';
 import { noContent } from '../../schemas/console.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createAttributes, deleteAttributes, findAttribute, listAttributes, updateAttributes } from '../../../attributes/attribute-store.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { bodyErrorResponses, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {

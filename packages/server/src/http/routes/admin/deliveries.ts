@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getDelivery, listDeliveries } from '../../../delivery/delivery-log.js';
 import { RECOVER_LIMIT, recoverFailed, resendDelivery } from '../../../delivery/queue/resend.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { bodyErrorResponses, errorResponses, idParam, objectId, pagination } from '../../schemas/common.js';

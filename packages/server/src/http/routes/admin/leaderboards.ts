@@ -6,7 +6,7 @@ import { findLeaderboard, listLeaderboards } from '../../../leaderboards/leaderb
 import { toAdminLeaderboard } from '../../../leaderboards/leaderboard-views.js';
 import { updateLeaderboards } from '../../../leaderboards/update-leaderboards.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { bodyErrorResponses, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {
   adminLeaderboard,

@@ -5,7 +5,7 @@ import { enqueueEventBatch, type BatchEvent } from '../../../metrics/event-batch
 import type { Schema } from '../../../store/schema.js';
 import { checkAttributeKeys } from '../../../users/user-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { bodyErrorResponses, objectId, text } from '../../schemas/common.js';
 import { attributeMap, upsertedUser } from '../../schemas/users.js';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { metricStats } from '../../../metrics/metric-stats.js';
 import { createMetrics, deleteMetrics, findMetric, listMetrics, updateMetrics } from '../../../metrics/metric-store.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { bodyErrorResponses, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 import {

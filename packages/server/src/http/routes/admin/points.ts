@@ -7,7 +7,7 @@ import { createSystems, deleteSystems, findSystem, listSystems, updateSystems } 
 import { toAdminSystem } from '../../../points/system-view.js';
 import { createTriggers, deleteTriggers, getTrigger, listTriggers, updateTriggers } from '../../../points/trigger-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { bodyErrorResponses, errorResponses, idList, pagination } from '../../schemas/common.js';
 import {
   adminPointsBoost,

@@ -8,7 +8,7 @@ import { closeListenSession, listenersOf, openListenSession, recordForward, touc
 import { newId } from '../../../store/ids.js';
 import type { Schema } from '../../../store/schema.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { bodyErrorResponses, errorResponses } from '../../schemas/common.js';
 import { noContent } from '../../schemas/console.js';
 import {

@@ -5,7 +5,7 @@ import { DEFAULT_ROTATION_OVERLAP_MS, activeSecrets, rotateSecret, type ActiveSe
 import { createWebhooks, deleteWebhooks, listWebhooks, toWebhook, updateWebhooks } from '../../../webhooks/webhook-store.js';
 import { getDelivery } from '../../../delivery/delivery-log.js';
 import { webhookStats } from '../../../delivery/delivery-stats.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { requireWebhook } from '../../require-webhook.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { adminIssue, bodyErrorResponses, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { systemBoosts, systemLevels, systemWithTriggers } from '../../../points/points-queries.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { errorBody } from '../../schemas/common.js';
 import { pointsBoost, pointsBoostsQuery, pointsKeyParam, pointsLevel, pointsSystemResponse } from '../../schemas/points.js';
 

@@ -10,7 +10,7 @@ import { preferencesOf } from '../../../users/preferences.js';
 import { updatePreferences } from '../../../users/update-preferences.js';
 import { requireUser, toUser } from '../../../users/user-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { bodyErrorResponses, errorBody, errorResponses, objectId } from '../../schemas/common.js';
 import { metricResponse, summaryPoint, userAchievementWithStats } from '../../schemas/app.js';
 import { preferencesResponse, preferencesUpdate, updatedUser, upsertedUser, user, userIdParam } from '../../schemas/users.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createEnvironment, listEnvironments, renameEnvironment } from '../../../environments/environments.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { consoleErrors, errors } from '../../errors.js';
+import { consoleErrors, errors } from '../../../errors.js';
 import { errorBody, idParam } from '../../schemas/common.js';
 import { createEnvironmentBody, environment, renameEnvironmentBody } from '../../schemas/console.js';
 import { sessionBodyErrorResponses, sessionErrorResponses, sessionSecurity } from './responses.js';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createMember, listAccounts, removeMember } from '../../../console/accounts.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { consoleErrors, errors } from '../../errors.js';
+import { consoleErrors, errors } from '../../../errors.js';
 import { errorBody, idParam } from '../../schemas/common.js';
 import { account, newMember, newMemberBody, noContent } from '../../schemas/console.js';
 import { sessionBodyErrorResponses, sessionErrorResponses, sessionSecurity } from './responses.js';

@@ -4,7 +4,7 @@ import { clearLoginFailures, loginRetryAfter, recordLoginFailure, throttleKeys }
 import { verifyPassword } from '../../../console/passwords.js';
 import { endSession } from '../../../console/sessions.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { errors } from '../../errors.js';
+import { errors } from '../../../errors.js';
 import { errorBody } from '../../schemas/common.js';
 import { changePasswordBody, noContent, sessionInfo } from '../../schemas/console.js';
 import { clearSessionCookie } from '../../session-cookie.js';

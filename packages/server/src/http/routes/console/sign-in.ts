@@ -5,7 +5,7 @@ import { prepareDummyHash, verifyAgainstDummy, verifyPassword } from '../../../c
 import { secretsMatch } from '../../../console/secrets-match.js';
 import { createSession, sweepEndedSessions } from '../../../console/sessions.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { consoleErrors, errors } from '../../errors.js';
+import { consoleErrors, errors } from '../../../errors.js';
 import { errorBody } from '../../schemas/common.js';
 import { setupBody, signInBody, signedIn, status } from '../../schemas/console.js';
 import { setSessionCookie } from '../../session-cookie.js';
