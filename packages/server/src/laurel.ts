@@ -15,6 +15,7 @@ import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
 import { buildApp } from './http/app.js';
 import { BACKDATE_WALK, backdateWalk } from './achievements/backdate.js';
+import { LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler } from './leaderboards/leaderboard-lifecycle.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
 import { defineJob, JobRegistry } from './schedule/job-registry.js';
 import type { ClaimedJob } from './schedule/jobs.js';
@@ -126,6 +127,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       defineJob(STREAK_JOB, streakJobHandler({ outbox, lockForUpdate })),
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
+      defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),
     ]);
     scheduler = new Scheduler(backend, clock, jobs, {
       pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS,

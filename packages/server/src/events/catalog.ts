@@ -168,7 +168,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.started': {
     type: 'leaderboard.started',
-    live: false,
+    live: true,
     area: 'leaderboards',
     title: 'Leaderboard run started',
     description: 'A new run of a leaderboard is beginning, with its opening rankings.',
@@ -191,7 +191,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.finished': {
     type: 'leaderboard.finished',
-    live: false,
+    live: true,
     area: 'leaderboards',
     title: 'Leaderboard run finished',
     description: 'A leaderboard run has closed and its final top ten is settled.',

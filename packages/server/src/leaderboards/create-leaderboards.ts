@@ -3,6 +3,7 @@ import type { AdminIssue } from '../admin-issue.js';
 import type { LeaderboardRow, Schema } from '../store/schema.js';
 import { itemProblems, type Refusal } from './item-problems.js';
 import { newRow, type CreateLeaderboardInput } from './leaderboard-input.js';
+import { scheduleLeaderboardLifecycle } from './leaderboard-lifecycle.js';
 import { resolveLeaderboards } from './leaderboard-reads.js';
 import { loadReferences } from './leaderboard-references.js';
 import { toAdminLeaderboard, type AdminLeaderboard } from './leaderboard-views.js';
@@ -41,6 +42,7 @@ export async function createLeaderboards(
       }
       taken.set(row.key, index);
       await trx.insertInto('leaderboards').values(row).execute();
+      await scheduleLeaderboardLifecycle(trx, environmentId, null, row, now);
       created.push(row);
     }
     return { created: (await resolveLeaderboards(trx, environmentId, created)).map((board) => toAdminLeaderboard(board, now)), issues };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AdminIssue } from '../admin-issue.js';
 import type { Schema } from '../store/schema.js';
+import { unscheduleLeaderboardLifecycle } from './leaderboard-lifecycle.js';
 import { deleteScoringState } from './scoring-state.js';
 
 /** Deletes leaderboards by id, with everything they scored, in one transaction; unknown ids are issues. */
@@ -11,6 +12,7 @@ export async function deleteLeaderboards(db: Kysely<Schema>, environmentId: stri
     const gone = new Set(found.map((row) => row.id));
     const deleted = requested.filter((id) => gone.has(id));
     await deleteScoringState(trx, deleted);
+    for (const id of deleted) await unscheduleLeaderboardLifecycle(trx, environmentId, id);
     if (deleted.length > 0) await trx.deleteFrom('leaderboards').where('environment_id', '=', environmentId).where('id', 'in', deleted).execute();
     return {
       deleted,

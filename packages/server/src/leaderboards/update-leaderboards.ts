@@ -3,6 +3,7 @@ import type { AdminIssue } from '../admin-issue.js';
 import type { LeaderboardRow, Schema } from '../store/schema.js';
 import { itemProblems, type Refusal } from './item-problems.js';
 import { changedRow, changesRanking, type UpdateLeaderboardInput } from './leaderboard-input.js';
+import { scheduleLeaderboardLifecycle } from './leaderboard-lifecycle.js';
 import { resolveLeaderboards } from './leaderboard-reads.js';
 import { loadReferences } from './leaderboard-references.js';
 import { toAdminLeaderboard, type AdminLeaderboard } from './leaderboard-views.js';
@@ -73,6 +74,7 @@ export async function updateLeaderboards(
         const runs = { start: after.start_date, end: after.end_date, runUnit: after.run_unit, runInterval: after.run_interval };
         await trimToCapacity(trx, id, runs, after.max_participants, now);
       }
+      await scheduleLeaderboardLifecycle(trx, environmentId, before, after, now);
       updated.push(after);
     }
     return { updated: (await resolveLeaderboards(trx, environmentId, updated)).map((board) => toAdminLeaderboard(board, now)), issues };

@@ -67,6 +67,32 @@ export async function scheduleJob<P>(trx: Kysely<Schema>, kind: JobKind<P>, key:
     .execute();
 }
 
+/**
+ * The payload of a job on the schedule, read for a change that will reschedule it from what it
+ * holds (a job that remembers what it has done), with the row locked until the caller's
+ * transaction ends: a no-op update, so it locks on both backends. A run of the job that settles
+ * first is waited for and its payload read; one that settles later finds its lease gone when the
+ * caller reschedules, and rolls back. Undefined when there is no such job, or its payload does not
+ * fit the kind (the caller starts afresh).
+ */
+export async function lockJobPayload<P>(trx: Kysely<Schema>, kind: JobKind<P>, key: JobKey): Promise<P | undefined> {
+  const row = await trx
+    .updateTable('scheduled_jobs')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('kind', '=', kind.name)
+    .where('environment_id', '=', key.environmentId)
+    .where('subject', '=', key.subject)
+    .returning('payload')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  try {
+    const parsed = kind.payload.safeParse(row.payload === null ? null : JSON.parse(row.payload));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function unscheduleJob<P>(trx: Kysely<Schema>, kind: JobKind<P>, key: JobKey): Promise<void> {
   await trx
     .deleteFrom('scheduled_jobs')
