@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { AchievementStatus, AchievementTriggerKind } from '../engine/achievements/qualify.js';
 
 /**
  * The database as Kysely sees it. Times are Unix milliseconds (bigint in PostgreSQL, integer in
@@ -233,8 +234,8 @@ export interface MetricDailyTable {
   change: number;
 }
 
-export type AchievementTriggerKind = 'metric' | 'streak' | 'api' | 'achievement';
-export type AchievementStatus = 'inactive' | 'active' | 'locked';
+// The engine's rules define them (the engine imports nothing from store/).
+export type { AchievementStatus, AchievementTriggerKind };
 
 export interface AchievementTable {
   id: string;

@@ -1,4 +1,6 @@
-import type { AchievementStatus, AchievementTriggerKind } from '../../store/schema.js';
+/** How an achievement is completed and whether it takes completions: the rules below decide by them, storage keeps them. */
+export type AchievementTriggerKind = 'metric' | 'streak' | 'api' | 'achievement';
+export type AchievementStatus = 'inactive' | 'active' | 'locked';
 
 export interface KeyValue {
   key: string;
