@@ -124,7 +124,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     // Every kind of durable job, once each: adding one is a declaration here.
     const jobs = new JobRegistry([
       defineJob(EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)),
-      defineJob(STREAK_JOB, streakJobHandler({ outbox, lockForUpdate })),
+      defineJob(STREAK_JOB, streakJobHandler({ outbox, configCache, lockForUpdate })),
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),

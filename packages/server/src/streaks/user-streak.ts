@@ -31,8 +31,9 @@ import { prepared } from '../store/prepared.js';
 export const STREAK_JOB = jobKind('streak', z.null());
 
 /**
- * One user's streak, as the write paths use it: load, bring up to date, apply activity, persist,
- * schedule the next time-driven change. The rules themselves are in engine/streaks.
+ * One user's streak, as the pipeline's streak stage uses it: load, bring up to date and apply
+ * activity in memory, then persist and schedule the next time-driven change. The rules themselves
+ * are in engine/streaks.
  */
 export interface UserStreak {
   environmentId: string;
@@ -44,9 +45,6 @@ export interface UserStreak {
   /** Whether the user's streak row exists and holds `state`. */
   persisted: boolean;
 }
-
-/** Streak webhooks for this user go here (the caller emits them in its transaction). */
-export type Emit = (event: EmitInput) => void;
 
 const streakRow = prepared((db, environmentId: string, userId: string) =>
   db.selectFrom('user_streaks').selectAll().where('environment_id', '=', environmentId).where('user_id', '=', userId),
@@ -70,59 +68,63 @@ export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string,
 
 /**
  * A new user's streak, not yet written: the initial freeze grant happens here (no webhook for
- * it). The caller saves it (saveState) and schedules it (scheduleNext) once it is done with it.
+ * it). The caller saves it (saveState) and schedules it (scheduleNext).
  */
 export function newUserStreak(environmentId: string, user: UserRow, settings: StreakSettings, now: number): UserStreak {
   const today = localDate(now, user.tz);
   return { environmentId, user, settings, state: initialState(settings, today), today, persisted: false };
 }
 
-/** A new user's streak row and schedule, for writes that do nothing else with the streak. */
-export async function createUserStreak(trx: Kysely<Schema>, environmentId: string, user: UserRow, settings: StreakSettings, now: number): Promise<void> {
-  const streak = newUserStreak(environmentId, user, settings, now);
-  await saveState(trx, streak, now);
-  await scheduleNext(trx, streak, now);
+/** What settling or counting did to a streak (already applied to `streak.state`); the caller writes it. */
+export interface StreakStep {
+  /** History rows to upsert, oldest first. */
+  records: PeriodRecord[];
+  /** Webhooks, in the order they happened. */
+  events: EmitInput[];
+  /** Whether `streak.state` changed. */
+  changed: boolean;
 }
 
-/** Settles missed periods and due freeze grants up to now, emitting their webhooks. */
-export async function catchUp(trx: Kysely<Schema>, streak: UserStreak, now: number, emit: Emit): Promise<void> {
-  if (!streakActive(streak)) return;
+/** Settles missed periods and due freeze grants up to now, in memory, with their webhooks. */
+export async function catchUp(trx: Kysely<Schema>, streak: UserStreak): Promise<StreakStep> {
+  if (!streakActive(streak)) return { records: [], events: [], changed: false };
   // Pauses matter only when a period went by uncounted; most events find none and skip the read.
   const pauses = periodMissed(streak) ? await loadPauses(trx, streak.environmentId, streak.user.id) : [];
   const result = advance(streak.state, streak.settings, { today: streak.today, pauses });
-  if (result.records.length === 0 && result.changes.length === 0 && sameState(result.state, streak.state)) return;
+  const changed = !sameState(result.state, streak.state);
   streak.state = result.state;
-  await saveState(trx, streak, now);
-  await saveRecords(trx, streak, result.records);
-  for (const change of result.changes) emit(changeEvent(streak, change));
+  return { records: result.records, events: result.changes.map((change) => changeEvent(streak, change)), changed };
 }
 
 /**
- * Counts the current period if a metric event made its conditions hold. Returns whether the
- * streak grew (Trophy's `extended`, true for a start too).
+ * Counts the current period, in memory, if a metric event made its conditions hold. `change` says
+ * whether the streak started or was extended (Trophy's `extended` is true for both).
  */
-export async function applyActivity(
+export async function countActivity(
   trx: Kysely<Schema>,
   streak: UserStreak,
   metricId: string,
   metricsByKey: ReadonlyMap<string, { id: string }>,
   now: number,
-  emit: Emit,
-): Promise<boolean> {
-  if (!streakActive(streak)) return false;
+): Promise<StreakStep & { change: 'started' | 'extended' | null }> {
+  const none = { records: [], events: [], changed: false, change: null };
+  if (!streakActive(streak)) return none;
   const { conditions, mode } = effectiveConditions(streak, metricsByKey);
-  if (!conditions.some((condition) => condition.metricId === metricId)) return false;
+  if (!conditions.some((condition) => condition.metricId === metricId)) return none;
   const period = periodContaining(streak.today, streak.settings.frequency, streak.settings.weekStart);
-  if (countedThrough(streak) >= period.start) return false; // this period already counts
+  if (countedThrough(streak) >= period.start) return none; // this period already counts
   const sums = await periodSums(trx, streak, conditions, period.start, period.end);
   const result = recordActivity(streak.state, streak.settings, { today: streak.today, now, met: conditionsMet(conditions, mode, sums) });
-  if (!result.change) return false;
+  if (!result.change) return none;
   streak.state = result.state;
-  await saveState(trx, streak, now);
-  if (result.record) await saveRecords(trx, streak, [result.record]);
   const type = result.change === 'started' ? 'streak.started' : 'streak.extended';
-  emit({ environmentId: streak.environmentId, type, payload: buildPayload(type, { user: toWebhookUser(streak.user), streak: describeStreak(streak) }) });
-  return true;
+  const event: EmitInput = { environmentId: streak.environmentId, type, payload: buildPayload(type, { user: toWebhookUser(streak.user), streak: describeStreak(streak) }) };
+  return { records: result.record ? [result.record] : [], events: [event], changed: true, change: result.change };
+}
+
+/** The length the user's streak has for everything that reads it: 0 where streaks are off for them. */
+export function currentLength(streak: UserStreak): number {
+  return streakActive(streak) ? streak.state.length : 0;
 }
 
 /** Start of the last counted period, or '' without a streak. */

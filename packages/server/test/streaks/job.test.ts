@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
+import { ConfigCache } from '../../src/environments/config-cache.js';
 import { startOfLocalDay } from '../../src/engine/streaks/index.js';
 import type { Job, JobHandler } from '../../src/schedule/job-kind.js';
 import { defineJob, JobRegistry } from '../../src/schedule/job-registry.js';
@@ -35,7 +36,7 @@ forEachBackend('streak rollover job', (database) => {
     clock = new ManualClock(NOW);
     // API role only: no scheduler of the composition root claims the jobs this test runs by hand.
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock });
-    handler = streakJobHandler({ outbox: laurel.outbox, lockForUpdate: laurel.backend.supportsSkipLocked });
+    handler = streakJobHandler({ outbox: laurel.outbox, configCache: new ConfigCache(), lockForUpdate: laurel.backend.supportsSkipLocked });
     scheduler = new Scheduler(laurel.backend, clock, new JobRegistry([defineJob(STREAK_JOB, handler)]), { pollIntervalMs: 60_000, leaseMs: 60_000, concurrency: 2 });
     scheduler.on('job:retrying', ({ error }) => failures.push(error));
     const rescheduling = defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate: laurel.backend.supportsSkipLocked })));

@@ -30,9 +30,9 @@ const settingsTags = ['Streak settings (Laurel extension)'];
  * the item's `index`, with `severity`/`message` repeated as `level`/`reason` for SDK 1.0.42.
  */
 export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
-  const { backend, clock, outbox } = deps;
+  const { backend, clock, outbox, configCache } = deps;
   const db = backend.db;
-  const admin: StreakAdminDeps = { db, outbox, lockForUpdate: backend.supportsSkipLocked };
+  const admin: StreakAdminDeps & { configCache: typeof configCache } = { db, outbox, configCache, lockForUpdate: backend.supportsSkipLocked };
 
   app.post('/streaks/freezes', {
     schema: {

@@ -33,7 +33,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   app.post('/users', {
     schema: { tags, summary: 'Create a user', body: upsertedUser, response: { 201: user, ...bodyErrorResponses } },
     handler: async (request, reply) => {
-      const row = await writeUser(backend, request.environmentId, request.body, 'create', clock.now());
+      const row = await writeUser(deps, request.environmentId, request.body, 'create', clock.now());
       return reply.status(201).send(toUser(row));
     },
   });
@@ -45,12 +45,12 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
 
   app.put('/users/:id', {
     schema: { tags, summary: 'Identify a user (create or update)', params: userIdParam, body: updatedUser, response: { 200: user, ...bodyErrorResponses } },
-    handler: async (request) => toUser(await writeUser(backend, request.environmentId, { ...request.body, id: request.params.id }, 'identify', clock.now())),
+    handler: async (request) => toUser(await writeUser(deps, request.environmentId, { ...request.body, id: request.params.id }, 'identify', clock.now())),
   });
 
   app.patch('/users/:id', {
     schema: { tags, summary: 'Update a user', params: userIdParam, body: updatedUser, response: { 200: user, ...bodyErrorResponses } },
-    handler: async (request) => toUser(await writeUser(backend, request.environmentId, { ...request.body, id: request.params.id }, 'update', clock.now())),
+    handler: async (request) => toUser(await writeUser(deps, request.environmentId, { ...request.body, id: request.params.id }, 'update', clock.now())),
   });
 
   app.get('/users/:id/preferences', {

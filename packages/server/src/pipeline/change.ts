@@ -1,0 +1,90 @@
+import type { EnvironmentConfig } from '../environments/config-cache.js';
+import type { AchievementRow, MetricRow, UserRow } from '../store/schema.js';
+
+/**
+ * What a write did, as the pipeline's stages read it. Each entry point records its own fact (the
+ * metric event's rows, the user's row) and then hands the pipeline one change; the stages work out
+ * every consequence of it. New kinds of writes add a member here and the stages that care about it.
+ */
+export type Change =
+  | MetricEventChange
+  | AchievementCompletedChange
+  | UserWrittenChange
+  | StreakTickChange
+  | FreezesGrantedChange
+  | StreakRestoredChange
+  | TimeTickChange
+  | AchievementsBackdatedChange;
+
+/** `POST /v1/metrics/{key}/event` (or one event of a batch): the event's rows are written. */
+export interface MetricEventChange {
+  kind: 'metric_event';
+  eventId: string;
+  metric: MetricRow;
+  value: number;
+  attributes: Readonly<Record<string, string>>;
+  /** The user's total for the metric after the event. */
+  total: number;
+}
+
+/** `POST /v1/achievements/{key}/complete` of an `api` achievement the user does not hold yet. */
+export interface AchievementCompletedChange {
+  kind: 'achievement_completed';
+  achievement: AchievementRow;
+}
+
+/** The users API created or updated the user. */
+export interface UserWrittenChange {
+  kind: 'user_written';
+}
+
+/** The scheduled streak job: the user's streak is settled up to now (rollovers, automatic freezes). */
+export interface StreakTickChange {
+  kind: 'streak_tick';
+}
+
+/** An admin grant: one freeze per item, items by their index in the request. */
+export interface FreezesGrantedChange {
+  kind: 'freezes_granted';
+  items: readonly number[];
+}
+
+/** An admin restore of the user's streak. */
+export interface StreakRestoredChange {
+  kind: 'streak_restored';
+}
+
+/**
+ * Points time triggers that fell due for the user (a scheduler tick): per points system id, the
+ * triggers and how many times each is due. Whoever schedules the ticks keeps their own due times.
+ */
+export interface TimeTickChange {
+  kind: 'time_tick';
+  ticks: ReadonlyMap<string, readonly { triggerId: string; count: number }[]>;
+}
+
+/**
+ * Backdating gave the user these achievements (already recorded, in completion order). Trophy sends
+ * nothing for them: the pipeline runs silently and awards only what achievement triggers pay.
+ */
+export interface AchievementsBackdatedChange {
+  kind: 'achievements_backdated';
+  achievementIds: readonly string[];
+}
+
+/** One run of the pipeline: a change for one user, in the caller's transaction, at one instant. */
+export interface PipelineInput {
+  environmentId: string;
+  /** The user as the write left them. */
+  user: UserRow;
+  /** This write created the user. */
+  userCreated: boolean;
+  /** This write moved the user to another time zone (their periods end at other instants). */
+  tzChanged: boolean;
+  change: Change;
+  /** The environment's configuration, read once for the write (ConfigCache). */
+  config: EnvironmentConfig;
+  now: number;
+  /** No webhooks at all (backdating). */
+  silent?: boolean;
+}
