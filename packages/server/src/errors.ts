@@ -3,7 +3,7 @@
  * HTTP status and a message that names the field or object at fault. Domain code throws these;
  * the HTTP layer (http/errors.ts) turns them into `{"error": message, "code": code}`, Trophy's
  * body plus the code. docs/api.md's errors table lists every code with its status, and
- * test/errors-catalogue.test.ts keeps the two in step.
+ * test/errors.test.ts keeps the two in step.
  *
  * 409 is never used by `errors`: Trophy's SDK retries it. Only the console API (/console/v1, the
  * dashboard's own, which no Trophy SDK calls) answers 409, from `consoleErrors`.
