@@ -17,6 +17,7 @@ import { buildApp } from './http/app.js';
 import { BACKDATE_WALK, backdateWalk } from './achievements/backdate.js';
 import { LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler } from './leaderboards/leaderboard-lifecycle.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
+import { BOOST_LIFECYCLE, boostLifecycleHandler } from './points/boost-lifecycle.js';
 import { defineJob, JobRegistry } from './schedule/job-registry.js';
 import type { ClaimedJob } from './schedule/jobs.js';
 import { Scheduler } from './schedule/scheduler.js';
@@ -128,6 +129,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),
+      defineJob(BOOST_LIFECYCLE, boostLifecycleHandler({ outbox })),
     ]);
     scheduler = new Scheduler(backend, clock, jobs, {
       pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS,

@@ -142,7 +142,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.boost_started': {
     type: 'points.boost_started',
-    live: false,
+    live: true,
     area: 'points',
     title: 'Points boost started',
     description: 'A points multiplier has become active for everyone or for a single user.',
@@ -155,7 +155,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.boost_finished': {
     type: 'points.boost_finished',
-    live: false,
+    live: true,
     area: 'points',
     title: 'Points boost finished',
     description: 'A points multiplier has reached its end and no longer applies.',

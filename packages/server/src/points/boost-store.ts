@@ -7,6 +7,7 @@ import { resolveFilters, type AttributeFilterInput } from './attribute-filters.j
 import { loadReferences, type ConfigReferences } from './config-references.js';
 import { Problems } from './invalid-config.js';
 import { notFoundIssue, repeatedIdIssue } from './issues.js';
+import { scheduleBoostLifecycle, unscheduleBoostLifecycles } from './boost-lifecycle.js';
 import { boostDates, toAdminBoost, type AdminPointsBoost, type PointsBoostRow } from './boost-view.js';
 import { lockSystem } from './system-lock.js';
 
@@ -87,7 +88,9 @@ export async function insertBoost(
     created_at: now,
     updated_at: now,
   };
-  if (!problems.any) await trx.insertInto('points_boosts').values(row).execute();
+  if (problems.any) return { row: { ...row, user_tz: userTz } };
+  await trx.insertInto('points_boosts').values(row).execute();
+  await scheduleBoostLifecycle(trx, null, { ...row, user_tz: userTz }, now);
   return { row: { ...row, user_tz: userTz } };
 }
 
@@ -151,6 +154,7 @@ export async function updateBoosts(
     const references = await loadReferences(trx, environmentId);
     const problems = new Problems();
     const updatedIds: string[] = [];
+    const previous = new Map<string, PointsBoostRow>();
     const issues: AdminIssue[] = [];
     const seen = new Set<string>();
     for (const [index, change] of changes.entries()) {
@@ -183,10 +187,12 @@ export async function updateBoosts(
       if (problems.any) continue;
       await trx.updateTable('points_boosts').set(set).where('id', '=', current.id).execute();
       updatedIds.push(current.id);
+      previous.set(current.id, current);
     }
     problems.throwIfAny();
     const rows = updatedIds.length === 0 ? [] : await boostsWithTz(trx).where('points_boosts.id', 'in', updatedIds).execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const row of rows) await scheduleBoostLifecycle(trx, { ...previous.get(row.id)!, user_tz: row.user_tz }, row, now);
     return { updated: updatedIds.map((id) => adminBoostView(byId.get(id)!, now)), issues };
   });
 }
@@ -202,6 +208,7 @@ export async function deleteBoosts(
     const unique = [...new Set(ids)];
     const rows = await trx.deleteFrom('points_boosts').where('system_id', '=', systemId).where('id', 'in', unique).returning('id').execute();
     const gone = new Set(rows.map((row) => row.id));
+    await unscheduleBoostLifecycles(trx, environmentId, [...gone]);
     return { deleted: unique.filter((id) => gone.has(id)), issues: unique.filter((id) => !gone.has(id)).map((id) => notFoundIssue(id, BOOST)) };
   });
 }

@@ -2,6 +2,7 @@ import type { Kysely, UpdateObject } from 'kysely';
 import type { AdminIssue } from '../admin-issue.js';
 import { newId } from '../store/ids.js';
 import type { Schema } from '../store/schema.js';
+import { unscheduleBoostLifecycles } from './boost-lifecycle.js';
 import { adminBoostView, insertBoost, type BoostInput } from './boost-store.js';
 import type { AdminPointsBoost } from './boost-view.js';
 import { loadReferences } from './config-references.js';
@@ -172,6 +173,8 @@ export async function deleteSystems(db: Kysely<Schema>, environmentId: string, i
     const rows = await trx.selectFrom('points_systems').select('id').where('environment_id', '=', environmentId).where('id', 'in', unique).execute();
     const found = rows.map((row) => row.id);
     if (found.length > 0) {
+      const boosts = await trx.selectFrom('points_boosts').select('id').where('system_id', 'in', found).execute();
+      await unscheduleBoostLifecycles(trx, environmentId, boosts.map((boost) => boost.id));
       for (const table of ['user_points', 'user_points_triggers', 'points_awards', 'points_changed_throttles'] as const) {
         await trx.deleteFrom(table).where('system_id', 'in', found).execute();
       }

@@ -33,9 +33,9 @@ describe('event catalog', () => {
 
   it('marks as live exactly the types the engine emits today', () => {
     // achievement.completed: metrics/record-event.ts and achievements/complete-achievement.ts;
-    // the streak types: streaks/user-streak.ts and streaks/freezes.ts; the run lifecycle:
-    // leaderboards/leaderboard-lifecycle.ts. The other points and leaderboard types and emails
-    // are not built yet, so only test events of theirs are sent.
+    // the streak types: streaks/user-streak.ts and streaks/freezes.ts; the boost and run
+    // lifecycles: points/boost-lifecycle.ts and leaderboards/leaderboard-lifecycle.ts. The other
+    // points and leaderboard types and emails are not built yet, so only test events of theirs are sent.
     assert.deepEqual(
       catalogEntries.filter((d) => d.live).map((d) => d.type),
       [
@@ -45,6 +45,8 @@ describe('event catalog', () => {
         'streak.lost',
         'streak.freeze_consumed',
         'streak.freeze_earned',
+        'points.boost_started',
+        'points.boost_finished',
         'leaderboard.started',
         'leaderboard.finished',
       ],
