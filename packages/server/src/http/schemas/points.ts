@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { triggerTypes } from '../../points/trigger-fields.js';
-import { isHttpUrl, MAX_BADGE_URL_LENGTH, MAX_DESCRIPTION_LENGTH } from './achievements.js';
+import { isHttpUrl, MAX_BADGE_URL_LENGTH, MAX_DESCRIPTION_LENGTH, userAttributesQuery } from './achievements.js';
 import { configKey, configName, strictItem } from './attributes.js';
 import { adminIssue, deletedResource, objectId, text } from './common.js';
 import { includeFinishedQuery } from './leaderboards.js';
@@ -326,3 +326,48 @@ export const pointsKeyParam = z.object({ key: text().max(255, 'must be at most 2
 export const pointsBoostsQuery = z.object({
   includeFinished: includeFinishedQuery.meta({ description: "When 'true', boosts past their end date are included." }),
 });
+
+// ---- The Application API's reads of users' points: Trophy's PointsRange, PointsAward, GetUserPointsResponse.
+
+export const pointsRange = z
+  .object({ from: z.number().int(), to: z.number().int(), users: z.number().int() })
+  .meta({ id: 'PointsRange', description: 'Users whose total is from `from` to `to`, both inclusive.' });
+
+export const pointsSummaryQuery = z.object({
+  userAttributes: userAttributesQuery.optional().meta({ description: 'attribute:value,attribute:value (or repeated): only users whose attributes match every pair are counted.' }),
+});
+
+export const levelSummaryItem = z.object({ level: pointsLevel, users: z.number().int() }).meta({ id: 'PointsLevelSummaryItem' });
+
+export const pointsAward = z
+  .object({ id: z.string(), awarded: z.number().int(), date: z.string(), total: z.number().int(), trigger: pointsTrigger, boosts: z.array(pointsBoost) })
+  .meta({ id: 'PointsAward' });
+
+export const userPointsResponse = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    badgeUrl: z.string().nullable(),
+    maxPoints: z.number().nullable(),
+    total: z.number().int(),
+    level: pointsLevel.nullable(),
+    awards: z.array(pointsAward),
+  })
+  .meta({ id: 'GetUserPointsResponse' });
+
+/** Trophy: awards 1-100, default 10. */
+export const MAX_AWARDS = 100;
+
+export const userPointsQuery = z.object({
+  awards: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_AWARDS, `must be at most ${MAX_AWARDS}`)
+    .default(10)
+    .meta({ description: 'How many of the latest awards to return, newest first.' }),
+});
+
+export const userPointsParams = z.object({ id: objectId(), key: pointsKeyParam.shape.key });

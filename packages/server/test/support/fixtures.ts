@@ -1,0 +1,280 @@
+/**
+ * One set of fixtures for every suite: builders for an environment with its admin key, metrics,
+ * attributes, users, points systems (with triggers, levels and boosts) and leaderboards. Each goes
+ * through Laurel's own APIs as a client would (the Admin API for configuration, the Application
+ * API for users and metric events), asserts the answer and returns what the API answered, so a
+ * fixture can never build a state the API would refuse. Calls go through `inject` for a
+ * TestLaurel, or over HTTP for a server on a socket (the SDK suites).
+ *
+ * The seeding helpers at the end are the exception, written straight into the database; see there.
+ */
+import assert from 'node:assert/strict';
+import type { Kysely } from 'kysely';
+import { localDate } from '../../src/engine/streaks/index.js';
+import { createApiKey } from '../../src/environments/api-keys.js';
+import { createEnvironment } from '../../src/environments/environments.js';
+import { groupId } from '../../src/leaderboards/group-id.js';
+import { newId } from '../../src/store/ids.js';
+import type { Schema } from '../../src/store/schema.js';
+import type { TestLaurel } from './laurel.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One API call with an admin key: the status and the parsed body. */
+export type Caller = (method: Method, path: string, options: { key: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;
+
+/** Requests through Fastify's inject (no socket). */
+export function injectCaller(laurel: TestLaurel): Caller {
+  return (method, path, { key, body, headers }) => laurel.api(method, path, { key, body, ...(headers ? { headers } : {}) });
+}
+
+/** Requests over HTTP to a server at `baseUrl` (http://127.0.0.1:PORT). */
+export function httpCaller(baseUrl: string): Caller {
+  return async (method, path, { key, body, headers }) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...headers, 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: response.status, body: parsed };
+  };
+}
+
+export interface FixtureEnvironment {
+  id: string;
+  name: string;
+  /** An admin key of this environment. */
+  key: string;
+}
+
+let sequence = 0;
+/** A unique key or id with a readable prefix: the suites of a file share one database. */
+export const unique = (prefix: string): string => `${prefix}-${process.pid}-${++sequence}`;
+
+/** A new environment with an admin key (environments are the dashboard's and the CLI's to make, not the Admin API's). */
+export async function createFixtureEnvironment(db: Kysely<Schema>, now: number, name = unique('env')): Promise<FixtureEnvironment> {
+  const environment = await createEnvironment(db, name, now);
+  assert.ok(environment, `environment ${name} already exists`);
+  return { id: environment.id, name, key: (await createApiKey(db, environment.id, `test-${name}`, now)).key };
+}
+
+export interface UserInput {
+  id?: string;
+  name?: string | null;
+  tz?: string | null;
+  attributes?: Record<string, string>;
+}
+
+/** What a metric event answered (Trophy's EventResponse) with its status (201, or 202 for a replay). */
+export interface EventAnswer {
+  status: number;
+  body: any;
+}
+
+/** The builders of one environment. */
+export class Fixtures {
+  constructor(
+    readonly call: Caller,
+    readonly env: FixtureEnvironment,
+  ) {}
+
+  /** A request with this environment's key. */
+  request(method: Method, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    return this.call(method, path, { key: this.env.key, body });
+  }
+
+  async metric(input: { key?: string; name?: string } = {}): Promise<{ id: string; key: string; name: string }> {
+    const key = input.key ?? unique('metric');
+    return (await this.created('/admin/v1/metrics', [{ name: input.name ?? `Metric ${key}`, key }]))[0];
+  }
+
+  async attribute(key: string, type: 'user' | 'event' = 'user'): Promise<{ id: string; key: string }> {
+    return (await this.created('/admin/v1/attributes', [{ name: key, key, type }]))[0];
+  }
+
+  /** A user made (or updated) with PUT /v1/users/{id}, Trophy's identify. */
+  async user(input: UserInput = {}): Promise<{ id: string; name: string | null; tz: string | null; attributes: Record<string, string> }> {
+    const { id = unique('user'), ...fields } = input;
+    const response = await this.request('PUT', `/v1/users/${encodeURIComponent(id)}`, fields);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return response.body;
+  }
+
+  /**
+   * A points system with the triggers, levels and boosts given (Trophy's CreatePointsSystem items:
+   * triggers take metricId, achievementId, attribute ids; boosts may name a userId).
+   */
+  async pointsSystem(input: Record<string, unknown> = {}): Promise<any> {
+    const key = (input['key'] as string | undefined) ?? unique('xp');
+    return (await this.created('/admin/v1/points', [{ name: `Points ${key}`, ...input, key }]))[0];
+  }
+
+  /** A leaderboard (Trophy's CreateLeaderboardRequestItem); `active` from 2026-01-01 unless given. */
+  async leaderboard(input: Record<string, unknown>): Promise<any> {
+    const key = (input['key'] as string | undefined) ?? unique('board');
+    return (await this.created('/admin/v1/leaderboards', [{ name: `Board ${key}`, status: 'active', start: '2026-01-01', ...input, key }]))[0];
+  }
+
+  /** POST /v1/metrics/{key}/event for a user, through the real write path. */
+  async event(metricKey: string, user: string | (UserInput & { id: string }), value: number, options: { attributes?: Record<string, string>; idempotencyKey?: string } = {}): Promise<EventAnswer> {
+    const body = { user: typeof user === 'string' ? { id: user } : user, value, ...(options.attributes ? { attributes: options.attributes } : {}) };
+    const headers = options.idempotencyKey === undefined ? undefined : { 'idempotency-key': options.idempotencyKey };
+    const response = await this.call('POST', `/v1/metrics/${encodeURIComponent(metricKey)}/event`, { key: this.env.key, body, ...(headers ? { headers } : {}) });
+    assert.ok(response.status === 201 || response.status === 202, JSON.stringify(response.body));
+    return response;
+  }
+
+  /** POSTs a bulk create, asserting 201 and no issues, and returns `created`. */
+  private async created(path: string, items: Record<string, unknown>[]): Promise<any[]> {
+    const response = await this.request('POST', path, items);
+    assert.equal(response.status, 201, `${path}: ${JSON.stringify(response.body)}`);
+    assert.deepEqual(response.body.issues, [], path);
+    return response.body.created;
+  }
+}
+
+/** A new environment with its builders, through inject. */
+export async function fixturesFor(laurel: TestLaurel, name?: string): Promise<Fixtures> {
+  return new Fixtures(injectCaller(laurel), await createFixtureEnvironment(laurel.backend.db, laurel.clock.now(), name));
+}
+
+// ---- Seeding: rows written as the write path writes them.
+//
+// For reads whose state only the metric-event write path creates (points awarded, places on
+// leaderboards, rank history), before that path fills it. Each helper writes exactly the rows
+// src/pipeline writes (points/user-points-store.ts, migration 0009 and 0010's notes), so the
+// reads cannot tell the difference; tests switch to POST /v1/metrics/{key}/event when they can.
+
+export interface SeededAward {
+  triggerId: string;
+  awarded: number;
+  /** When it was awarded. */
+  at: number;
+  boostIds?: string[];
+}
+
+/**
+ * Awards in a system for a user, in order: each a points_awards row with the running total after
+ * it and the user's local date, then the user's user_points total (level_id as the write path
+ * leaves it is not read by the reads). Returns the award ids, in order.
+ */
+export async function seedPointsAwards(
+  db: Kysely<Schema>,
+  env: { id: string },
+  user: { id: string; tz?: string | null },
+  systemId: string,
+  awards: readonly SeededAward[],
+): Promise<string[]> {
+  const current = await db
+    .selectFrom('user_points')
+    .select('total')
+    .where('environment_id', '=', env.id)
+    .where('user_id', '=', user.id)
+    .where('system_id', '=', systemId)
+    .executeTakeFirst();
+  let total = Number(current?.total ?? 0);
+  const ids: string[] = [];
+  for (const award of awards) {
+    total += award.awarded;
+    const id = newId();
+    ids.push(id);
+    await db
+      .insertInto('points_awards')
+      .values({
+        id,
+        environment_id: env.id,
+        user_id: user.id,
+        system_id: systemId,
+        trigger_id: award.triggerId,
+        awarded: award.awarded,
+        total,
+        boost_ids: JSON.stringify(award.boostIds ?? []),
+        day: localDate(award.at, user.tz ?? null),
+        created_at: award.at,
+      })
+      .execute();
+  }
+  const at = awards.at(-1)?.at ?? Date.now();
+  await db
+    .insertInto('user_points')
+    .values({ environment_id: env.id, user_id: user.id, system_id: systemId, total, level_id: null, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'system_id']).doUpdateSet({ total, updated_at: at }))
+    .execute();
+  return ids;
+}
+
+/** Totals only: user_points rows as the write path leaves them, for summaries over many users. */
+export async function seedPointsTotals(db: Kysely<Schema>, env: { id: string }, systemId: string, totals: readonly { userId: string; total: number }[], now: number): Promise<void> {
+  for (let i = 0; i < totals.length; i += 500) {
+    await db
+      .insertInto('user_points')
+      .values(totals.slice(i, i + 500).map((t) => ({ environment_id: env.id, user_id: t.userId, system_id: systemId, total: t.total, level_id: null, created_at: now, updated_at: now })))
+      .execute();
+  }
+}
+
+export interface SeededPlace {
+  userId: string;
+  value: number;
+  /** When the user reached `value`: earlier ranks higher among equal values. */
+  reachedAt: number;
+}
+
+/**
+ * Places in one breakdown group of a run (`groupKey` is the engine's groupKey: `[]` without
+ * breakdowns, `["London"]` for a board broken down by one attribute): the group's name, each
+ * user's score and their place, as the leaderboards stage writes them. The caller keeps to the
+ * board's maxParticipants, as the stage does.
+ */
+export async function seedLeaderboardPlaces(db: Kysely<Schema>, leaderboardId: string, runStart: string, groupKey: string, places: readonly SeededPlace[], now: number): Promise<void> {
+  const group = groupId(groupKey);
+  await db
+    .insertInto('leaderboard_groups')
+    .values({ leaderboard_id: leaderboardId, run_start: runStart, group_id: group, group_key: groupKey })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  for (let i = 0; i < places.length; i += 300) {
+    const chunk = places.slice(i, i + 300);
+    await db
+      .insertInto('leaderboard_scores')
+      .values(chunk.map((p) => ({ leaderboard_id: leaderboardId, run_start: runStart, user_id: p.userId, total: p.value, value: p.value, reached_at: p.reachedAt, group_key: groupKey, updated_at: now })))
+      .execute();
+    await db
+      .insertInto('leaderboard_members')
+      .values(chunk.map((p) => ({ leaderboard_id: leaderboardId, run_start: runStart, user_id: p.userId, group_id: group, value: p.value, reached_at: p.reachedAt })))
+      .execute();
+  }
+}
+
+export interface SeededHistoryRow {
+  date: string;
+  previousRank: number | null;
+  rank: number | null;
+  previousValue: number | null;
+  value: number | null;
+}
+
+/** A user's daily rank history in a run (engine history.ts's rows), as the leaderboards stage writes it. */
+export async function seedRankHistory(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, rows: readonly SeededHistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('leaderboard_rank_history')
+    .values(
+      rows.map((row) => ({
+        leaderboard_id: leaderboardId,
+        run_start: runStart,
+        user_id: userId,
+        date: row.date,
+        previous_rank: row.previousRank,
+        rank: row.rank,
+        previous_value: row.previousValue,
+        value: row.value,
+      })),
+    )
+    .execute();
+}
