@@ -30,7 +30,7 @@ import { consoleApi } from './routes/console/console-api.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
 import { achievementListRoutes } from './routes/app/achievements.js';
-import { leaderboardListRoutes } from './routes/app/leaderboards.js';
+import { leaderboardRoutes } from './routes/app/leaderboards.js';
 import { pointsRoutes } from './routes/app/points.js';
 import { metricEventRoutes } from './routes/app/events.js';
 import { streakRoutes } from './routes/app/streaks.js';
@@ -115,7 +115,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   await app.register(
     async (scope) => {
       nameEnvironmentInNotFound(scope, deps.backend.db);
-      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardListRoutes, pointsRoutes])(scope);
+      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes])(scope);
     },
     { prefix: '/v1' },
   );

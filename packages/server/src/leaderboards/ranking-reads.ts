@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { RankedEntry } from '../engine/leaderboards/index.js';
+import type { HistoryRow, RankedEntry } from '../engine/leaderboards/index.js';
 import { prepared } from '../store/prepared.js';
 import type { Schema } from '../store/schema.js';
 
 /**
- * The two reads a ranking serves, each one statement over the index leaderboard_members_ranking
- * (migration 0010 explains the layout). Groups are named by group id (group-id.ts).
+ * The reads a ranking serves, each one statement: pages and standings over the index
+ * leaderboard_members_ranking (migration 0010 explains the layout), a user's history over the
+ * primary key of leaderboard_rank_history. Groups are named by group id (group-id.ts).
  */
 
 /** One ranked place with the user's name, as LeaderboardRanking shows it. */
@@ -98,4 +99,26 @@ export async function readStanding(db: Kysely<Schema>, leaderboardId: string, ru
   const [row] = await standingQuery(db, leaderboardId, runStart, userId);
   if (!row) return null;
   return { groupId: row.group_id, value: Number(row.value), reachedAt: Number(row.reached_at), rank: Number(row.ahead) + 1 };
+}
+
+/** The history statement (exported so tests can read its query plan). */
+export function historyStatement(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, limit: number) {
+  return db
+    .selectFrom('leaderboard_rank_history')
+    .select(['date', 'previous_rank', 'rank', 'previous_value', 'value'])
+    .where('leaderboard_id', '=', leaderboardId)
+    .where('run_start', '=', runStart)
+    .where('user_id', '=', userId)
+    .orderBy('date', 'desc')
+    .limit(limit);
+}
+
+const historyQuery = prepared(historyStatement);
+
+/** A user's latest `limit` history rows in a run, newest first: a backward range scan of the history's primary key. */
+export async function readHistory(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, limit: number): Promise<HistoryRow[]> {
+  if (limit === 0) return [];
+  const rows = await historyQuery(db, leaderboardId, runStart, userId, limit);
+  const count = (value: number | null) => (value === null ? null : Number(value));
+  return rows.map((row) => ({ date: row.date, previousRank: count(row.previous_rank), rank: count(row.rank), previousValue: count(row.previous_value), value: count(row.value) }));
 }

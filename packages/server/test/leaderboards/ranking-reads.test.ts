@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { Ranking, groupKey, type Entry } from '../../src/engine/leaderboards/index.js';
 import { groupId } from '../../src/leaderboards/group-id.js';
-import { pageStatement, readRankingPage, readStanding, standingStatement } from '../../src/leaderboards/ranking-reads.js';
+import { historyStatement, pageStatement, readHistory, readRankingPage, readStanding, standingStatement } from '../../src/leaderboards/ranking-reads.js';
 import type { Backend } from '../../src/store/backends/backend.js';
 import type { Schema } from '../../src/store/schema.js';
 import { forEachBackend } from '../support/backends.js';
@@ -149,6 +149,41 @@ forEachBackend('leaderboard ranking reads', (database, kind) => {
       const standingNodes = await plan(standing);
       assert.ok(standingNodes.some((n) => n['Index Name'] === 'leaderboard_members_pk'), JSON.stringify(standingNodes));
       assert.ok(standingNodes.some((n) => n['Index Name'] === 'leaderboard_members_ranking'), JSON.stringify(standingNodes));
+    });
+  });
+
+  test('a user’s history: their latest rows of the run, newest first, by a backward scan of the primary key without a sort', async () => {
+    const db = backend.db;
+    const board = 'board-history';
+    const row = (date: string, rank: number | null, value: number | null) => ({ leaderboard_id: board, run_start: RUN, user_id: 'h', date, previous_rank: null, rank, previous_value: null, value });
+    await db.insertInto('leaderboard_rank_history').values([row('2026-03-09', 3, 10), row('2026-03-10', null, null), row('2026-03-11', 1, 40)]).execute();
+    // Other users, runs and boards do not leak in.
+    await db.insertInto('leaderboard_rank_history').values([{ ...row('2026-03-12', 9, 9), user_id: 'other' }, { ...row('2026-03-12', 9, 9), run_start: '2026-03-16' }, { ...row('2026-03-12', 9, 9), leaderboard_id: 'board-x' }]).execute();
+    assert.deepEqual(await readHistory(db, board, RUN, 'h', 2), [
+      { date: '2026-03-11', previousRank: null, rank: 1, previousValue: null, value: 40 },
+      { date: '2026-03-10', previousRank: null, rank: null, previousValue: null, value: null },
+    ]);
+    assert.equal((await readHistory(db, board, RUN, 'h', 100)).length, 3);
+    assert.deepEqual(await readHistory(db, board, RUN, 'h', 0), []);
+
+    const query = historyStatement(db, board, RUN, 'h', 10).compile();
+    if (kind === 'sqlite') {
+      const plan = (await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]))).rows.map((r) => r.detail);
+      assert.ok(plan.some((d) => /SEARCH leaderboard_rank_history USING INDEX sqlite_autoindex_leaderboard_rank_history_1 \(leaderboard_id=\? AND run_start=\? AND user_id=\?\)/.test(d)), plan.join('\n'));
+      assert.ok(!plan.some((d) => /TEMP B-TREE/.test(d)), `no sort: ${plan.join('\n')}`);
+      return;
+    }
+    await db.transaction().execute(async (trx) => {
+      for (const setting of ['enable_seqscan', 'enable_sort', 'enable_bitmapscan']) await trx.executeQuery(CompiledQuery.raw(`set local ${setting} = off`));
+      const rows = (await trx.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]))).rows;
+      const nodes: any[] = [];
+      const walk = (node: any) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk((rows[0]!['QUERY PLAN'] as any)[0].Plan);
+      assert.ok(nodes.some((n) => n['Index Name'] === 'leaderboard_rank_history_pk' && n['Scan Direction'] === 'Backward'), JSON.stringify(nodes));
+      assert.ok(!nodes.some((n) => n['Node Type'] === 'Sort'), `no sort: ${JSON.stringify(nodes)}`);
     });
   });
 });

@@ -145,3 +145,62 @@ export const includeFinishedQuery = z
   .default('false')
   .transform((value) => value === 'true')
   .meta({ description: "When 'true', finished leaderboards are included." });
+
+// ---- Rankings: Trophy's LeaderboardResponseWithRankings and UserLeaderboardResponseWithHistory.
+
+export const leaderboardRanking = z
+  .object({ userId: z.string(), userName: z.string().nullable(), rank: z.number().int(), value: z.number().int() })
+  .meta({ id: 'LeaderboardRanking' });
+
+export const leaderboardWithRankings = z
+  .object({ ...leaderboardResponseShape, status: z.enum(['active', 'scheduled', 'finished']), rankings: z.array(leaderboardRanking) })
+  .meta({ id: 'LeaderboardResponseWithRankings' });
+
+export const leaderboardEvent = z
+  .object({
+    date: z.string(),
+    timestamp: z.string().meta({ deprecated: true, description: 'Deprecated: midnight UTC of `date`.' }),
+    previousRank: z.number().int().nullable(),
+    rank: z.number().int().nullable(),
+    previousValue: z.number().int().nullable(),
+    value: z.number().int().nullable(),
+  })
+  .meta({ id: 'LeaderboardEvent' });
+
+export const userLeaderboardWithHistory = z
+  .object({
+    ...leaderboardResponseShape,
+    status: z.enum(['active', 'scheduled', 'finished']),
+    rank: z.number().int().nullable(),
+    value: z.number().int().nullable(),
+    history: z.array(leaderboardEvent),
+  })
+  .meta({ id: 'UserLeaderboardResponseWithHistory' });
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/** A run named by any date inside it. */
+const runDate = () => date().optional().meta({ description: 'Any date (YYYY-MM-DD) inside the run to read; the current run when absent.' });
+
+export const leaderboardKeyParam = z.object({ key: text().max(255, 'must be at most 255 characters') });
+export const userLeaderboardParams = z.object({ id: objectId(), key: leaderboardKeyParam.shape.key });
+
+export const rankingsQuery = z.object({
+  offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0).meta({ description: 'Places to skip; with userId, counted from that user.' }),
+  limit: wholeNumber(0, MAX_PARTICIPANTS).optional().meta({ description: "At most the leaderboard's maxParticipants; 10 by default (or maxParticipants, if fewer)." }),
+  run: runDate(),
+  userId: objectId().optional().meta({ description: "Offset counts from this user's place; no rankings when the user holds none." }),
+  userAttributes: z
+    .union([text(), z.array(text())])
+    .optional()
+    .meta({ description: 'key:value[,key2:value2]: the breakdown group to read, required on (and only valid for) a leaderboard with breakdown attributes.' }),
+});
+
+/** Trophy: numEvents 0-100 days of history, default 10. */
+export const MAX_HISTORY_EVENTS = 100;
+
+export const userLeaderboardQuery = z.object({
+  run: runDate(),
+  numEvents: wholeNumber(0, MAX_HISTORY_EVENTS).default(10).meta({ description: 'How many days of rank history to return, the latest ones.' }),
+});
