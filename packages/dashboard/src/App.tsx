@@ -17,6 +17,9 @@ const pages = {
   attributes: lazyPage(() => import('./pages/config/AttributesPage')),
   achievements: lazyPage(() => import('./pages/config/AchievementsPage')),
   streaks: lazyPage(() => import('./pages/config/StreaksPage')),
+  points: lazyPage(() => import('./pages/config/PointsPage')),
+  'points-system': lazyPage(() => import('./pages/config/PointsSystemPage')),
+  leaderboards: lazyPage(() => import('./pages/config/LeaderboardsPage')),
   users: lazyPage(() => import('./pages/config/UsersPage')),
   user: lazyPage(() => import('./pages/config/UserDetailPage')),
   environments: lazyPage(() => import('./pages/settings/EnvironmentsPage')),
@@ -30,7 +33,8 @@ preloadPage(window.location.pathname);
 function preloadPage(path: string): void {
   const match = /^\/(?:env\/[^/]+|settings)\/([^/]+)(\/[^/]+)?/.exec(path);
   const section = match?.[1] ?? (path === '/' ? 'webhooks' : undefined);
-  const detail = match?.[2] && section === 'webhooks' ? 'webhook' : match?.[2] && section === 'users' ? 'user' : undefined;
+  const details: Partial<Record<string, keyof typeof pages>> = { webhooks: 'webhook', users: 'user', points: 'points-system' };
+  const detail = match?.[2] && section ? details[section] : undefined;
   pages[(detail ?? section) as keyof typeof pages]?.preload();
 }
 
@@ -63,6 +67,9 @@ const {
   attributes: AttributesPage,
   achievements: AchievementsPage,
   streaks: StreaksPage,
+  points: PointsPage,
+  'points-system': PointsSystemPage,
+  leaderboards: LeaderboardsPage,
   users: UsersPage,
   user: UserDetailPage,
   environments: EnvironmentsPage,
@@ -116,6 +123,9 @@ export function App() {
             <Route path="attributes" element={<AttributesPage />} />
             <Route path="achievements" element={<AchievementsPage />} />
             <Route path="streaks" element={<StreaksPage />} />
+            <Route path="points" element={<PointsPage />} />
+            <Route path="points/:id" element={<PointsSystemPage />} />
+            <Route path="leaderboards" element={<LeaderboardsPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/:id" element={<UserDetailPage />} />
             <Route path="*" element={<NotFound />} />

@@ -2,7 +2,8 @@
  * Types and calls for the configuration pages (metrics, attributes, achievements, streak settings)
  * and the user pages. Shapes follow the server's zod schemas (packages/server/src/http/schemas).
  */
-import { ApiError, type AdminIssue, type EnvironmentApi } from './client';
+import { listAll, onlyItem } from './bulk';
+import type { AdminIssue, EnvironmentApi } from './client';
 
 // ---- Metrics and attributes
 
@@ -180,33 +181,6 @@ export interface UserEvent {
 }
 
 // ---- Calls
-
-const PAGE_SIZE = 100;
-// A safety stop for listAll: 5,000 objects is far beyond what one environment configures.
-const MAX_PAGES = 50;
-
-/** Configuration lists are short but paginated by the API (at most 100 per call): read them whole. */
-async function listAll<T>(api: EnvironmentApi, path: string): Promise<T[]> {
-  const all: T[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const items = await api.get<T[]>(path, { limit: PAGE_SIZE, skip: page * PAGE_SIZE });
-    all.push(...items);
-    if (items.length < PAGE_SIZE) break;
-  }
-  return all;
-}
-
-/**
- * The bulk Admin routes answer 200 with issues when nothing was applied. A form changes one item,
- * so its issues become an error; they are joined with "; " like the server's 422 messages, so the
- * form can place each next to its field.
- */
-function onlyItem<T>(items: readonly T[], issues: readonly AdminIssue[]): T {
-  const item = items[0];
-  if (item !== undefined) return item;
-  const messages = issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message);
-  throw new ApiError(422, messages.join('; ') || 'The server did not apply the change.');
-}
 
 const ids = (id: string) => ({ ids: id });
 const user = (id: string) => `/v1/users/${encodeURIComponent(id)}`;

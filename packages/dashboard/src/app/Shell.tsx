@@ -15,6 +15,8 @@ const environmentPages = [
     { path: 'attributes', label: 'Attributes' },
     { path: 'achievements', label: 'Achievements' },
     { path: 'streaks', label: 'Streaks' },
+    { path: 'points', label: 'Points' },
+    { path: 'leaderboards', label: 'Leaderboards' },
     { path: 'users', label: 'Users' },
   ] },
 ];

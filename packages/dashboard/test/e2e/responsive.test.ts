@@ -58,6 +58,9 @@ function pages(): { name: string; path: string; ready: string }[] {
     { name: 'attributes', path: '/env/development/attributes', ready: 'Plan' },
     { name: 'achievements', path: '/env/development/achievements', ready: 'ios-and-android-apps' },
     { name: 'streaks', path: '/env/development/streaks', ready: 'Save streak settings' },
+    { name: 'points', path: '/env/development/points', ready: 'Energy' },
+    { name: 'points-system', path: `/env/development/points/${seeded.xpSystemId}`, ready: 'Welcome back, Maya' },
+    { name: 'leaderboards', path: '/env/development/leaderboards', ready: 'Streak legends' },
     { name: 'users', path: '/env/development/users', ready: seeded.longUserId },
     { name: 'user', path: `/env/development/users/${encodeURIComponent(seeded.longUserId)}`, ready: 'Not subscribed (no email address)' },
     { name: 'environments', path: '/settings/environments', ready: 'staging' },
@@ -216,6 +219,25 @@ test('dashboard: every page at 375, 768 and 1280 px', { skip: browserSkipReason,
     await assertDialogFits(page, 'Edit achievement at 375 px');
     await assertTappable(page, 'Edit achievement at 375 px');
     await docsScreenshot(page, 'dashboard-375-edit-achievement', { fullPage: false });
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).tap();
+
+    await open(page, `/env/development/points/${seeded.xpSystemId}`, 'Welcome back, Maya');
+    await page.getByRole('button', { name: 'Edit metric trigger +10 points' }).tap();
+    assert.equal(await page.getByRole('dialog').getByLabel('Event attribute 1 value').inputValue(), 'ios-and-android-apps', 'the filter is shown by key and value');
+    await assertDialogFits(page, 'Edit trigger at 375 px');
+    await assertTappable(page, 'Edit trigger at 375 px');
+    await docsScreenshot(page, 'dashboard-375-edit-trigger', { fullPage: false });
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).tap();
+    await page.getByRole('button', { name: 'Edit Premium bonus' }).tap();
+    await assertDialogFits(page, 'Edit boost at 375 px');
+    await assertTappable(page, 'Edit boost at 375 px');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).tap();
+
+    await open(page, '/env/development/leaderboards', 'Streak legends');
+    await page.getByRole('button', { name: 'Edit Weekly lessons' }).tap();
+    await assertDialogFits(page, 'Edit leaderboard at 375 px');
+    await assertTappable(page, 'Edit leaderboard at 375 px');
+    await docsScreenshot(page, 'dashboard-375-edit-leaderboard', { fullPage: false });
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).tap();
 
     await open(page, `/env/development/users/${encodeURIComponent(seeded.longUserId)}`, 'Ten lessons');

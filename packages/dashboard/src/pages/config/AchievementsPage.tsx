@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Achievement, AchievementStats, AchievementStatus, KeyValue } from '../../api/config';
+import type { Achievement, AchievementStats, AchievementStatus } from '../../api/config';
 import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/form';
@@ -7,6 +7,8 @@ import { formatNumber, formatPercent } from '../../ui/format';
 import { Badge, PageHeader } from '../../ui/misc';
 import { ACTIONS_COLUMN, EditDeleteButtons, Table } from '../../ui/table';
 import { AchievementDialog } from './achievements/AchievementDialog';
+import { BadgeThumb } from './badge';
+import { FilterChips } from './FilterChips';
 import { describeRule, STATUS_LABEL, STATUS_TONE } from './achievements/describe';
 import { StatusDialog, statusActionLabel } from './achievements/StatusDialog';
 import { useAchievements, useAchievementStats, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from './queries';
@@ -82,7 +84,7 @@ export default function AchievementsPage() {
                 <tr key={achievement.id}>
                   <td>
                     <div className="achievement-cell">
-                      <BadgeImage achievement={achievement} />
+                      <BadgeThumb name={achievement.name} url={achievement.badgeUrl} />
                       <div>
                         <div className="cell-title">{achievement.name}</div>
                         <div className="cell-sub mono">{achievement.key}</div>
@@ -92,8 +94,8 @@ export default function AchievementsPage() {
                   </td>
                   <td>
                     <div>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</div>
-                    <Filters label="Users with" filters={achievement.userAttributes} />
-                    <Filters label="Counting events with" filters={achievement.eventAttributes ?? []} />
+                    <FilterChips label="Users with" filters={achievement.userAttributes} />
+                    <FilterChips label="Counting events with" filters={achievement.eventAttributes ?? []} />
                   </td>
                   <td>
                     <Badge tone={STATUS_TONE[achievement.status]}>{STATUS_LABEL[achievement.status]}</Badge>
@@ -133,7 +135,7 @@ export default function AchievementsPage() {
           onClose={close}
           remove={async () => {
             await calls.achievements.remove(editing.achievement.id);
-            await invalidate('achievements', 'users');
+            await invalidate('achievements', 'points', 'users');
           }}
         >
           <p>
@@ -143,32 +145,6 @@ export default function AchievementsPage() {
         </DeleteDialog>
       )}
     </>
-  );
-}
-
-function BadgeImage({ achievement }: { achievement: Achievement }) {
-  const [failed, setFailed] = useState(false);
-  if (!achievement.badgeUrl || failed) {
-    return (
-      <div className="badge-thumb badge-thumb-empty" aria-hidden="true">
-        {achievement.name.slice(0, 1).toUpperCase()}
-      </div>
-    );
-  }
-  return <img className="badge-thumb" src={achievement.badgeUrl} alt="" loading="lazy" onError={() => setFailed(true)} />;
-}
-
-function Filters({ label, filters }: { label: string; filters: readonly KeyValue[] }) {
-  if (filters.length === 0) return null;
-  return (
-    <div className="cell-sub filter-chips">
-      {label}{' '}
-      {filters.map((filter) => (
-        <code key={filter.key} className="chip">
-          {filter.key} = {filter.value}
-        </code>
-      ))}
-    </div>
   );
 }
 

@@ -68,12 +68,13 @@ export default function MetricsPage() {
           onClose={close}
           remove={async () => {
             await calls.metrics.remove(editing.metric.id);
-            await invalidate('metrics', 'achievements', 'streak-settings', 'users');
+            await invalidate('metrics', 'achievements', 'streak-settings', 'points', 'leaderboards', 'users');
           }}
         >
           <p>
             This deletes every event of <code>{editing.metric.key}</code> and every user's total for it. Achievements that count it stay but
-            can no longer complete, and a streak condition on it stops counting. This cannot be undone.
+            can no longer complete, a streak condition on it stops counting, points triggers on it never fire and leaderboards that rank it
+            rank nothing. This cannot be undone.
           </p>
         </DeleteDialog>
       )}

@@ -15,6 +15,9 @@ export const configKeys = {
   streakSettings: (env: string) => [env, 'streak-settings'] as const,
   users: (env: string) => [env, 'users'] as const,
   user: (env: string, id: string) => [env, 'users', id] as const,
+  pointsSystems: (env: string) => [env, 'points'] as const,
+  pointsSystem: (env: string, id: string) => [env, 'points', id] as const,
+  leaderboards: (env: string) => [env, 'leaderboards'] as const,
 };
 
 /** The environment's id (for query keys) and its calls. */
@@ -22,7 +25,7 @@ export function useConfigApi() {
   return useEnvironmentCalls(configApi);
 }
 
-type Area = 'metrics' | 'attributes' | 'achievements' | 'streak-settings' | 'users';
+type Area = 'metrics' | 'attributes' | 'achievements' | 'streak-settings' | 'users' | 'points' | 'leaderboards';
 
 /** Marks an area's queries stale after a change (every key above is [env, area, ...]). */
 export function useInvalidate() {

@@ -56,6 +56,8 @@ export interface Seeded {
   webhookUrl: string;
   /** A user with a long id (an identity provider's subject) and no email address. */
   longUserId: string;
+  /** The XP points system, with triggers of every type, levels and boosts of every kind. */
+  xpSystemId: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function seedEverything(session: OwnerSession, receiver: Receiver):
   await call('POST', '/admin/v1/attributes', [
     { name: 'Plan', key: 'plan', type: 'user' },
     { name: 'Source', key: 'source', type: 'event' },
+    { name: 'City', key: 'city', type: 'user' },
   ]);
   await call('POST', '/admin/v1/metrics', [
     { name: 'Lessons completed', key: 'lessons', units: 'lessons' },
@@ -112,7 +115,87 @@ export async function seedEverything(session: OwnerSession, receiver: Receiver):
   await receiver.waitFor((delivery) => delivery.body.includes('"points.changed"'));
   await receiver.waitFor((delivery) => delivery.body.includes('"achievement.completed"'));
 
+  const xpSystemId = await seedPointsAndLeaderboards(session, achievements[0].id);
+
   await call('POST', '/console/v1/members', { email: 'teammate-with-a-long-address@example-company.co.uk' });
   await call('POST', '/console/v1/environments', { name: 'staging', kind: 'staging' });
-  return { webhookId, webhookUrl, longUserId };
+  return { webhookId, webhookUrl, longUserId, xpSystemId };
+}
+
+/** A local date `days` from today (UTC), for boards and boosts that must be under way, or not yet. */
+function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Two points systems (XP with a trigger of every type, three levels and a boost of every kind;
+ * a capped energy system) and three leaderboards (weekly by metric with a breakdown and a daily
+ * window, all-time by points, by streak), after the users exist: a user's boost names one.
+ */
+async function seedPointsAndLeaderboards({ call }: OwnerSession, achievementId: string): Promise<string> {
+  const ids = async (path: string) => new Map<string, string>(((await call('GET', `${path}?limit=100`)) as { id: string; key: string }[]).map((item) => [item.key, item.id]));
+  const metrics = await ids('/admin/v1/metrics');
+  const attributes = await ids('/admin/v1/attributes');
+  const { created: systems } = await call('POST', '/admin/v1/points', [
+    {
+      name: 'XP',
+      key: 'xp',
+      description: 'Experience points for lessons, streaks and milestones.',
+      triggers: [
+        {
+          type: 'metric',
+          points: 10,
+          metricId: metrics.get('lessons'),
+          metricThreshold: 3,
+          status: 'active',
+          eventAttributes: [{ attributeId: attributes.get('source'), attributeValue: 'ios-and-android-apps' }],
+        },
+        { type: 'streak', points: 50, streakLength: 7, status: 'active' },
+        { type: 'achievement', points: 100, achievementId, status: 'active', userAttributes: [{ attributeId: attributes.get('plan'), attributeValue: 'premium-annual' }] },
+        { type: 'user_creation', points: 25 },
+      ],
+      levels: [
+        { name: 'Bronze', key: 'bronze', points: 0 },
+        { name: 'Silver', key: 'silver', points: 500, description: 'Half way to the top.' },
+        { name: 'Gold', key: 'gold', points: 2500 },
+      ],
+      boosts: [
+        { name: 'Double XP weekend', start: dayFromToday(-1), end: dayFromToday(1), multiplier: 2 },
+        { name: 'Premium bonus', start: dayFromToday(7), multiplier: 1.5, rounding: 'nearest', userAttributes: [{ attributeId: attributes.get('plan'), attributeValue: 'premium-annual' }] },
+      ],
+    },
+    {
+      name: 'Energy',
+      key: 'energy',
+      maxPoints: 5,
+      triggers: [
+        { type: 'time', points: 1, timeUnit: 'hours', timeInterval: 4, status: 'active' },
+        // A draft: active, it would refuse lessons of users without energy, the seed's own among them.
+        { type: 'metric', points: -1, metricId: metrics.get('minutes'), metricThreshold: 30, blockIfOutOfPoints: true },
+      ],
+    },
+  ]);
+  const xp: string = systems[0].id;
+  await call('POST', `/admin/v1/points/${xp}/boosts`, [{ name: 'Welcome back, Maya', start: dayFromToday(-2), end: dayFromToday(-1), multiplier: 3, rounding: 'up', userId: 'maya' }]);
+
+  await call('POST', '/admin/v1/leaderboards', [
+    {
+      name: 'Weekly lessons',
+      key: 'weekly-lessons',
+      rankBy: 'metric',
+      metricId: metrics.get('lessons'),
+      status: 'active',
+      start: dayFromToday(-3),
+      runUnit: 'day',
+      runInterval: 7,
+      breakdownAttributes: [attributes.get('city')],
+      maxParticipants: 100,
+      startTime: '06:00',
+      endTime: '22:00',
+      description: 'Lessons per city, a week at a time, counted between 06:00 and 22:00 in each user’s time zone.',
+    },
+    { name: 'XP all time', key: 'xp-all-time', rankBy: 'points', pointsSystemId: xp, status: 'scheduled', start: dayFromToday(5) },
+    { name: 'Streak legends', key: 'streak-legends', rankBy: 'streak' },
+  ]);
+  return xp;
 }

@@ -9,6 +9,7 @@ import { useFocusFirstError } from '../../../ui/focus-first-error';
 import { Checkbox, clearOnEdit, FormActions, requiredMessage, SelectField, TextAreaField, TextField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
+import { BadgeUrlField } from '../badge';
 import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
 import { useAchievements, useAttributes, useConfigApi, useInvalidate, useMetrics, useStreakSettings } from '../queries';
 import { BackdateWarning } from './BackdateWarning';
@@ -348,19 +349,7 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
           error={error('description')}
           hint="Optional; shown to users by your app."
         />
-        <div className="badge-url-row">
-          <TextField
-            label="Badge URL"
-            type="url"
-            inputMode="url"
-            placeholder="https://example.com/badge.png"
-            value={state.badgeUrl}
-            onChange={(e) => set('badgeUrl', e.target.value)}
-            error={error('badgeUrl')}
-            hint="Optional absolute http(s) URL of the image."
-          />
-          <BadgePreview url={state.badgeUrl} />
-        </div>
+        <BadgeUrlField value={state.badgeUrl} onChange={(url) => set('badgeUrl', url)} error={error('badgeUrl')} />
       </div>
 
       {goesLive ? <BackdateWarning trigger={state.trigger} reason="activate" /> : ruleChanged && <BackdateWarning trigger={state.trigger} reason="rule" />}
@@ -369,11 +358,4 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
       <FormActions submitLabel={original ? 'Save changes' : 'Create achievement'} pending={mutation.isPending} onCancel={onClose} />
     </form>
   );
-}
-
-function BadgePreview({ url }: { url: string }) {
-  const [failed, setFailed] = useState<string>();
-  const valid = /^https?:\/\/\S+$/i.test(url.trim());
-  if (!valid || failed === url) return <div className="badge-preview badge-preview-empty" aria-hidden="true" />;
-  return <img className="badge-preview" src={url.trim()} alt="Badge preview" onError={() => setFailed(url)} />;
 }

@@ -1,0 +1,66 @@
+/**
+ * Types and calls for leaderboards' configuration (the Admin API's /admin/v1/leaderboards). Shapes
+ * follow the server's zod schemas (packages/server/src/http/schemas/leaderboards.ts).
+ */
+import { created, deleted, listAll, updated } from './bulk';
+import type { AdminIssue, EnvironmentApi } from './client';
+
+export type RankBy = 'metric' | 'points' | 'streak';
+export type LeaderboardStatus = 'inactive' | 'scheduled' | 'active' | 'finished';
+export type RunUnit = 'day' | 'month' | 'year';
+
+/** Trophy's AdminLeaderboard: fields that are not set are left out. */
+export interface Leaderboard {
+  id: string;
+  name: string;
+  key: string;
+  description?: string;
+  /** The status users see now: the one set, moved on by the dates. */
+  status: LeaderboardStatus;
+  rankBy: RankBy;
+  /** Left out once the metric (or points system) has been deleted. */
+  metricId?: string;
+  pointsSystemId?: string;
+  maxParticipants: number;
+  /** Local dates; end inclusive. */
+  start: string;
+  end?: string;
+  /** The daily window in each user's local time, HH:mm or HH:mm:ss. */
+  startTime?: string;
+  endTime?: string;
+  /** User attribute ids. */
+  breakdownAttributes: string[];
+  /** Both left out for a perpetual board. */
+  runUnit?: RunUnit;
+  runInterval?: number;
+}
+
+/** What the forms send; null clears a field on update. */
+export interface LeaderboardInput {
+  name?: string;
+  key?: string;
+  description?: string | null;
+  status?: LeaderboardStatus;
+  rankBy?: RankBy;
+  metricId?: string;
+  pointsSystemId?: string;
+  maxParticipants?: number | null;
+  start?: string;
+  end?: string | null;
+  startTime?: string | null;
+  endTime?: string | null;
+  breakdownAttributes?: string[];
+  runUnit?: RunUnit | null;
+  runInterval?: number;
+}
+
+const path = '/admin/v1/leaderboards';
+
+export function leaderboardsApi(api: EnvironmentApi) {
+  return {
+    list: () => listAll<Leaderboard>(api, path),
+    create: (input: LeaderboardInput) => created(api.post<{ created: Leaderboard[]; issues: AdminIssue[] }>(path, [input])),
+    update: (id: string, changes: LeaderboardInput) => updated(api.patch<{ updated: Leaderboard[]; issues: AdminIssue[] }>(path, [{ id, ...changes }])),
+    remove: (id: string) => deleted(api.delete<{ deleted: { id: string }[]; issues: AdminIssue[] }>(path, { ids: id })),
+  };
+}
