@@ -8,8 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from './support/browser.js';
+import { assertFirstError } from './support/forms.js';
 import { startLaurel, type LaurelProcess } from './support/laurel-process.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { owner } from './support/seed.js';
@@ -40,24 +41,6 @@ after(async () => {
   await laurel?.stop();
   await receiver?.close();
 });
-
-/**
- * The field labelled `label` shows `message` under it, has the keyboard, and is on screen: where a
- * person who just pressed the button is looking.
- */
-async function assertFirstError(scope: Page | Locator, label: string, message: string | RegExp): Promise<void> {
-  const field = scope.getByLabel(label, { exact: true });
-  // `has` is looked for inside each candidate, so it must not start from the dialog again.
-  const error = scope.locator('.field-invalid').filter({ has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
-  await error.waitFor();
-  assert.match(await error.innerText(), typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message);
-  await page.waitForFunction((element) => element === document.activeElement, await field.elementHandle());
-  const inView = await field.evaluate((element) => {
-    const box = element.getBoundingClientRect();
-    return box.top >= 0 && box.bottom <= window.innerHeight;
-  });
-  assert.ok(inView, `${label} is scrolled into view`);
-}
 
 async function call(method: string, path: string, body?: unknown, environment = 'development'): Promise<any> {
   const cookies = await context.cookies(laurel.url);
