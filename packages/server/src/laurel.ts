@@ -127,7 +127,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       defineJob(EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)),
       defineJob(STREAK_JOB, streakJobHandler({ outbox, configCache, lockForUpdate })),
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
-      defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
+      defineJob(BACKDATE_WALK, walkHandler(backdateWalk({ lockForUpdate }))),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),
       defineJob(BOOST_LIFECYCLE, boostLifecycleHandler({ outbox })),
     ]);

@@ -4,6 +4,9 @@ import type { Insertable, Kysely } from 'kysely';
 import { attributesMatch, newlyCompleted, type KeyValue, type UserProgress } from '../engine/achievements/qualify.js';
 import { startWalk, userWalkKind, type UserWalk } from '../schedule/user-walk.js';
 import type { AchievementProgressTable, AchievementRow, Schema } from '../store/schema.js';
+import { ConfigCache } from '../environments/config-cache.js';
+import { runSilently } from '../pipeline/run-pipeline.js';
+import { findUser } from '../users/user-store.js';
 import { toRule } from './achievement-view.js';
 import { completionRow, insertCompletionRows } from './completions.js';
 
@@ -72,17 +75,44 @@ export async function startBackdating(trx: Kysely<Schema>, environmentId: string
   await startWalk(trx, BACKDATE_WALK, environmentId, now);
 }
 
-export const backdateWalk: UserWalk = {
-  async page(trx, environmentId, after, limit) {
-    let query = trx.selectFrom('users').select('id').where('environment_id', '=', environmentId);
-    if (after !== null) query = query.where('id', '>', after);
-    return (await query.orderBy('id').limit(limit).execute()).map((row) => row.id);
-  },
-  async visit(trx, environmentId, userIds, { startedAt }) {
-    // Stamped with the time of the change that started the walk, however long after it the chunk runs.
-    await backdateUsers(trx, environmentId, userIds, startedAt);
-  },
-};
+/**
+ * BACKDATE_WALK's chunks: users in id order. What the backdated completions pay through points
+ * achievement triggers is awarded silently, through the pipeline, each affected user's row locked
+ * like their other writes (`lockForUpdate`, backend.supportsSkipLocked).
+ */
+export function backdateWalk(deps: { lockForUpdate: boolean }): UserWalk {
+  return {
+    async page(trx, environmentId, after, limit) {
+      let query = trx.selectFrom('users').select('id').where('environment_id', '=', environmentId);
+      if (after !== null) query = query.where('id', '>', after);
+      return (await query.orderBy('id').limit(limit).execute()).map((row) => row.id);
+    },
+    async visit(trx, environmentId, userIds, { now, startedAt }) {
+      // Stamped with the time of the change that started the walk, however long after it the chunk runs.
+      const completions = await backdateUsers(trx, environmentId, userIds, startedAt);
+      await awardBackdated(trx, environmentId, completions, now, deps.lockForUpdate);
+    },
+  };
+}
+
+/**
+ * Trophy's reading 20: backdated completions still pay what achievement triggers award, without a
+ * webhook. Only users whose completions some active trigger pays for are visited.
+ */
+async function awardBackdated(trx: Kysely<Schema>, environmentId: string, completions: readonly BackdatedCompletion[], now: number, lockForUpdate: boolean): Promise<void> {
+  if (completions.length === 0) return;
+  const config = await new ConfigCache().get(trx, environmentId);
+  const paid = new Set(config.points.systems.flatMap((system) => system.rules.triggers.flatMap((trigger) => (trigger.type === 'achievement' ? [trigger.achievementId] : []))));
+  const byUser = new Map<string, string[]>();
+  for (const completion of completions) {
+    if (paid.has(completion.achievementId)) byUser.set(completion.userId, [...(byUser.get(completion.userId) ?? []), completion.achievementId]);
+  }
+  for (const [userId, achievementIds] of byUser) {
+    const user = await findUser(trx, environmentId, userId, lockForUpdate);
+    if (!user) continue;
+    await runSilently(trx, { environmentId, user, userCreated: false, tzChanged: false, change: { kind: 'achievements_backdated', achievementIds }, config, now });
+  }
+}
 
 /**
  * Grants every active achievement to each of these users who already meets its rule, composites

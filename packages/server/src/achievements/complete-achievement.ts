@@ -2,6 +2,7 @@ import type { ConfigCache } from '../environments/config-cache.js';
 import { attributesMatch } from '../engine/achievements/qualify.js';
 import { errors } from '../errors.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
+import { pointsMap, type SystemPointsResponse } from '../pipeline/points-response.js';
 import { runPipeline, type PipelineDeps } from '../pipeline/run-pipeline.js';
 import type { Backend } from '../store/backends/backend.js';
 import type { UpsertedUserInput } from '../users/user-input.js';
@@ -11,7 +12,8 @@ import { toRule, toUserAchievementResponse } from './achievement-view.js';
 export interface CompletionResponse {
   completionId: string;
   achievement: UserAchievementResponse;
-  points: Record<string, never>;
+  /** The points systems the completion changed, by key. */
+  points: Record<string, SystemPointsResponse>;
 }
 
 /**
@@ -55,6 +57,6 @@ export async function completeAchievement(
 
     const result = await runPipeline(trx, deps, { ...write, change: { kind: 'achievement_completed', achievement } });
     const [completion] = result.achievements.completed;
-    return { completionId: completion!.completionId, achievement: completion!.response!, points: {} };
+    return { completionId: completion!.completionId, achievement: completion!.response!, points: pointsMap(result.points.systems, result.levels, now) };
   });
 }

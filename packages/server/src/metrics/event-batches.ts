@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
@@ -62,11 +62,17 @@ export async function enqueueEventBatch(trx: Kysely<Schema>, environmentId: stri
 export function eventBatchHandler(deps: EventDependencies, logger: Logger): JobHandler<BatchEvent[]> {
   return async (trx, job, now) => {
     for (const event of job.payload) {
+      const input = { environmentId: job.environmentId, metricKey: event.key, user: event.user, value: event.value, attributes: event.attributes ?? {}, idempotencyKey: event.idempotencyKey };
+      // Each event in its own savepoint: a rule that rejects it after its rows are written (points'
+      // blockIfOutOfPoints), or one that no longer holds (an attribute deleted since the batch was
+      // accepted), takes back that event only.
+      await sql`savepoint laurel_batch_event`.execute(trx);
       try {
-        await recordEventIn(trx, deps, { environmentId: job.environmentId, metricKey: event.key, user: event.user, value: event.value, attributes: event.attributes ?? {}, idempotencyKey: event.idempotencyKey }, now);
+        await recordEventIn(trx, deps, input, now);
+        await sql`release laurel_batch_event`.execute(trx);
       } catch (error) {
-        // A rule that no longer holds (an attribute deleted since the batch was accepted) skips that
-        // event only; rule errors are raised before the event writes anything.
+        await sql`rollback to laurel_batch_event`.execute(trx);
+        await sql`release laurel_batch_event`.execute(trx);
         if (!(error instanceof ApiError)) throw error;
         logger.warn({ environmentId: job.environmentId, metric: event.key, userId: event.user.id, reason: error.message }, 'batch metric event skipped');
       }

@@ -4,6 +4,7 @@ import type { Outbox } from '../delivery/outbox.js';
 import { localDate, type StreakSettings } from '../engine/streaks/index.js';
 import { errors } from '../errors.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
+import { pointsMap, type SystemPointsResponse } from '../pipeline/points-response.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { Backend } from '../store/backends/backend.js';
 import { newId } from '../store/ids.js';
@@ -23,14 +24,15 @@ export interface MetricEventInput {
   idempotencyKey?: string | undefined;
 }
 
-/** Trophy's EventResponse (points and leaderboards stay empty until those features exist). */
+/** Trophy's EventResponse (leaderboards stay empty until that feature exists). */
 export interface EventResponse {
   eventId: string;
   metricId: string;
   total: number;
   achievements: UserAchievementResponse[];
   currentStreak: ReturnType<typeof describeStreak> & { extended: boolean };
-  points: Record<string, never>;
+  /** The points systems this event changed, by key. */
+  points: Record<string, SystemPointsResponse>;
   leaderboards: Record<string, never>;
   idempotencyKey?: string;
   idempotentReplayed?: boolean;
@@ -122,7 +124,7 @@ export async function recordEventIn(
     total,
     achievements: result.achievements.completed.map((completion) => completion.response!),
     currentStreak: { ...describeStreak(result.streak.streak!), extended: result.streak.extended },
-    points: {},
+    points: pointsMap(result.points.systems, result.levels, now),
     leaderboards: {},
   };
   if (input.idempotencyKey) Object.assign(response, { idempotencyKey: input.idempotencyKey, idempotentReplayed: false });

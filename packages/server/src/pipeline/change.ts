@@ -85,6 +85,4 @@ export interface PipelineInput {
   /** The environment's configuration, read once for the write (ConfigCache). */
   config: EnvironmentConfig;
   now: number;
-  /** No webhooks at all (backdating). */
-  silent?: boolean;
 }

@@ -24,6 +24,8 @@ import type { Schema } from '../store/schema.js';
 import type { PipelineInput } from './change.js';
 import type { StageResult, StateWrite } from './stage.js';
 import { achievementStage, type AchievementFacts } from './stages/achievement-stage.js';
+import { levelStage, type LevelFacts } from './stages/level-stage.js';
+import { pointsStage, type PointsFacts } from './stages/points-stage.js';
 import { streakStage, type StreakFacts } from './stages/streak-stage.js';
 
 export interface PipelineDeps {
@@ -34,11 +36,24 @@ export interface PipelineDeps {
 export interface PipelineResult {
   streak: StreakFacts;
   achievements: AchievementFacts;
-  /** The webhooks the change caused, in order (none sent when the run was silent). */
+  points: PointsFacts;
+  levels: LevelFacts;
+  /** The webhooks the change caused, in order. */
   events: EmitInput[];
 }
 
+/** Runs the stages, writes their state changes and hands their webhooks to the outbox, in the caller's transaction. */
 export async function runPipeline(trx: Kysely<Schema>, deps: PipelineDeps, input: PipelineInput): Promise<PipelineResult> {
+  const result = await runSilently(trx, input);
+  await deps.outbox.emitAll(trx, result.events, input.now);
+  return result;
+}
+
+/**
+ * The same without sending anything: for what Trophy makes happen without a word (backdated
+ * completions, reading 20). The result still lists the webhooks the stages would have sent.
+ */
+export async function runSilently(trx: Kysely<Schema>, input: PipelineInput): Promise<PipelineResult> {
   const writes: StateWrite[] = [];
   const events: EmitInput[] = [];
   const take = <F>(result: StageResult<F>): F => {
@@ -49,8 +64,9 @@ export async function runPipeline(trx: Kysely<Schema>, deps: PipelineDeps, input
 
   const streak = take(await streakStage.run(trx, input, undefined));
   const achievements = take(await achievementStage.run(trx, input, { streak }));
+  const points = take(await pointsStage.run(trx, input, { streak, achievements }));
+  const levels = take(await levelStage.run(trx, input, { points }));
 
   for (const write of writes) await write(trx);
-  if (!input.silent) await deps.outbox.emitAll(trx, events, input.now);
-  return { streak, achievements, events: input.silent ? [] : events };
+  return { streak, achievements, points, levels, events };
 }

@@ -38,7 +38,7 @@ forEachBackend('walks over all users, in chunks', (database) => {
   function walkScheduler(): { scheduler: Scheduler; cursors: (string | null)[] } {
     const registry = new JobRegistry([
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate: laurel.backend.supportsSkipLocked }))),
-      defineJob(BACKDATE_WALK, walkHandler(backdateWalk)),
+      defineJob(BACKDATE_WALK, walkHandler(backdateWalk({ lockForUpdate: laurel.backend.supportsSkipLocked }))),
     ]);
     const scheduler = new Scheduler(laurel.backend, clock, registry, { pollIntervalMs: 60_000, leaseMs: LEASE, concurrency: 2 });
     const cursors: (string | null)[] = [];

@@ -3,6 +3,7 @@ import { userAchievementResponse } from './achievements.js';
 import { attributeMap } from './users.js';
 import { upsertedUser } from './users.js';
 import { text } from './common.js';
+import { pointsAward, pointsLevel } from './points.js';
 
 export { userAchievementWithStatsResponse as userAchievementWithStats } from './achievements.js';
 
@@ -36,6 +37,22 @@ export const metricEventBody = z
   })
   .meta({ id: 'MetricEventRequest' });
 
+/** A points system as a write changed it: the total after it, what it added, its awards, `level` only when it moved. */
+export const metricEventPointsResponse = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    badgeUrl: z.string().nullable(),
+    maxPoints: z.number().nullable(),
+    total: z.number().int(),
+    level: pointsLevel.nullable().optional().meta({ description: 'Present only when this write changed the level; null: the user no longer has one.' }),
+    added: z.number().int(),
+    awards: z.array(pointsAward),
+  })
+  .meta({ id: 'MetricEventPointsResponse' });
+
 export const eventResponse = z
   .object({
     eventId: z.string(),
@@ -43,7 +60,7 @@ export const eventResponse = z
     total: z.number(),
     achievements: z.array(userAchievementResponse),
     currentStreak: metricEventStreakResponse,
-    points: z.record(z.string(), z.never()),
+    points: z.record(z.string(), metricEventPointsResponse),
     leaderboards: z.record(z.string(), z.never()),
     idempotencyKey: z.string().optional(),
     idempotentReplayed: z.boolean().optional(),

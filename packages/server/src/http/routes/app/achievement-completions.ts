@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { completeAchievement } from '../../../achievements/complete-achievement.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { userAchievementResponse } from '../../schemas/achievements.js';
+import { metricEventPointsResponse } from '../../schemas/app.js';
 import { bodyErrorResponses, objectId } from '../../schemas/common.js';
 import { upsertedUser } from '../../schemas/users.js';
 
 const completionResponse = z
-  .object({ completionId: z.string(), achievement: userAchievementResponse, points: z.record(z.string(), z.never()) })
+  .object({ completionId: z.string(), achievement: userAchievementResponse, points: z.record(z.string(), metricEventPointsResponse) })
   .meta({ id: 'AchievementCompletionResponse' });
 
 export const achievementCompletionRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
@@ -15,7 +16,8 @@ export const achievementCompletionRoutes: FastifyPluginAsyncZod<HttpDependencies
     schema: {
       tags: ['Achievements'],
       summary: 'Complete an API-triggered achievement for a user',
-      description: 'Completing it again answers 201 with the original completion and changes nothing. Locked or non-API achievements: 422.',
+      description:
+        'Completing it again answers 201 with the original completion, `points: {}`, and changes nothing. Locked or non-API achievements: 422. `points` lists the points systems the completion (and the composites it completed) changed.',
       params: z.object({ key: objectId() }),
       body: z.strictObject({ user: upsertedUser }),
       response: { 201: completionResponse, ...bodyErrorResponses },
