@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
-import { fixturesFor, seedPointsAwards, seedPointsTotals, unique, type Fixtures } from '../support/fixtures.js';
+import { fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertAppSchema, assertError, assertNothingWritten } from './helpers.js';
 
@@ -29,34 +29,46 @@ forEachBackend("Application API: reads of users' points", (database) => {
     assert.equal(response.status, 200, `${path}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  /** A system with one trigger of each kind the awards below name. */
+  /**
+   * XP: a point per word written, a point off per word deleted, five per bonus. Points are earned
+   * through the real write path, POST /v1/metrics/{key}/event.
+   */
   const xp = async (f: Fixtures, extra: Record<string, unknown> = {}) => {
-    const metric = await f.metric({ name: 'Words written' });
+    const words = await f.metric({ key: unique('words'), name: 'Words written' });
+    const deleted = await f.metric({ key: unique('deleted'), name: 'Words deleted' });
+    const bonus = await f.metric({ key: unique('bonus'), name: 'Bonus' });
     const system = await f.pointsSystem({
       name: 'XP',
       triggers: [
-        { type: 'metric', points: 10, status: 'active', metricId: metric.id, metricThreshold: 100 },
-        // Inactive, so that making users later awards nothing: the awards below are seeded.
-        { type: 'user_creation', points: 5, status: 'inactive' },
+        { type: 'metric', points: 1, status: 'active', metricId: words.id, metricThreshold: 1 },
+        { type: 'metric', points: -1, status: 'active', metricId: deleted.id, metricThreshold: 1 },
+        { type: 'metric', points: 5, status: 'active', metricId: bonus.id, metricThreshold: 1 },
       ],
       ...extra,
     });
-    return { system, metric, metricTrigger: system.triggers[0], creationTrigger: system.triggers[1] };
+    const [earnTrigger, spendTrigger, bonusTrigger] = system.triggers;
+    return {
+      system,
+      metrics: { words, deleted, bonus },
+      triggers: { earn: earnTrigger, spend: spendTrigger, bonus: bonusTrigger },
+      /** Points for a user through metric events: `n` > 0 words written, `n` < 0 words deleted. */
+      earn: async (userId: string, n: number) => (await f.event(n >= 0 ? words.key : deleted.key, userId, Math.abs(n))).body.points[system.key],
+    };
   };
 
   test('GET /v1/points/{key}/summary: 0-0 holds every user without points, then ten ranges up to the top rounded up to a power of 10', async () => {
     const f = await fixturesFor(laurel);
-    const { system } = await xp(f);
-    const other = await f.pointsSystem({ name: 'Energy' });
-    // Three users who never earned a point, one whose total came back to 0, and five with points.
+    const { system, earn } = await xp(f);
+    const energy = await xp(f);
+    // Three users who never earned a point, one whose total came back to 0, and four with points.
     for (const id of ['a', 'b', 'c']) await f.user({ id });
-    const earners = [['zero', 0], ['one', 1], ['hundred', 100], ['hundred-one', 101], ['six-hundred', 600]] as const;
-    for (const [id] of earners) await f.user({ id });
-    await seedPointsTotals(laurel.backend.db, f.env, system.id, earners.map(([userId, total]) => ({ userId, total })), NOW);
+    await earn('zero', 5);
+    await earn('zero', -5);
+    for (const [id, total] of [['one', 1], ['hundred', 100], ['hundred-one', 101], ['six-hundred', 600]] as const) await earn(id, total);
     // Another system's and another environment's points do not count.
-    await seedPointsTotals(laurel.backend.db, f.env, other.id, [{ userId: 'a', total: 5_000 }], NOW);
+    await energy.earn('a', 5_000);
     const elsewhere = await fixturesFor(laurel);
-    await elsewhere.user({ id: 'a' });
+    await (await xp(elsewhere)).earn('a', 50);
 
     const summary = await ok(f, `/v1/points/${system.key}/summary`);
     assertAppSchema('PointsSummaryResponse', summary);
@@ -73,23 +85,25 @@ forEachBackend("Application API: reads of users' points", (database) => {
       range(801, 900, 0),
       range(901, 1000, 0),
     ]);
-    assert.deepEqual((await ok(f, `/v1/points/${other.key}/summary`)).slice(0, 2), [range(0, 0, 7), range(1, 1000, 0)], 'a top of 5,000 makes 10,000');
-    assert.deepEqual((await ok(f, `/v1/points/${other.key}/summary`))[5], range(4001, 5000, 1));
+    const other = await ok(f, `/v1/points/${energy.system.key}/summary`);
+    assert.deepEqual([other[0], other[1], other[5]], [range(0, 0, 7), range(1, 1000, 0), range(4001, 5000, 1)], 'a top of 5,000 makes 10,000');
   });
 
   test('summary: an exact power of 10 stays the top, a system nobody earned in has ranges of 1 up to 10, userAttributes keeps the matching users', async () => {
     const f = await fixturesFor(laurel);
     await f.attribute('plan');
     await f.attribute('region');
-    const { system } = await xp(f);
+    const { system, earn } = await xp(f);
     const users = [
       { id: 'pro-eu', attributes: { plan: 'pro', region: 'eu' }, total: 1000 },
       { id: 'pro-us', attributes: { plan: 'pro', region: 'us' }, total: 30 },
       { id: 'free-eu', attributes: { plan: 'free', region: 'eu' }, total: 5 },
-      { id: 'pro-eu-new', attributes: { plan: 'pro', region: 'eu' }, total: null },
+      { id: 'pro-eu-new', attributes: { plan: 'pro', region: 'eu' }, total: 0 },
     ];
-    for (const user of users) await f.user({ id: user.id, attributes: user.attributes });
-    await seedPointsTotals(laurel.backend.db, f.env, system.id, users.flatMap((u) => (u.total === null ? [] : [{ userId: u.id, total: u.total }])), NOW);
+    for (const user of users) {
+      await f.user({ id: user.id, attributes: user.attributes });
+      if (user.total > 0) await earn(user.id, user.total);
+    }
 
     const all = await ok(f, `/v1/points/${system.key}/summary`);
     assert.deepEqual([all[0], all[1], all[10]], [range(0, 0, 1), range(1, 100, 2), range(901, 1000, 1)]);
@@ -111,7 +125,7 @@ forEachBackend("Application API: reads of users' points", (database) => {
 
   test('GET /v1/points/{key}/level-summary: users at the highest threshold they reached, the first level by key of a shared threshold, nobody below the lowest', async () => {
     const f = await fixturesFor(laurel);
-    const { system } = await xp(f, {
+    const { system, earn } = await xp(f, {
       levels: [
         { name: 'Gold', key: 'gold', points: 200 },
         { name: 'Bronze', key: 'bronze', points: 0, description: 'Starting level' },
@@ -119,13 +133,8 @@ forEachBackend("Application API: reads of users' points", (database) => {
         { name: 'Argent', key: 'argent', points: 50 },
       ],
     });
-    for (const id of ['new-1', 'new-2', 'b', 'a1', 'a2', 'g']) await f.user({ id });
-    await seedPointsTotals(laurel.backend.db, f.env, system.id, [
-      { userId: 'b', total: 49 },
-      { userId: 'a1', total: 50 },
-      { userId: 'a2', total: 199 },
-      { userId: 'g', total: 5000 },
-    ], NOW);
+    for (const id of ['new-1', 'new-2']) await f.user({ id });
+    for (const [id, total] of [['b', 49], ['a1', 50], ['a2', 199], ['g', 5000]] as const) await earn(id, total);
     const byKey = new Map(system.levels.map((level: any) => [level.key, level]));
     const level = (key: string) => {
       const l = byKey.get(key) as any;
@@ -141,9 +150,10 @@ forEachBackend("Application API: reads of users' points", (database) => {
     ]);
 
     // Without a 0-point level, users below the lowest threshold are at no level.
-    const { system: high } = await xp(f, { levels: [{ name: 'Pro', key: 'pro', points: 100 }] });
-    await seedPointsTotals(laurel.backend.db, f.env, high.id, [{ userId: 'b', total: 99 }, { userId: 'g', total: 100 }], NOW);
-    assert.deepEqual((await ok(f, `/v1/points/${high.key}/level-summary`)).map((item: any) => [item.level.key, item.users]), [['pro', 1]]);
+    const high = await xp(f, { levels: [{ name: 'Pro', key: 'pro', points: 100 }] });
+    await high.earn('b', 99);
+    await high.earn('g', 100);
+    assert.deepEqual((await ok(f, `/v1/points/${high.system.key}/level-summary`)).map((item: any) => [item.level.key, item.users]), [['pro', 1]]);
   });
 
   test('level-summary: 422 for a system without levels, 404 for an unknown key naming the environment; nothing written', async () => {
@@ -158,36 +168,46 @@ forEachBackend("Application API: reads of users' points", (database) => {
 
   test("GET /v1/users/{id}/points/{key}: the total, the level it reaches and the latest awards, newest first, each with its trigger and the boosts that multiplied it", async () => {
     const f = await fixturesFor(laurel);
-    const { system, metric, metricTrigger, creationTrigger } = await xp(f, {
+    const { system, metrics, triggers, earn } = await xp(f, {
       levels: [
         { name: 'Bronze', key: 'bronze', points: 0 },
         { name: 'Silver', key: 'silver', points: 20 },
       ],
-      boosts: [{ name: 'Double XP', start: '2026-03-01', end: '2026-03-20', multiplier: 2, rounding: 'up' }],
+      boosts: [{ name: 'Double XP', start: '2026-03-10', end: '2026-03-20', multiplier: 2, rounding: 'up' }],
     });
     const boost = system.boosts[0];
     const user = await f.user({ id: unique('maya'), tz: 'Europe/London' });
-    const [first, second, third] = await seedPointsAwards(laurel.backend.db, f.env, user, system.id, [
-      { triggerId: creationTrigger.id, awarded: 5, at: NOW - 2 * DAY_MS },
-      { triggerId: metricTrigger.id, awarded: 20, at: NOW - DAY_MS, boostIds: [boost.id] },
-      { triggerId: metricTrigger.id, awarded: -3, at: NOW - HOUR_MS },
-    ]);
-    // The creation trigger is deleted since: its awards show it archived.
-    assert.equal((await f.request('DELETE', `/admin/v1/points/${system.id}/triggers?ids=${creationTrigger.id}`)).status, 200);
+    const at = async <T>(time: number, act: () => Promise<T>): Promise<T> => {
+      clock.set(time);
+      try {
+        return await act();
+      } finally {
+        clock.set(NOW);
+      }
+    };
+    // A bonus before the boost, ten words doubled by it, then three words deleted (never boosted).
+    const first = await at(NOW - 2 * DAY_MS, async () => (await f.event(metrics.bonus.key, user.id, 1)).body.points[system.key].awards[0]);
+    const second = await at(NOW - DAY_MS, async () => (await earn(user.id, 10)).awards[0]);
+    const third = await at(NOW - HOUR_MS, async () => (await earn(user.id, -3)).awards[0]);
+    assert.deepEqual([first.awarded, second.awarded, third.awarded], [5, 20, -3]);
+    // The bonus trigger is deleted since: its award shows it archived.
+    assert.equal((await f.request('DELETE', `/admin/v1/points/${system.id}/triggers?ids=${triggers.bonus.id}`)).status, 200);
 
     const body = await ok(f, `/v1/users/${user.id}/points/${system.key}`);
     assertAppSchema('GetUserPointsResponse', body);
-    const trigger = (t: any, status: string, fields: Record<string, unknown>) => ({
+    const trigger = (t: any, status: string, metric: { id: string; name: string }) => ({
       id: t.id,
-      type: t.type,
+      type: 'metric',
       points: t.points,
       status,
       userAttributes: [],
       created: new Date(NOW).toISOString(),
       updated: new Date(NOW).toISOString(),
-      ...fields,
+      metricId: metric.id,
+      metricName: metric.name,
+      metricThreshold: 1,
+      eventAttributes: [],
     });
-    const metricView = trigger(metricTrigger, 'active', { metricId: metric.id, metricName: 'Words written', metricThreshold: 100, eventAttributes: [] });
     assert.deepEqual(body, {
       id: system.id,
       key: system.key,
@@ -198,20 +218,20 @@ forEachBackend("Application API: reads of users' points", (database) => {
       total: 22,
       level: { id: system.levels[1].id, key: 'silver', name: 'Silver', description: '', badgeUrl: null, points: 20 },
       awards: [
-        { id: third, awarded: -3, date: new Date(NOW - HOUR_MS).toISOString(), total: 22, trigger: metricView, boosts: [] },
+        { id: third.id, awarded: -3, date: new Date(NOW - HOUR_MS).toISOString(), total: 22, trigger: trigger(triggers.spend, 'active', metrics.deleted), boosts: [] },
         {
-          id: second,
+          id: second.id,
           awarded: 20,
           date: new Date(NOW - DAY_MS).toISOString(),
           total: 25,
-          trigger: metricView,
-          boosts: [{ id: boost.id, name: 'Double XP', status: 'active', start: '2026-03-01', end: '2026-03-20', multiplier: 2, rounding: 'up' }],
+          trigger: trigger(triggers.earn, 'active', metrics.words),
+          boosts: [{ id: boost.id, name: 'Double XP', status: 'active', start: '2026-03-10', end: '2026-03-20', multiplier: 2, rounding: 'up' }],
         },
-        { id: first, awarded: 5, date: new Date(NOW - 2 * DAY_MS).toISOString(), total: 5, trigger: trigger(creationTrigger, 'archived', {}), boosts: [] },
+        { id: first.id, awarded: 5, date: new Date(NOW - 2 * DAY_MS).toISOString(), total: 5, trigger: trigger(triggers.bonus, 'archived', metrics.bonus), boosts: [] },
       ],
     });
 
-    assert.deepEqual((await ok(f, `/v1/users/${user.id}/points/${system.key}?awards=2`)).awards.map((a: any) => a.id), [third, second]);
+    assert.deepEqual((await ok(f, `/v1/users/${user.id}/points/${system.key}?awards=2`)).awards.map((a: any) => a.id), [third.id, second.id]);
     // A user who never earned anything: 0, the 0-point level, no awards.
     const newcomer = await f.user();
     const fresh = await ok(f, `/v1/users/${newcomer.id}/points/${system.key}`);
@@ -269,16 +289,19 @@ forEachBackend("Application API: reads of users' points", (database) => {
 
   test('GET /v1/users/{id}/points/{key}/event-summary: awards per local day, week or month, with the running total from before the range', async () => {
     const f = await fixturesFor(laurel);
-    const { system, metricTrigger } = await xp(f);
-    // In UTC+14 an award at 11:00 UTC on 03-02 is on the user's 03-03.
-    const user = await f.user({ id: unique('east'), tz: 'Pacific/Kiritimati' });
     const at = (date: string, hour: number) => Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-    await seedPointsAwards(laurel.backend.db, f.env, user, system.id, [
-      { triggerId: metricTrigger.id, awarded: 40, at: at('2026-02-20', 12) },
-      { triggerId: metricTrigger.id, awarded: 10, at: at('2026-03-02', 9) },
-      { triggerId: metricTrigger.id, awarded: 20, at: at('2026-03-02', 11) },
-      { triggerId: metricTrigger.id, awarded: -5, at: at('2026-03-04', 5) },
-    ]);
+    const user = await f.user({ id: unique('east'), tz: 'Pacific/Kiritimati' });
+    // The system from February; then events at those instants (in UTC+14, 11:00 UTC on 03-02 is the user's 03-03).
+    clock.set(at('2026-02-01', 12));
+    const { system, earn } = await xp(f);
+    try {
+      for (const [time, n] of [[at('2026-02-20', 12), 40], [at('2026-03-02', 9), 10], [at('2026-03-02', 11), 20], [at('2026-03-04', 5), -5]] as const) {
+        clock.set(time);
+        await earn(user.id, n);
+      }
+    } finally {
+      clock.set(NOW);
+    }
     const summary = (query: string) => ok(f, `/v1/users/${user.id}/points/${system.key}/event-summary?${query}`);
 
     assert.deepEqual(await summary('aggregation=daily&startDate=2026-03-01&endDate=2026-03-05'), [

@@ -10,11 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
-import { localDate } from '../../src/engine/streaks/index.js';
 import { createApiKey } from '../../src/environments/api-keys.js';
 import { createEnvironment } from '../../src/environments/environments.js';
 import { groupId } from '../../src/leaderboards/group-id.js';
-import { newId } from '../../src/store/ids.js';
 import type { Schema } from '../../src/store/schema.js';
 import type { TestLaurel } from './laurel.js';
 
@@ -145,78 +143,10 @@ export async function fixturesFor(laurel: TestLaurel, name?: string): Promise<Fi
 
 // ---- Seeding: rows written as the write path writes them.
 //
-// For reads whose state only the metric-event write path creates (points awarded, places on
-// leaderboards, rank history), before that path fills it. Each helper writes exactly the rows
-// src/pipeline writes (points/user-points-store.ts, migration 0009 and 0010's notes), so the
-// reads cannot tell the difference; tests switch to POST /v1/metrics/{key}/event when they can.
-
-export interface SeededAward {
-  triggerId: string;
-  awarded: number;
-  /** When it was awarded. */
-  at: number;
-  boostIds?: string[];
-}
-
-/**
- * Awards in a system for a user, in order: each a points_awards row with the running total after
- * it and the user's local date, then the user's user_points total (level_id as the write path
- * leaves it is not read by the reads). Returns the award ids, in order.
- */
-export async function seedPointsAwards(
-  db: Kysely<Schema>,
-  env: { id: string },
-  user: { id: string; tz?: string | null },
-  systemId: string,
-  awards: readonly SeededAward[],
-): Promise<string[]> {
-  const current = await db
-    .selectFrom('user_points')
-    .select('total')
-    .where('environment_id', '=', env.id)
-    .where('user_id', '=', user.id)
-    .where('system_id', '=', systemId)
-    .executeTakeFirst();
-  let total = Number(current?.total ?? 0);
-  const ids: string[] = [];
-  for (const award of awards) {
-    total += award.awarded;
-    const id = newId();
-    ids.push(id);
-    await db
-      .insertInto('points_awards')
-      .values({
-        id,
-        environment_id: env.id,
-        user_id: user.id,
-        system_id: systemId,
-        trigger_id: award.triggerId,
-        awarded: award.awarded,
-        total,
-        boost_ids: JSON.stringify(award.boostIds ?? []),
-        day: localDate(award.at, user.tz ?? null),
-        created_at: award.at,
-      })
-      .execute();
-  }
-  const at = awards.at(-1)?.at ?? Date.now();
-  await db
-    .insertInto('user_points')
-    .values({ environment_id: env.id, user_id: user.id, system_id: systemId, total, level_id: null, created_at: at, updated_at: at })
-    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'system_id']).doUpdateSet({ total, updated_at: at }))
-    .execute();
-  return ids;
-}
-
-/** Totals only: user_points rows as the write path leaves them, for summaries over many users. */
-export async function seedPointsTotals(db: Kysely<Schema>, env: { id: string }, systemId: string, totals: readonly { userId: string; total: number }[], now: number): Promise<void> {
-  for (let i = 0; i < totals.length; i += 500) {
-    await db
-      .insertInto('user_points')
-      .values(totals.slice(i, i + 500).map((t) => ({ environment_id: env.id, user_id: t.userId, system_id: systemId, total: t.total, level_id: null, created_at: now, updated_at: now })))
-      .execute();
-  }
-}
+// For reads whose state only the metric-event write path creates (places on leaderboards, rank
+// history), until src/pipeline's leaderboards stage fills it. Each helper writes exactly the rows
+// that stage writes (migration 0010's notes), so the reads cannot tell the difference; tests
+// switch to POST /v1/metrics/{key}/event once it does, and these go.
 
 export interface SeededPlace {
   userId: string;
