@@ -4,6 +4,7 @@ import type { Outbox } from '../delivery/outbox.js';
 import { localDate, type StreakSettings } from '../engine/streaks/index.js';
 import { errors } from '../errors.js';
 import type { UserAchievementResponse } from '../events/payloads.js';
+import { leaderboardsMap, type EventLeaderboardResponse } from '../pipeline/leaderboards-response.js';
 import { pointsMap, type SystemPointsResponse } from '../pipeline/points-response.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { Backend } from '../store/backends/backend.js';
@@ -24,7 +25,7 @@ export interface MetricEventInput {
   idempotencyKey?: string | undefined;
 }
 
-/** Trophy's EventResponse (leaderboards stay empty until that feature exists). */
+/** Trophy's EventResponse. */
 export interface EventResponse {
   eventId: string;
   metricId: string;
@@ -33,7 +34,8 @@ export interface EventResponse {
   currentStreak: ReturnType<typeof describeStreak> & { extended: boolean };
   /** The points systems this event changed, by key. */
   points: Record<string, SystemPointsResponse>;
-  leaderboards: Record<string, never>;
+  /** The leaderboards this event counted on where the user takes part, by key. */
+  leaderboards: Record<string, EventLeaderboardResponse>;
   idempotencyKey?: string;
   idempotentReplayed?: boolean;
 }
@@ -125,7 +127,7 @@ export async function recordEventIn(
     achievements: result.achievements.completed.map((completion) => completion.response!),
     currentStreak: { ...describeStreak(result.streak.streak!), extended: result.streak.extended },
     points: pointsMap(result.points.systems, result.levels, now),
-    leaderboards: {},
+    leaderboards: leaderboardsMap(result.leaderboards.boards, now),
   };
   if (input.idempotencyKey) Object.assign(response, { idempotencyKey: input.idempotencyKey, idempotentReplayed: false });
   return { response, replayed: false };

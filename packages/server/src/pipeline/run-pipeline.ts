@@ -24,6 +24,7 @@ import type { Schema } from '../store/schema.js';
 import type { PipelineInput } from './change.js';
 import type { StageResult, StateWrite } from './stage.js';
 import { achievementStage, type AchievementFacts } from './stages/achievement-stage.js';
+import { leaderboardStage, type LeaderboardFacts } from './stages/leaderboard-stage.js';
 import { levelStage, type LevelFacts } from './stages/level-stage.js';
 import { pointsStage, type PointsFacts } from './stages/points-stage.js';
 import { streakStage, type StreakFacts } from './stages/streak-stage.js';
@@ -38,6 +39,7 @@ export interface PipelineResult {
   achievements: AchievementFacts;
   points: PointsFacts;
   levels: LevelFacts;
+  leaderboards: LeaderboardFacts;
   /** The webhooks the change caused, in order. */
   events: EmitInput[];
 }
@@ -66,7 +68,8 @@ export async function runSilently(trx: Kysely<Schema>, input: PipelineInput): Pr
   const achievements = take(await achievementStage.run(trx, input, { streak }));
   const points = take(await pointsStage.run(trx, input, { streak, achievements }));
   const levels = take(await levelStage.run(trx, input, { points }));
+  const leaderboards = take(await leaderboardStage.run(trx, input, { streak, points }));
 
   for (const write of writes) await write(trx);
-  return { streak, achievements, points, levels, events };
+  return { streak, achievements, points, levels, leaderboards, events };
 }

@@ -3,6 +3,7 @@ import { userAchievementResponse } from './achievements.js';
 import { attributeMap } from './users.js';
 import { upsertedUser } from './users.js';
 import { text } from './common.js';
+import { metricEventLeaderboardResponse } from './leaderboards.js';
 import { pointsAward, pointsLevel } from './points.js';
 
 export { userAchievementWithStatsResponse as userAchievementWithStats } from './achievements.js';
@@ -61,7 +62,7 @@ export const eventResponse = z
     achievements: z.array(userAchievementResponse),
     currentStreak: metricEventStreakResponse,
     points: z.record(z.string(), metricEventPointsResponse),
-    leaderboards: z.record(z.string(), z.never()),
+    leaderboards: z.record(z.string(), metricEventLeaderboardResponse),
     idempotencyKey: z.string().optional(),
     idempotentReplayed: z.boolean().optional(),
   })

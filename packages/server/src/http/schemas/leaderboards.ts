@@ -139,6 +139,21 @@ export const visibleLeaderboard = z
   .object({ ...leaderboardResponseShape, status: z.enum(['active', 'scheduled', 'finished']) })
   .meta({ id: 'LeaderboardWithStatus' });
 
+/** A board in a metric event's answer: the current run's dates, the user's rank before and after it, the group's threshold. */
+export const metricEventLeaderboardResponse = z
+  .object({
+    ...leaderboardResponseShape,
+    status: z.enum(['active', 'scheduled', 'finished']),
+    start: z.string().meta({ description: 'The first date of the run the event counted in.' }),
+    end: z.string().nullable().meta({ description: 'The last date of that run; null if it never ends.' }),
+    rank: z.number().int().nullable(),
+    previousRank: z.number().int().nullable(),
+    threshold: z.number().int().meta({ description: "What a newcomer to the user's group must beat: its lowest value when full, else 0." }),
+    breakdownAttributeValues: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+    breakdownAttributeValue: z.string().optional().meta({ deprecated: true, description: 'Deprecated: the value of the only breakdown attribute.' }),
+  })
+  .meta({ id: 'MetricEventLeaderboardResponse' });
+
 /** `includeFinished=true|false`; anything else is a 422 (z.coerce.boolean would read "false" as true). */
 export const includeFinishedQuery = z
   .enum(['true', 'false'], { error: 'must be true or false' })

@@ -12,7 +12,9 @@ export const metricEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
       tags: ['Metrics'],
       summary: 'Record a metric event for a user',
       description:
-        'Upserts the user, adds `value` to their total and evaluates streaks and achievements in one transaction. ' +
+        'Upserts the user, adds `value` to their total and evaluates streaks, achievements, points, levels and leaderboards in one transaction. ' +
+        '`points` lists the points systems the event changed; `leaderboards` the boards it counted on where the user is ranked (before or after it). ' +
+        'A points trigger with blockIfOutOfPoints refuses an event whose deduction would take the total below 0: 400, and nothing is written. ' +
         'Send an `Idempotency-Key`: a repeat of a key for the same user and metric answers 202 with `idempotentReplayed: true` and changes nothing.',
       params: z.object({ key: objectId() }),
       headers: idempotencyHeaders,
