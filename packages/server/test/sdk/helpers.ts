@@ -1,6 +1,7 @@
 /**
  * The SDK conformance suite drives a real Laurel over HTTP with Trophy's official Node SDK
- * (`@trophyso/node` 1.0.42), so every response goes through the SDK's own (strict) parsers.
+ * (`@trophyso/node` 1.0.42, and 1.0.21 as `@trophyso/node-1.0.21` for apps still on it), so every
+ * response goes through the SDK's own (strict) parsers.
  * Configuration the SDK cannot make (attributes, metrics, achievements, streak settings) goes
  * through Laurel's Admin API with plain fetch.
  */
@@ -8,13 +9,14 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TrophyApi, TrophyApiClient, TrophyApiError } from '@trophyso/node';
+import { TrophyApi as LegacyTrophyApi, TrophyApiClient as LegacyTrophyApiClient, TrophyApiError as LegacyTrophyApiError } from '@trophyso/node-1.0.21';
 import { ManualClock } from '../../src/clock.js';
 import { createApiKey } from '../../src/environments/api-keys.js';
 import { createEnvironment } from '../../src/environments/environments.js';
 import { catalogue } from '../../src/errors.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
-export { TrophyApi, TrophyApiClient, TrophyApiError };
+export { LegacyTrophyApi, LegacyTrophyApiClient, TrophyApi, TrophyApiClient, TrophyApiError };
 
 let sequence = 0;
 /** A unique id with a readable prefix (the tests of a file share one database). */
@@ -39,6 +41,8 @@ export interface SdkServer {
   environment(): Promise<SdkEnvironment>;
   /** An SDK client with any key (for 401 cases). */
   client(apiKey: string): TrophyApiClient;
+  /** A client of the older SDK, 1.0.21 (installed as @trophyso/node-1.0.21), which takes one base URL. */
+  legacyClient(apiKey: string): LegacyTrophyApiClient;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,7 @@ export async function startSdkServer(databaseUrl: string, now = Date.UTC(2026, 2
   const { port } = laurel.app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const client = (apiKey: string) => new TrophyApiClient({ apiKey, environment: { api: `${url}/v1`, admin: `${url}/admin/v1` } });
+  const legacyClient = (apiKey: string) => new LegacyTrophyApiClient({ apiKey, environment: `${url}/v1` });
 
   return {
     laurel,
@@ -79,6 +84,7 @@ export async function startSdkServer(databaseUrl: string, now = Date.UTC(2026, 2
     url,
     hits,
     client,
+    legacyClient,
     close: () => laurel.close(),
     async environment() {
       const db = laurel.backend.db;
@@ -138,12 +144,12 @@ export async function sdkRequests<T>(server: SdkServer, count: number, run: () =
   return result as T;
 }
 
-type ErrorClass = abstract new (...args: any[]) => TrophyApiError;
+type ErrorClass = abstract new (...args: any[]) => TrophyApiError | LegacyTrophyApiError;
 
 /**
  * Asserts that the SDK threw `kind` (one of its typed errors, or TrophyApiError for statuses the
- * SDK method has no typed error for) with this status and an `{error}` body, after exactly one
- * request (no retry). Returns the error message the server sent.
+ * SDK method has no typed error for; of either SDK version) with this status and an `{error}`
+ * body, after exactly one request (no retry). Returns the error message the server sent.
  */
 export async function expectSdkError(server: SdkServer, call: () => Promise<unknown>, kind: ErrorClass, statusCode: number, message?: RegExp): Promise<string> {
   const error = await sdkRequests(server, 1, async () => {
@@ -154,7 +160,7 @@ export async function expectSdkError(server: SdkServer, call: () => Promise<unkn
     }
     assert.fail(`expected ${kind.name} ${statusCode}, but the call succeeded`);
   });
-  assert.ok(error instanceof TrophyApiError, `expected a TrophyApiError, got ${String(error)}`);
+  assert.ok(error instanceof TrophyApiError || error instanceof LegacyTrophyApiError, `expected a TrophyApiError, got ${String(error)}`);
   // The typed errors are exact classes; a generic TrophyApiError must not be a typed subclass.
   assert.equal(error.constructor, kind, `expected ${kind.name}, got ${error.constructor.name} (status ${error.statusCode}): ${JSON.stringify(error.body)}`);
   assert.equal(error.statusCode, statusCode, JSON.stringify(error.body));

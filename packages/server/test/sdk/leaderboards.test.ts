@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
+import { seedLeaderboardPlaces, seedRankHistory } from '../support/fixtures.js';
 import { expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
@@ -125,5 +126,91 @@ forEachBackend('SDK: leaderboards', (database) => {
     const env = await server.environment();
     assert.deepEqual(await env.trophy.leaderboards.all(), []);
     await expectSdkError(server, () => server.client('nope.nope').leaderboards.all(), TrophyApi.UnauthorizedError, 401);
+  });
+
+  /**
+   * A weekly words board broken down by city with places in the current run (03-09..03-15),
+   * written as the write path writes them (fixtures.ts), and named users.
+   */
+  async function cityBoard(env: SdkEnvironment) {
+    const [metric] = await env.metrics([unique('words')]);
+    const [city] = await env.attributes([{ key: 'city', type: 'user' }]);
+    const [board] = await leaderboards(env, [
+      { name: 'Weekly words', key: unique('weekly'), status: 'active', rankBy: 'metric', metricId: metric!.id, start: '2026-03-02', breakdownAttributes: [city!.id], runUnit: 'day', runInterval: 7 },
+    ]);
+    for (const [id, name] of [['ana', 'Ana'], ['ben', 'Ben'], ['cy', undefined]] as const) await env.trophy.users.identify(id, { name, attributes: { city: 'London' } });
+    const db = server.laurel.backend.db;
+    await seedLeaderboardPlaces(db, board!.id, '2026-03-09', '["London"]', [
+      { userId: 'ana', value: 300, reachedAt: NOW - 3000 },
+      { userId: 'ben', value: 300, reachedAt: NOW - 2000 },
+      { userId: 'cy', value: 120, reachedAt: NOW - 1000 },
+    ], NOW);
+    await seedLeaderboardPlaces(db, board!.id, '2026-03-09', '["Paris"]', [{ userId: 'dee', value: 999, reachedAt: NOW }], NOW);
+    await seedLeaderboardPlaces(db, board!.id, '2026-03-02', '["London"]', [{ userId: 'cy', value: 40, reachedAt: NOW - 7 * 86_400_000 }], NOW);
+    return { board: board!, metric: metric! };
+  }
+
+  test('leaderboards.get: the board, its status and a page of rankings of a breakdown group, parsed by the SDK; offset, limit, run and userId as the SDK sends them', async () => {
+    const env = await server.environment();
+    const { board, metric } = await cityBoard(env);
+
+    const got = await sdkRequests(server, 1, () => env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London' }));
+    assert.equal(lastStatus(server), 200);
+    assert.deepEqual(
+      [got.id, got.key, got.name, got.rankBy, got.metricKey, got.metricName, got.status, got.start, got.runUnit, got.runInterval, got.maxParticipants, got.breakdownAttribute],
+      [board.id, board.key, 'Weekly words', 'metric', metric.key, metric.name, 'active', '2026-03-02', 'day', 7, 1000, 'city'],
+    );
+    assert.deepEqual(got.rankings.map((r) => ({ ...r })), [
+      { userId: 'ana', userName: 'Ana', rank: 1, value: 300 },
+      { userId: 'ben', userName: 'Ben', rank: 2, value: 300 },
+      { userId: 'cy', userName: undefined, rank: 3, value: 120 },
+    ]);
+    const page = await env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', offset: 1, limit: 1 });
+    assert.deepEqual(page.rankings.map((r) => [r.userId, r.rank]), [['ben', 2]]);
+    const fromBen = await env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', userId: 'ben' });
+    assert.deepEqual(fromBen.rankings.map((r) => [r.userId, r.rank]), [['ben', 2], ['cy', 3]]);
+    const lastWeek = await env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', run: '2026-03-04' });
+    assert.deepEqual(lastWeek.rankings.map((r) => [r.userId, r.rank, r.value]), [['cy', 1, 40]]);
+    const paris = await env.trophy.leaderboards.get(board.key, { userAttributes: 'city:Paris' });
+    assert.deepEqual(paris.rankings.map((r) => r.userId), ['dee']);
+  });
+
+  test('leaderboards.get errors: 404 for an unknown key, 422 without userAttributes on a breakdown board or for a limit above its size, each after one request', async () => {
+    const env = await server.environment();
+    const { board } = await cityBoard(env);
+    await expectSdkError(server, () => env.trophy.leaderboards.get('no-such-board'), TrophyApi.NotFoundError, 404, /Leaderboard not found: no-such-board/);
+    await expectSdkError(server, () => env.trophy.leaderboards.get(board.key), TrophyApi.UnprocessableEntityError, 422, /userAttributes is required/);
+    await expectSdkError(server, () => env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', limit: 1001 }), TrophyApi.UnprocessableEntityError, 422, /limit/);
+    await expectSdkError(server, () => env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', run: '2026-01-01' }), TrophyApi.UnprocessableEntityError, 422, /run: 2026-01-01 is in no run/);
+  });
+
+  test("users.leaderboard: the user's rank, value and history in the run, parsed by the SDK (timestamps as Dates)", async () => {
+    const env = await server.environment();
+    const { board } = await cityBoard(env);
+    await seedRankHistory(server.laurel.backend.db, board.id, '2026-03-09', 'ben', [
+      { date: '2026-03-10', previousRank: null, rank: 1, previousValue: null, value: 100 },
+      { date: '2026-03-11', previousRank: 1, rank: 2, previousValue: 100, value: 300 },
+    ]);
+
+    const got = await sdkRequests(server, 1, () => env.trophy.users.leaderboard('ben', board.key));
+    assert.equal(lastStatus(server), 200);
+    assert.deepEqual([got.id, got.key, got.rank, got.value], [board.id, board.key, 2, 300]);
+    assert.deepEqual(
+      got.history.map((h) => [h.timestamp?.toISOString(), h.previousRank ?? null, h.rank, h.previousValue ?? null, h.value]),
+      [
+        ['2026-03-10T00:00:00.000Z', null, 1, null, 100],
+        ['2026-03-11T00:00:00.000Z', 1, 2, 100, 300],
+      ],
+    );
+    assert.deepEqual((got.history[1] as any).date, '2026-03-11', 'date: the SDK passes it through');
+    assert.equal((await env.trophy.users.leaderboard('ben', board.key, { numEvents: 1 })).history.length, 1);
+    const lastWeek = await env.trophy.users.leaderboard('cy', board.key, { run: '2026-03-02' });
+    assert.deepEqual([lastWeek.rank, lastWeek.value, lastWeek.history], [1, 40, []]);
+    const off = await env.trophy.users.leaderboard('ana', board.key, { run: '2026-03-02' });
+    assert.deepEqual([off.rank ?? null, off.value ?? null], [null, null], 'no place in that run');
+
+    await expectSdkError(server, () => env.trophy.users.leaderboard('ghost', board.key), TrophyApi.NotFoundError, 404, /User not found: ghost/);
+    await expectSdkError(server, () => env.trophy.users.leaderboard('ben', 'no-such-board'), TrophyApi.NotFoundError, 404, /Leaderboard not found/);
+    await expectSdkError(server, () => env.trophy.users.leaderboard('ben', board.key, { numEvents: 101 }), TrophyApi.UnprocessableEntityError, 422, /numEvents: must be at most 100/);
   });
 });
