@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Entry, HistoryRow, RankedEntry, RunScore } from '../engine/leaderboards/index.js';
 import { prepared } from '../store/prepared.js';
 import type { Schema } from '../store/schema.js';
@@ -10,6 +10,19 @@ import { pageStatement } from './ranking-reads.js';
  * Every read here is one statement over a primary key or the ranking index, whatever the number of
  * scores; the stage is the only writer.
  */
+
+/**
+ * Serialises the writes to one run of a board until the transaction ends. Placing a user reads the
+ * group (its size, its lowest members, the members ahead) and then writes to it, so two users'
+ * events at once could both take the last place. On PostgreSQL, where events of different users run
+ * side by side, a transaction-scoped advisory lock per (board, run) makes them take turns; the
+ * pipeline takes these locks in configuration order, and before the board's throttle row, so two
+ * events never wait for each other in a circle. SQLite has one writer: nothing to do.
+ */
+export async function lockRun(trx: Kysely<Schema>, leaderboardId: string, runStart: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`leaderboard-run:${leaderboardId}:${runStart}`}, 0))`.execute(trx);
+}
 
 export interface StoredScore extends RunScore {
   groupKey: string | null;

@@ -146,6 +146,17 @@ forEachBackend('pipeline: leaderboards', (database) => {
     clock.set(NOW);
   });
 
+  test('events of many users at once: the cap holds and the places go to the best (PostgreSQL runs them side by side)', async () => {
+    const f = await fixturesFor(laurel);
+    const words = await f.metric({ key: 'words' });
+    const board = await f.leaderboard({ key: 'crowd', rankBy: 'metric', metricId: words.id, maxParticipants: 3 });
+    const values = [4, 9, 1, 12, 7, 3, 11, 5, 8, 2, 10, 6];
+    await Promise.all(values.map((value, i) => f.event('words', `crowd-${i}`, value)));
+    const members = await laurel.backend.db.selectFrom('leaderboard_members').select(['user_id', 'value']).where('leaderboard_id', '=', board.id).orderBy('value', 'desc').execute();
+    assert.deepEqual(members.map((m) => Number(m.value)), [12, 11, 10]);
+    assert.deepEqual(await rankings(f.env.key, 'crowd'), [['crowd-3', 1, 12], ['crowd-6', 2, 11], ['crowd-10', 3, 10]]);
+  });
+
   async function rankings(key: string, board: string, userAttributes?: string): Promise<[string, number, number][]> {
     const query = userAttributes ? `?userAttributes=${encodeURIComponent(userAttributes)}&limit=2` : '?limit=3';
     const response = await laurel.api('GET', `/v1/leaderboards/${board}${query}`, { key });

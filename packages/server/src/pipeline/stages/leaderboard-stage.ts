@@ -23,6 +23,7 @@ import {
   deleteMember,
   ensureGroup,
   latestHistory,
+  lockRun,
   readGroupStats,
   readPlaces,
   readScore,
@@ -123,6 +124,7 @@ function runOf(item: Counted, input: PipelineInput): Run | null {
 async function updateBoard(trx: Kysely<Schema>, input: PipelineInput, item: Counted, run: Run, writes: StateWrite[]): Promise<BoardChange> {
   const { board } = item;
   const { user, now } = input;
+  await lockRun(trx, board.id, run.start);
   // A user created by this write has no score and no place yet.
   const fresh = input.userCreated;
   const previous = fresh ? null : await readScore(trx, board.id, run.start, user.id);
