@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
-import { fixturesFor, seedLeaderboardPlaces, seedRankHistory, unique, type Fixtures, type SeededPlace } from '../support/fixtures.js';
+import { fixturesFor, unique, type Fixtures, type UserInput } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
 import { assertError, assertNothingWritten } from './helpers.js';
@@ -16,9 +16,16 @@ function assertSchema(name: string, body: unknown): void {
   if (validate) assert.deepEqual(validate(body), [], `${name}: ${JSON.stringify(body).slice(0, 400)}`);
 }
 
+interface Place {
+  userId: string;
+  value: number;
+  /** When the user's metric event is sent: their value is reached then (the tie-break). */
+  at: number;
+}
+
 /** Places 1..n by value, every second one tied with the one before but reached later. */
-function places(prefix: string, n: number): SeededPlace[] {
-  return Array.from({ length: n }, (_, i) => ({ userId: `${prefix}-${i + 1}`, value: 1000 - 10 * Math.floor(i / 2), reachedAt: NOW - 100 * SECOND + i * SECOND }));
+function places(prefix: string, n: number): Place[] {
+  return Array.from({ length: n }, (_, i) => ({ userId: `${prefix}-${i + 1}`, value: 1000 - 10 * Math.floor(i / 2), at: NOW - 100 * SECOND + i * SECOND }));
 }
 
 forEachBackend('Application API: leaderboard rankings and a user’s standing', (database) => {
@@ -31,7 +38,17 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
   });
   after(() => laurel.close());
 
-  const seed = (boardId: string, runStart: string, group: string, list: readonly SeededPlace[]) => seedLeaderboardPlaces(laurel.backend.db, boardId, runStart, group, list, NOW);
+  /** Rankings made by the real write path: each user's metric event of `value` at `at` on the clock. */
+  const score = async (f: Fixtures, metric: { key: string }, list: readonly Place[], user: Omit<UserInput, 'id'> = {}) => {
+    try {
+      for (const place of list) {
+        clock.set(place.at);
+        await f.event(metric.key, { id: place.userId, ...user }, place.value);
+      }
+    } finally {
+      clock.set(NOW);
+    }
+  };
   const ok = async (f: Fixtures, path: string) => {
     const response = await f.request('GET', path);
     assert.equal(response.status, 200, `${path}: ${JSON.stringify(response.body)}`);
@@ -49,8 +66,8 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     const { board, metric } = await weekly(f, { description: 'Most words this week', maxParticipants: 100 });
     await f.user({ id: 'w-1', name: 'Maya' });
     const current = places('w', 25);
-    await seed(board.id, '2026-03-09', '[]', current);
-    await seed(board.id, '2026-03-02', '[]', [{ userId: 'last-week', value: 5, reachedAt: NOW - 7 * 86_400_000 }]);
+    await score(f, metric, current);
+    await score(f, metric, [{ userId: 'last-week', value: 5, at: NOW - 7 * 86_400_000 }]);
 
     const body = await ok(f, `/v1/leaderboards/${board.key}`);
     assertSchema('LeaderboardResponseWithRankings', body);
@@ -91,9 +108,8 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
 
   test('userId: offset counts from that user’s place; a user without a place gets no rankings', async () => {
     const f = await fixturesFor(laurel);
-    const { board } = await weekly(f);
-    const list = places('u', 12);
-    await seed(board.id, '2026-03-09', '[]', list);
+    const { board, metric } = await weekly(f);
+    await score(f, metric, places('u', 12));
     const page = async (query: string) => ((await ok(f, `/v1/leaderboards/${board.key}?${query}`)).rankings as any[]).map((r) => [r.userId, r.rank]);
     assert.deepEqual(await page('userId=u-5&limit=3'), [['u-5', 5], ['u-6', 6], ['u-7', 7]]);
     assert.deepEqual(await page('userId=u-5&offset=2&limit=2'), [['u-7', 7], ['u-8', 8]]);
@@ -106,12 +122,12 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     const f = await fixturesFor(laurel);
     const city = await f.attribute('city');
     const plan = await f.attribute('plan');
-    const { board } = await weekly(f, { breakdownAttributes: [city.id] });
-    const { board: two } = await weekly(f, { breakdownAttributes: [city.id, plan.id] });
+    const { board, metric } = await weekly(f, { breakdownAttributes: [city.id] });
+    const { board: two, metric: twoMetric } = await weekly(f, { breakdownAttributes: [city.id, plan.id] });
     const { board: plain } = await weekly(f);
-    await seed(board.id, '2026-03-09', '["London"]', places('l', 3));
-    await seed(board.id, '2026-03-09', '["Paris"]', places('p', 2));
-    await seed(two.id, '2026-03-09', '["London","pro"]', places('lp', 2));
+    await score(f, metric, places('l', 3), { attributes: { city: 'London' } });
+    await score(f, metric, places('p', 2), { attributes: { city: 'Paris' } });
+    await score(f, twoMetric, places('lp', 2), { attributes: { city: 'London', plan: 'pro' } });
 
     const london = await ok(f, `/v1/leaderboards/${board.key}?userAttributes=city:London`);
     assertSchema('LeaderboardResponseWithRankings', london);
@@ -136,9 +152,9 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
 
   test('422 for a page outside the board (limit above maxParticipants, negative or not whole) or a run date outside it; 404 for unknown and inactive boards; nothing written', async () => {
     const f = await fixturesFor(laurel);
-    const { board } = await weekly(f, { maxParticipants: 5, end: '2026-03-31' });
+    const { board, metric } = await weekly(f, { maxParticipants: 5, end: '2026-03-31' });
     const { board: hidden } = await weekly(f, { status: 'inactive' });
-    await seed(board.id, '2026-03-09', '[]', places('s', 5));
+    await score(f, metric, places('s', 5));
     assert.equal((await ok(f, `/v1/leaderboards/${board.key}`)).rankings.length, 5, 'the default page of 10 is cut to the 5 places');
     assert.equal((await ok(f, `/v1/leaderboards/${board.key}?limit=5`)).rankings.length, 5);
     const bad = (query: string) => f.request('GET', `/v1/leaderboards/${board.key}?${query}`);
@@ -161,8 +177,8 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
 
   test('a finished board stays readable with status finished; a scheduled one shows its first run, empty', async () => {
     const f = await fixturesFor(laurel);
-    const { board } = await weekly(f, { end: '2026-03-15' });
-    await seed(board.id, '2026-03-09', '[]', places('f', 2));
+    const { board, metric } = await weekly(f, { end: '2026-03-15' });
+    await score(f, metric, places('f', 2));
     const finished = await f.request('PATCH', '/admin/v1/leaderboards', [{ id: board.id, status: 'finished' }]);
     assert.equal(finished.status, 200, JSON.stringify(finished.body));
     const body = await ok(f, `/v1/leaderboards/${board.key}`);
@@ -175,8 +191,9 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     // Past its end everywhere, a board set active reads as finished, its last run by default.
     clock.set(Date.UTC(2026, 1, 10, 12));
     try {
-      const { board: over } = await weekly(f, { start: '2026-02-02', end: '2026-03-01' });
-      await seed(over.id, '2026-02-23', '[]', places('o', 1));
+      const { board: over, metric: overMetric } = await weekly(f, { start: '2026-02-02', end: '2026-03-01' });
+      clock.set(Date.UTC(2026, 1, 25, 12));
+      await f.event(overMetric.key, 'o-1', 8);
       clock.set(Date.UTC(2026, 2, 3, 12));
       const past = await ok(f, `/v1/leaderboards/${over.key}`);
       assert.deepEqual([past.status, past.rankings.map((r: any) => r.userId)], ['finished', ['o-1']]);
@@ -187,16 +204,19 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
 
   test("GET /v1/users/{id}/leaderboards/{key}: the user's rank and value in the run and their latest days of history, oldest first", async () => {
     const f = await fixturesFor(laurel);
-    const { board } = await weekly(f);
+    const { board, metric } = await weekly(f);
     const maya = await f.user({ id: unique('maya') });
-    await seed(board.id, '2026-03-09', '[]', [...places('h', 3), { userId: maya.id, value: 50, reachedAt: NOW }]);
-    const days = ['2026-03-09', '2026-03-10', '2026-03-11'];
-    await seedRankHistory(laurel.backend.db, board.id, '2026-03-09', maya.id, [
-      { date: days[0]!, previousRank: null, rank: 2, previousValue: null, value: 10 },
-      { date: days[1]!, previousRank: 2, rank: 3, previousValue: 10, value: 30 },
-      { date: days[2]!, previousRank: 3, rank: 4, previousValue: 30, value: 50 },
+    const day = (date: string, seconds = 0) => Date.parse(`${date}T12:00:00Z`) + seconds * SECOND;
+    // Last week Maya alone; this week one rival a day passes her, and she writes on after each.
+    await score(f, metric, [
+      { userId: maya.id, value: 7, at: day('2026-03-04') },
+      { userId: 'h-1', value: 1000, at: day('2026-03-09') },
+      { userId: maya.id, value: 10, at: day('2026-03-09', 1) },
+      { userId: 'h-2', value: 1000, at: day('2026-03-10') },
+      { userId: maya.id, value: 20, at: day('2026-03-10', 1) },
+      { userId: 'h-3', value: 990, at: day('2026-03-11', -10) },
+      { userId: maya.id, value: 20, at: day('2026-03-11', -5) },
     ]);
-    await seedRankHistory(laurel.backend.db, board.id, '2026-03-02', maya.id, [{ date: '2026-03-04', previousRank: null, rank: 1, previousValue: null, value: 7 }]);
 
     const body = await ok(f, `/v1/users/${maya.id}/leaderboards/${board.key}`);
     assertSchema('UserLeaderboardResponseWithHistory', body);
@@ -213,7 +233,7 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     assert.deepEqual((await ok(f, `/v1/users/${maya.id}/leaderboards/${board.key}?numEvents=2`)).history.map((h: any) => h.date), ['2026-03-10', '2026-03-11']);
     assert.deepEqual((await ok(f, `/v1/users/${maya.id}/leaderboards/${board.key}?numEvents=0`)).history, []);
     const before = await ok(f, `/v1/users/${maya.id}/leaderboards/${board.key}?run=2026-03-03`);
-    assert.deepEqual([before.rank, before.value, before.history.map((h: any) => h.value)], [null, null, [7]], 'history without a place at the end of the run');
+    assert.deepEqual([before.rank, before.value, before.history], [1, 7, [{ date: '2026-03-04', timestamp: '2026-03-04T00:00:00.000Z', previousRank: null, rank: 1, previousValue: null, value: 7 }]]);
 
     const stranger = await f.user();
     const none = await ok(f, `/v1/users/${stranger.id}/leaderboards/${board.key}`);
@@ -226,8 +246,13 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     const metric = await f.metric();
     const board = await f.leaderboard({ rankBy: 'metric', metricId: metric.id, start: '2026-03-01', runUnit: 'day', runInterval: 1 });
     const east = await f.user({ id: unique('east'), tz: 'Pacific/Kiritimati' });
-    await seed(board.id, '2026-03-11', '[]', [{ userId: east.id, value: 3, reachedAt: NOW - 3_600_000 }]);
-    await seed(board.id, '2026-03-12', '[]', [{ userId: 'early', value: 9, reachedAt: NOW - 60_000 }, { userId: east.id, value: 1, reachedAt: NOW }]);
+    const early = await f.user({ id: unique('early'), tz: 'Pacific/Kiritimati' });
+    // 12:00 UTC on 03-10 is 02:00 on 03-11 in UTC+14; 12:00 UTC on 03-11 is 02:00 on 03-12 there.
+    await score(f, metric, [
+      { userId: east.id, value: 3, at: NOW - 86_400_000 },
+      { userId: early.id, value: 9, at: NOW - 60_000 },
+      { userId: east.id, value: 1, at: NOW },
+    ]);
     const standing = await ok(f, `/v1/users/${east.id}/leaderboards/${board.key}`);
     assert.deepEqual([standing.rank, standing.value], [2, 1], "2026-03-12 in the user's zone");
     assert.deepEqual((await ok(f, `/v1/users/${east.id}/leaderboards/${board.key}?run=2026-03-11`)).rank, 1);

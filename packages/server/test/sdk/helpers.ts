@@ -14,6 +14,7 @@ import { ManualClock } from '../../src/clock.js';
 import { createApiKey } from '../../src/environments/api-keys.js';
 import { createEnvironment } from '../../src/environments/environments.js';
 import { catalogue } from '../../src/errors.js';
+import { Fixtures, httpCaller } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
 export { LegacyTrophyApi, LegacyTrophyApiClient, TrophyApi, TrophyApiClient, TrophyApiError };
@@ -56,6 +57,8 @@ export interface SdkEnvironment {
   metrics(keys: string[]): Promise<{ id: string; key: string; name: string }[]>;
   achievements(items: Record<string, unknown>[]): Promise<{ id: string; key: string; name: string }[]>;
   streakSettings(body: Record<string, unknown>): Promise<any>;
+  /** The shared builders (test/support/fixtures.ts) for this environment, over HTTP. */
+  fixtures: Fixtures;
 }
 
 /** Starts Laurel on a real socket (the SDK uses fetch) with a ManualClock at `now`. */
@@ -91,6 +94,7 @@ export async function startSdkServer(databaseUrl: string, now = Date.UTC(2026, 2
       const created = await createEnvironment(db, unique('sdk').toLowerCase(), clock.now());
       assert.ok(created);
       const key = (await createApiKey(db, created.id, 'sdk-test', clock.now())).key;
+      const fixtures = new Fixtures(httpCaller(url), { id: created.id, name: created.name, key });
       const admin: SdkEnvironment['admin'] = async (method, path, body, expect) => {
         const response = await fetch(`${url}/admin/v1${path}`, {
           method,
@@ -107,6 +111,7 @@ export async function startSdkServer(databaseUrl: string, now = Date.UTC(2026, 2
         key,
         trophy: client(key),
         admin,
+        fixtures,
         async attributes(items) {
           const body = await admin('POST', '/attributes', items.map((item) => ({ name: item.key, ...item })), 201);
           assert.deepEqual(body.issues, []);

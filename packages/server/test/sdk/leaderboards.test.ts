@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
-import { seedLeaderboardPlaces, seedRankHistory } from '../support/fixtures.js';
-import { expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
+import { DAY_MS, expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
 
@@ -129,8 +128,9 @@ forEachBackend('SDK: leaderboards', (database) => {
   });
 
   /**
-   * A weekly words board broken down by city with places in the current run (03-09..03-15),
-   * written as the write path writes them (fixtures.ts), and named users.
+   * A weekly words board broken down by city, ranked the way an app ranks it: metric events sent
+   * with the SDK. Last week Cy wrote 40; this week Ben 100 on Tuesday, then on Wednesday Ana 300,
+   * Ben 200 more (a tie with Ana, reached later), Cy 120, and Dee in Paris 999.
    */
   async function cityBoard(env: SdkEnvironment) {
     const [metric] = await env.metrics([unique('words')]);
@@ -139,14 +139,23 @@ forEachBackend('SDK: leaderboards', (database) => {
       { name: 'Weekly words', key: unique('weekly'), status: 'active', rankBy: 'metric', metricId: metric!.id, start: '2026-03-02', breakdownAttributes: [city!.id], runUnit: 'day', runInterval: 7 },
     ]);
     for (const [id, name] of [['ana', 'Ana'], ['ben', 'Ben'], ['cy', undefined]] as const) await env.trophy.users.identify(id, { name, attributes: { city: 'London' } });
-    const db = server.laurel.backend.db;
-    await seedLeaderboardPlaces(db, board!.id, '2026-03-09', '["London"]', [
-      { userId: 'ana', value: 300, reachedAt: NOW - 3000 },
-      { userId: 'ben', value: 300, reachedAt: NOW - 2000 },
-      { userId: 'cy', value: 120, reachedAt: NOW - 1000 },
-    ], NOW);
-    await seedLeaderboardPlaces(db, board!.id, '2026-03-09', '["Paris"]', [{ userId: 'dee', value: 999, reachedAt: NOW }], NOW);
-    await seedLeaderboardPlaces(db, board!.id, '2026-03-02', '["London"]', [{ userId: 'cy', value: 40, reachedAt: NOW - 7 * 86_400_000 }], NOW);
+    await env.trophy.users.identify('dee', { attributes: { city: 'Paris' } });
+    const writes: [string, number, number][] = [
+      ['cy', 40, NOW - 7 * DAY_MS],
+      ['ben', 100, NOW - DAY_MS],
+      ['ana', 300, NOW - 3000],
+      ['ben', 200, NOW - 2000],
+      ['cy', 120, NOW - 1000],
+      ['dee', 999, NOW],
+    ];
+    try {
+      for (const [id, value, at] of writes) {
+        server.clock.set(at);
+        await env.trophy.metrics.event(metric!.key, { user: { id }, value });
+      }
+    } finally {
+      server.clock.set(NOW);
+    }
     return { board: board!, metric: metric! };
   }
 
@@ -184,13 +193,9 @@ forEachBackend('SDK: leaderboards', (database) => {
     await expectSdkError(server, () => env.trophy.leaderboards.get(board.key, { userAttributes: 'city:London', run: '2026-01-01' }), TrophyApi.UnprocessableEntityError, 422, /run: 2026-01-01 is in no run/);
   });
 
-  test("users.leaderboard: the user's rank, value and history in the run, parsed by the SDK (timestamps as Dates)", async () => {
+  test("users.leaderboard: the user's rank, value and daily history in the run, parsed by the SDK (timestamps as Dates)", async () => {
     const env = await server.environment();
     const { board } = await cityBoard(env);
-    await seedRankHistory(server.laurel.backend.db, board.id, '2026-03-09', 'ben', [
-      { date: '2026-03-10', previousRank: null, rank: 1, previousValue: null, value: 100 },
-      { date: '2026-03-11', previousRank: 1, rank: 2, previousValue: 100, value: 300 },
-    ]);
 
     const got = await sdkRequests(server, 1, () => env.trophy.users.leaderboard('ben', board.key));
     assert.equal(lastStatus(server), 200);
@@ -205,7 +210,7 @@ forEachBackend('SDK: leaderboards', (database) => {
     assert.deepEqual((got.history[1] as any).date, '2026-03-11', 'date: the SDK passes it through');
     assert.equal((await env.trophy.users.leaderboard('ben', board.key, { numEvents: 1 })).history.length, 1);
     const lastWeek = await env.trophy.users.leaderboard('cy', board.key, { run: '2026-03-02' });
-    assert.deepEqual([lastWeek.rank, lastWeek.value, lastWeek.history], [1, 40, []]);
+    assert.deepEqual([lastWeek.rank, lastWeek.value, lastWeek.history.map((h) => [h.timestamp?.toISOString(), h.rank, h.value])], [1, 40, [['2026-03-04T00:00:00.000Z', 1, 40]]]);
     const off = await env.trophy.users.leaderboard('ana', board.key, { run: '2026-03-02' });
     assert.deepEqual([off.rank ?? null, off.value ?? null], [null, null], 'no place in that run');
 

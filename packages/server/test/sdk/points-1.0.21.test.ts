@@ -20,27 +20,18 @@ forEachBackend('SDK 1.0.21: points', (database) => {
 
   /** XP: 10 points per 2 words, Bronze at 0 and Silver at 30; earned with the 1.0.21 client. */
   async function xp(env: SdkEnvironment) {
-    const [words] = await env.metrics([unique('words')]);
-    const key = unique('xp');
-    const body = await env.admin(
-      'POST',
-      '/points',
-      [
-        {
-          name: 'XP',
-          key,
-          description: 'Experience',
-          triggers: [{ type: 'metric', points: 10, status: 'active', metricId: words!.id, metricThreshold: 2 }],
-          levels: [
-            { name: 'Bronze', key: 'bronze', points: 0 },
-            { name: 'Silver', key: 'silver', points: 30 },
-          ],
-        },
+    const words = await env.fixtures.metric({ key: unique('words') });
+    const system = await env.fixtures.pointsSystem({
+      name: 'XP',
+      description: 'Experience',
+      triggers: [{ type: 'metric', points: 10, status: 'active', metricId: words.id, metricThreshold: 2 }],
+      levels: [
+        { name: 'Bronze', key: 'bronze', points: 0 },
+        { name: 'Silver', key: 'silver', points: 30 },
       ],
-      201,
-    );
+    });
     const trophy = server.legacyClient(env.key);
-    return { key, system: body.created[0], words: words!, trophy, write: (id: string, value: number) => trophy.metrics.event(words!.key, { user: { id }, value }) };
+    return { key: system.key as string, system, words, trophy, write: (id: string, value: number) => trophy.metrics.event(words.key, { user: { id }, value }) };
   }
 
   test('points.system: the system and its triggers as 1.0.21 parses them', async () => {

@@ -4,15 +4,13 @@
  * through Laurel's own APIs as a client would (the Admin API for configuration, the Application
  * API for users and metric events), asserts the answer and returns what the API answered, so a
  * fixture can never build a state the API would refuse. Calls go through `inject` for a
- * TestLaurel, or over HTTP for a server on a socket (the SDK suites).
- *
- * The seeding helpers at the end are the exception, written straight into the database; see there.
+ * TestLaurel, or over HTTP for a server on a socket (the SDK suites). Points, rankings and history
+ * come from metric events through the real write path (`event`), never from rows written by hand.
  */
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { createApiKey } from '../../src/environments/api-keys.js';
 import { createEnvironment } from '../../src/environments/environments.js';
-import { groupId } from '../../src/leaderboards/group-id.js';
 import type { Schema } from '../../src/store/schema.js';
 import type { TestLaurel } from './laurel.js';
 
@@ -139,72 +137,4 @@ export class Fixtures {
 /** A new environment with its builders, through inject. */
 export async function fixturesFor(laurel: TestLaurel, name?: string): Promise<Fixtures> {
   return new Fixtures(injectCaller(laurel), await createFixtureEnvironment(laurel.backend.db, laurel.clock.now(), name));
-}
-
-// ---- Seeding: rows written as the write path writes them.
-//
-// For reads whose state only the metric-event write path creates (places on leaderboards, rank
-// history), until src/pipeline's leaderboards stage fills it. Each helper writes exactly the rows
-// that stage writes (migration 0010's notes), so the reads cannot tell the difference; tests
-// switch to POST /v1/metrics/{key}/event once it does, and these go.
-
-export interface SeededPlace {
-  userId: string;
-  value: number;
-  /** When the user reached `value`: earlier ranks higher among equal values. */
-  reachedAt: number;
-}
-
-/**
- * Places in one breakdown group of a run (`groupKey` is the engine's groupKey: `[]` without
- * breakdowns, `["London"]` for a board broken down by one attribute): the group's name, each
- * user's score and their place, as the leaderboards stage writes them. The caller keeps to the
- * board's maxParticipants, as the stage does.
- */
-export async function seedLeaderboardPlaces(db: Kysely<Schema>, leaderboardId: string, runStart: string, groupKey: string, places: readonly SeededPlace[], now: number): Promise<void> {
-  const group = groupId(groupKey);
-  await db
-    .insertInto('leaderboard_groups')
-    .values({ leaderboard_id: leaderboardId, run_start: runStart, group_id: group, group_key: groupKey })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  for (let i = 0; i < places.length; i += 300) {
-    const chunk = places.slice(i, i + 300);
-    await db
-      .insertInto('leaderboard_scores')
-      .values(chunk.map((p) => ({ leaderboard_id: leaderboardId, run_start: runStart, user_id: p.userId, total: p.value, value: p.value, reached_at: p.reachedAt, group_key: groupKey, updated_at: now })))
-      .execute();
-    await db
-      .insertInto('leaderboard_members')
-      .values(chunk.map((p) => ({ leaderboard_id: leaderboardId, run_start: runStart, user_id: p.userId, group_id: group, value: p.value, reached_at: p.reachedAt })))
-      .execute();
-  }
-}
-
-export interface SeededHistoryRow {
-  date: string;
-  previousRank: number | null;
-  rank: number | null;
-  previousValue: number | null;
-  value: number | null;
-}
-
-/** A user's daily rank history in a run (engine history.ts's rows), as the leaderboards stage writes it. */
-export async function seedRankHistory(db: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, rows: readonly SeededHistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('leaderboard_rank_history')
-    .values(
-      rows.map((row) => ({
-        leaderboard_id: leaderboardId,
-        run_start: runStart,
-        user_id: userId,
-        date: row.date,
-        previous_rank: row.previousRank,
-        rank: row.rank,
-        previous_value: row.previousValue,
-        value: row.value,
-      })),
-    )
-    .execute();
 }
