@@ -18,6 +18,7 @@ import { BACKDATE_WALK, backdateWalk } from './achievements/backdate.js';
 import { LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler } from './leaderboards/leaderboard-lifecycle.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
 import { BOOST_LIFECYCLE, boostLifecycleHandler } from './points/boost-lifecycle.js';
+import { TIME_TICK_JOB, TIME_TRIGGER_WALK, timeTickHandler, timeTriggerWalk } from './points/time-triggers.js';
 import { defineJob, JobRegistry } from './schedule/job-registry.js';
 import type { ClaimedJob } from './schedule/jobs.js';
 import { Scheduler } from './schedule/scheduler.js';
@@ -130,6 +131,8 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk({ lockForUpdate }))),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),
       defineJob(BOOST_LIFECYCLE, boostLifecycleHandler({ outbox })),
+      defineJob(TIME_TICK_JOB, timeTickHandler({ outbox, configCache, lockForUpdate })),
+      defineJob(TIME_TRIGGER_WALK, walkHandler(timeTriggerWalk({ configCache }))),
     ]);
     scheduler = new Scheduler(backend, clock, jobs, {
       pollIntervalMs: options.pollIntervalMs ?? SCHEDULER_POLL_MS,

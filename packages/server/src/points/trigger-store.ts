@@ -7,6 +7,7 @@ import { loadReferences, type ConfigReferences } from './config-references.js';
 import { Problems } from './invalid-config.js';
 import { notFoundIssue, repeatedIdIssue } from './issues.js';
 import { lockSystem } from './system-lock.js';
+import { startTimeTriggerWalk } from './time-triggers.js';
 import { triggerFieldProblems } from './trigger-fields.js';
 import { toAdminTrigger, type AdminPointsTrigger, type PointsTriggerRow } from './trigger-view.js';
 
@@ -78,8 +79,16 @@ export async function insertTrigger(
     updated_at: now,
   };
   // Nothing is inserted once the request has a problem: it is going to be rolled back anyway.
-  if (!problems.any) await trx.insertInto('points_triggers').values(row).execute();
+  if (problems.any) return row;
+  await trx.insertInto('points_triggers').values(row).execute();
+  if (startsTimeSchedules(null, row)) await startTimeTriggerWalk(trx, environmentId, now);
   return row;
+}
+
+/** An active time trigger that is new, newly active, or on a new unit or interval: every user's schedule for it is (re)made, by a walk. */
+function startsTimeSchedules(before: PointsTriggerRow | null, after: PointsTriggerRow): boolean {
+  if (after.type !== 'time' || after.status !== 'active') return false;
+  return before === null || before.status !== 'active' || before.time_unit !== after.time_unit || before.time_interval !== after.time_interval;
 }
 
 function checkReferences(fields: TriggerFields, references: ConfigReferences, problems: Problems, where: string): void {
@@ -165,7 +174,9 @@ export async function updateTriggers(
       }
       const set = changeSet(current, change, references, problems, `body[${index}]`, now);
       if (problems.any) continue;
-      updated.push(await trx.updateTable('points_triggers').set(set).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow());
+      const after = await trx.updateTable('points_triggers').set(set).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
+      if (startsTimeSchedules(current, after)) await startTimeTriggerWalk(trx, environmentId, now);
+      updated.push(after);
     }
     problems.throwIfAny();
     return { updated: updated.map(toAdminTrigger), issues };
