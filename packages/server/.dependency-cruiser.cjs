@@ -30,6 +30,24 @@ module.exports = {
       from: { path: '^src/engine/' },
       to: { dependencyTypes: ['core'] },
     },
+    {
+      name: 'stages-only-through-the-runner',
+      comment:
+        'The pipeline of consequences (docs/engine.md) is the one place consequences are computed: its stages ' +
+        'run only through src/pipeline/run-pipeline.ts, never called by a write path directly.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/pipeline/'] },
+      to: { path: '^src/pipeline/stages/' },
+    },
+    {
+      name: 'consequence-state-written-by-the-pipeline',
+      comment:
+        "Users' points and leaderboard scores are written by the pipeline's stages only: their stores are " +
+        'imported by nothing else (reads have their own modules).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/pipeline/stages/'] },
+      to: { path: ['^src/points/user-points-store\\.ts$', '^src/leaderboards/scores-store\\.ts$'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -25,6 +25,7 @@ import { Scheduler } from './schedule/scheduler.js';
 import { walkHandler } from './schedule/user-walk.js';
 import { STREAK_RESCHEDULE, streakRescheduleWalk } from './streaks/streak-admin.js';
 import { streakJobHandler } from './streaks/streak-job.js';
+import { THROTTLED_WEBHOOK, throttledWebhookHandler } from './pipeline/throttled-webhooks.js';
 import { STREAK_JOB } from './streaks/user-streak.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -127,6 +128,7 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
     const jobs = new JobRegistry([
       defineJob(EVENT_BATCH_JOB, eventBatchHandler({ backend, outbox, configCache }, logger)),
       defineJob(STREAK_JOB, streakJobHandler({ outbox, configCache, lockForUpdate })),
+      defineJob(THROTTLED_WEBHOOK, throttledWebhookHandler({ outbox })),
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk({ lockForUpdate }))),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),

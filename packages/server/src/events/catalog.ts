@@ -102,7 +102,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.changed': {
     type: 'points.changed',
-    live: false,
+    live: true,
     area: 'points',
     title: 'Points changed',
     description: "A user's balance in a points system went up or down; sent at most once per user and system every 15 minutes.",
@@ -128,7 +128,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'points.level_changed': {
     type: 'points.level_changed',
-    live: false,
+    live: true,
     area: 'points',
     title: 'Level changed',
     description: 'Gaining or losing points moved a user into a different level of a points system.',
@@ -180,7 +180,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.changed': {
     type: 'leaderboard.changed',
-    live: false,
+    live: true,
     area: 'leaderboards',
     title: 'Leaderboard rankings changed',
     description: "The order of a leaderboard's current run changed; sent at most once per leaderboard every 15 minutes.",
@@ -256,7 +256,7 @@ export const catalog: { [T in EventType]: EventTypeDefinition<T> } = {
   },
   'leaderboard.rank_changed': {
     type: 'leaderboard.rank_changed',
-    live: false,
+    live: true,
     area: 'leaderboards',
     title: 'Leaderboard rank changed',
     description: "A user's position on a leaderboard moved; sent at most once per user and leaderboard every 15 minutes.",

@@ -32,10 +32,10 @@ describe('event catalog', () => {
   });
 
   it('marks as live exactly the types the engine emits today', () => {
-    // achievement.completed: metrics/record-event.ts and achievements/complete-achievement.ts;
-    // the streak types: streaks/user-streak.ts and streaks/freezes.ts; the boost and run
-    // lifecycles: points/boost-lifecycle.ts and leaderboards/leaderboard-lifecycle.ts. The other
-    // points and leaderboard types and emails are not built yet, so only test events of theirs are sent.
+    // achievement.completed, the streak types, points.changed, points.level_changed,
+    // leaderboard.changed and leaderboard.rank_changed: the pipeline (src/pipeline/, its stages and
+    // throttled-webhooks.ts); the boost and run lifecycles: points/boost-lifecycle.ts and
+    // leaderboards/leaderboard-lifecycle.ts. Emails are not built yet, so only test events of theirs are sent.
     assert.deepEqual(
       catalogEntries.filter((d) => d.live).map((d) => d.type),
       [
@@ -45,10 +45,14 @@ describe('event catalog', () => {
         'streak.lost',
         'streak.freeze_consumed',
         'streak.freeze_earned',
+        'points.changed',
+        'points.level_changed',
         'points.boost_started',
         'points.boost_finished',
         'leaderboard.started',
+        'leaderboard.changed',
         'leaderboard.finished',
+        'leaderboard.rank_changed',
       ],
     );
   });
