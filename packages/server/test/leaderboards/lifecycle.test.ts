@@ -162,12 +162,18 @@ forEachBackend('leaderboard run webhooks', (database) => {
     assert.equal(await dueAt(env, board.id), clock.now(), 'due at once');
     await laurel.scheduler!.runDue();
     const started = await sink.waitFor('leaderboard.started', 2, of(board.id));
+    // Deliveries are not ordered (Trophy promises no order either); the outbox holds them oldest run first.
     assert.deepEqual(
-      started.map((body) => [body.leaderboard.start, body.leaderboard.end]),
+      started.map((body) => [body.leaderboard.start, body.leaderboard.end]).sort(),
       [
         ['2026-03-22', '2026-03-28'],
         ['2026-03-29', '2026-04-04'],
       ],
+    );
+    const emitted = await laurel.backend.db.selectFrom('events').select('payload').where('environment_id', '=', env.id).where('type', '=', 'leaderboard.started').orderBy('id').execute();
+    assert.deepEqual(
+      emitted.map((row) => JSON.parse(row.payload).leaderboard.start),
+      ['2026-03-22', '2026-03-29'],
     );
     assert.equal(await emittedCount(laurel, env, 'leaderboard.started'), 2, 'earlier runs, over before the board existed, are not announced');
     assert.equal(await dueAt(env, board.id), utc('2026-03-29T13:00:00Z'));
