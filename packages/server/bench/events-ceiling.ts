@@ -16,6 +16,9 @@ app.post<{ Params: { key: string }; Body: { user?: { id?: unknown }; value?: unk
   return reply.status(201).send({ eventId: String(++sequence), metricKey: request.params.key, total: value });
 });
 
+// The peer of the leaderboard reads (bench/leaderboards.ts): any GET, a small JSON answer.
+app.get('/v1/*', async () => ({ ok: true, sequence: ++sequence }));
+
 process.on('message', (msg: { type: 'close' }) => {
   if (msg.type === 'close') void app.close().then(() => process.exit(0));
 });
