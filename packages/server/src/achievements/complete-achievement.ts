@@ -57,6 +57,6 @@ export async function completeAchievement(
 
     const result = await runPipeline(trx, deps, { ...write, change: { kind: 'achievement_completed', achievement } });
     const [completion] = result.achievements.completed;
-    return { completionId: completion!.completionId, achievement: completion!.response!, points: pointsMap(result.points.systems, result.levels, now) };
+    return { completionId: completion!.completionId!, achievement: completion!.response!, points: pointsMap(result.points.systems, result.levels, now) };
   });
 }

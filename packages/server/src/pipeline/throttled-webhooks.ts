@@ -12,7 +12,7 @@ import { toVisibleLeaderboard } from '../leaderboards/leaderboard-views.js';
 import { leaderboardWithRankings, readWebhookRankings } from '../leaderboards/leaderboard-webhook.js';
 import { jobKind, type JobHandler } from '../schedule/job-kind.js';
 import { scheduleJob } from '../schedule/jobs.js';
-import type { Schema } from '../store/schema.js';
+import type { Schema, UserRow } from '../store/schema.js';
 import { toWebhookUser } from '../users/user-store.js';
 import type { PipelineInput } from './change.js';
 import { systemPointsResponse } from './points-response.js';
@@ -122,7 +122,7 @@ export async function throttledWebhooks(
   return outcome;
 }
 
-function rankChanged(change: BoardChange, user: Parameters<typeof toWebhookUser>[0], moved: BoardChange['user'], now: number): LeaderboardRankChangedPayload | null {
+function rankChanged(change: BoardChange, user: UserRow, moved: BoardChange['user'], now: number): LeaderboardRankChangedPayload | null {
   const board = toVisibleLeaderboard(change.board, now);
   if (board === null) return null;
   const { start, end } = change.run;

@@ -81,6 +81,23 @@ forEachBackend('pipeline: leaderboards', (database) => {
     clock.set(NOW);
   });
 
+  test('a streak lost at the rollover takes the user off a streak board', async () => {
+    const f = await fixturesFor(laurel);
+    await f.metric({ key: 'runs' });
+    const settings = await laurel.api('PUT', '/admin/v1/streaks/settings', { key: f.env.key, body: { enabled: true, frequency: 'daily', conditions: [{ metricKey: 'runs', threshold: 1 }] } });
+    assert.equal(settings.status, 200);
+    await f.leaderboard({ key: 'streak-board', rankBy: 'streak' });
+    assert.equal((await f.event('runs', 'runner', 1)).body.leaderboards['streak-board'].rank, 1);
+    assert.deepEqual(await rankings(f.env.key, 'streak-board'), [['runner', 1, 1]]);
+    // Two days without a run: the streak job settles the missed day and the streak is lost.
+    clock.advance(48 * HOUR);
+    while ((await laurel.scheduler!.runDue()) > 0);
+    assert.deepEqual(await rankings(f.env.key, 'streak-board'), []);
+    const history = await laurel.api('GET', '/v1/users/runner/leaderboards/streak-board', { key: f.env.key });
+    assert.deepEqual(history.body.history.map((h: any) => [h.date, h.rank]), [['2026-03-11', 1], ['2026-03-13', null]]);
+    clock.set(NOW);
+  });
+
   test('breakdown groups: each has its own cap; a user who moves city leaves one ranking and joins the other', async () => {
     const f = await fixturesFor(laurel);
     const words = await f.metric({ key: 'words' });

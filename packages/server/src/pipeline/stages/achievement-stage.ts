@@ -16,7 +16,8 @@ import type { StreakFacts } from './streak-stage.js';
 /** One achievement this write completed. */
 export interface CompletedAchievement {
   achievementId: string;
-  completionId: string;
+  /** The completion's id (absent for backdated completions, recorded by the walk). */
+  completionId?: string;
   /** Trophy's UserAchievementResponse (absent for backdated completions, which nobody is told about). */
   response?: UserAchievementResponse;
 }
@@ -45,7 +46,7 @@ export const achievementStage: Stage<{ streak: StreakFacts }, AchievementFacts> 
         return apiCompletion(trx, input, change.achievement);
       case 'achievements_backdated':
         // Recorded by the backdating walk already (achievements/backdate.ts), silently.
-        return nothing({ completed: change.achievementIds.map((achievementId) => ({ achievementId, completionId: '' })) });
+        return nothing({ completed: change.achievementIds.map((achievementId) => ({ achievementId })) });
       default:
         return nothing(NONE);
     }
