@@ -1,7 +1,8 @@
 // Load generators for the metric-event benchmark (events.ts): autocannon for the closed-loop
 // throughput and fixed-rate runs, and a paced open-loop sender for the latency an application
 // sees at a steady rate. Both send the same requests: `POST /v1/metrics/{key}/event` with
-// `{ user: { id: 'user-<n> }, value: 1 }`, users taken round-robin, a unique Idempotency-Key each.
+// `{ user: { id: 'user-<n>' }, value: 1 }` (and the user attribute city when asked), users taken
+// round-robin, a unique Idempotency-Key each.
 import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { Pool } from 'undici';
@@ -50,6 +51,11 @@ export interface LoadTarget {
   apiKey?: string;
   /** Distinct users the events are spread over. */
   users: number;
+  /**
+   * With a number, each user carries the user attribute `city` (one of this many, by user number):
+   * what a leaderboard broken down by city groups them by.
+   */
+  cities?: number;
 }
 
 export interface LoadResult {
@@ -70,9 +76,11 @@ export interface LoadResult {
 let sequence = 0;
 const runId = Math.random().toString(36).slice(2, 8);
 
-function nextEvent(users: number): { body: string; idempotencyKey: string } {
+function nextEvent(target: LoadTarget): { body: string; idempotencyKey: string } {
   const n = sequence++;
-  return { body: JSON.stringify({ user: { id: `user-${n % users}` }, value: 1 }), idempotencyKey: `bench-${runId}-${n}` };
+  const id = n % target.users;
+  const user = target.cities ? { id: `user-${id}`, attributes: { city: `city-${id % target.cities}` } } : { id: `user-${id}` };
+  return { body: JSON.stringify({ user, value: 1 }), idempotencyKey: `bench-${runId}-${n}` };
 }
 
 function baseHeaders(target: LoadTarget): Record<string, string> {
@@ -105,7 +113,7 @@ export async function autocannonLoad(target: LoadTarget, opts: { connections: nu
         method: 'POST',
         path: `/v1/metrics/${target.metricKey}/event`,
         setupRequest(req) {
-          const event = nextEvent(target.users);
+          const event = nextEvent(target);
           req.headers = { ...req.headers, 'idempotency-key': event.idempotencyKey };
           req.body = event.body;
           return req;
@@ -163,7 +171,7 @@ export async function pacedLoad(
   setMaxListeners(0, abandon.signal); // one signal for every request of the run
 
   const send = async (due: number): Promise<void> => {
-    const event = nextEvent(target.users);
+    const event = nextEvent(target);
     try {
       const res = await pool.request({
         method: 'POST',

@@ -1,9 +1,16 @@
-// npm run bench:events [-- --seconds S --connections C --rate R --users U --warmup S
+// npm run bench:events [-- --seconds S --connections C --rate R --users U --warmup S --config none|full|both
 //                          --backends sqlite,postgres --postgres-url URL --cpu-prof DIR --count-sql]
 // Metric events per second through `POST /v1/metrics/{key}/event` on SQLite and PostgreSQL, with
 // a realistic configuration (one daily streak with freezes, three metric achievements, one webhook
 // subscribed to every event type and delivered by the worker during the run), beside a bare
 // Fastify route measured in the same run as the ceiling. Results go in docs/BENCHMARKS.md.
+//
+// --config full adds issue 14's points and leaderboards (events-setup.ts
+// configurePointsAndLeaderboards: two points systems with metric and streak triggers, levels, an
+// active boost, two leaderboards, one broken down by city); --config both measures Laurel with
+// none and with full on each backend in the same run, the same load (users carrying a city either
+// way), and reports full's throughput as a ratio of none's (target >= 0.8) and its p99 at 1,000
+// events/s on SQLite (target < 25 ms).
 //
 // Laurel runs as `laurel start` in a child process, the webhook receiver in another and the
 // ceiling in a third; autocannon runs here. On a 2-core machine the generator and the server
@@ -16,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { autocannonLoad, pacedLoad, type LoadResult, type LoadTarget } from './events-load.js';
 import { postgresReachable, processCpuMs, scratchDatabase, startCeilingProcess, startLaurelProcess, type ServerProcess } from './events-processes.js';
-import { ACHIEVEMENT_THRESHOLDS, METRIC_KEY, configureLaurel } from './events-setup.js';
+import { ACHIEVEMENT_THRESHOLDS, METRIC_KEY, configureLaurel, configurePointsAndLeaderboards } from './events-setup.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 const { values } = parseArgs({
@@ -35,6 +42,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Count the SQL statements each Laurel process runs, per event (slows it down: diagnostic only). */
     'count-sql': { type: 'boolean', default: false },
+    /** none: the configuration above; full: with points and leaderboards too; both: one after the other. */
+    config: { type: 'string', default: 'none' },
   },
 });
 const seconds = Number(values.seconds);
@@ -45,6 +54,11 @@ const warmup = Number(values.warmup);
 const postgresUrl = values['postgres-url'];
 const backends = values.backends.split(',').map((b) => b.trim());
 const cpuProfDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+if (!['none', 'full', 'both'].includes(values.config)) throw new Error('--config must be none, full or both');
+type Config = 'none' | 'full';
+const configs: Config[] = values.config === 'both' ? ['none', 'full'] : [values.config as Config];
+/** Cities the users are spread over when points and leaderboards are measured (by both configs, for the same load). */
+const cities = configs.includes('full') ? 100 : undefined;
 for (const [name, n] of Object.entries({ seconds, connections, rate, users, warmup })) {
   if (!Number.isFinite(n) || n < 0 || (name !== 'warmup' && n === 0)) throw new Error(`--${name} must be a positive number`);
 }
@@ -79,7 +93,7 @@ try {
   // ---- The ceiling: a bare Fastify route, same requests, same generator settings.
   const ceiling = await startCeilingProcess();
   try {
-    const target: LoadTarget = { origin: ceiling.origin, metricKey: METRIC_KEY, users };
+    const target: LoadTarget = { origin: ceiling.origin, metricKey: METRIC_KEY, users, ...(cities ? { cities } : {}) };
     if (warmup > 0) await autocannonLoad(target, { connections, seconds: warmup });
     const max = await measure(ceiling, () => autocannonLoad(target, { connections, seconds }));
     ceilingPerSecond = max.load.perSecond;
@@ -93,14 +107,14 @@ try {
   // ---- Laurel on each backend.
   for (const backend of ['sqlite', 'postgres'] as const) {
     if (!backends.includes(backend)) continue;
-    const label = backend === 'sqlite' ? 'Laurel, SQLite' : 'Laurel, PostgreSQL';
+    const base = backend === 'sqlite' ? 'Laurel, SQLite' : 'Laurel, PostgreSQL';
     if (backend === 'postgres' && !(await postgresReachable(postgresUrl))) {
-      const line = `${label}: skipped, no PostgreSQL reachable at ${redact(postgresUrl)}`;
+      const line = `${base}: skipped, no PostgreSQL reachable at ${redact(postgresUrl)}`;
       console.log(line);
-      rows.push({ name: label, note: 'skipped: PostgreSQL not reachable' });
+      rows.push({ name: base, note: 'skipped: PostgreSQL not reachable' });
       continue;
     }
-    rows.push(...(await benchLaurel(backend, label, receiver)));
+    for (const config of configs) rows.push(...(await benchLaurel(backend, laurelLabel(base, config), config, receiver)));
   }
 } finally {
   await receiver.close();
@@ -108,16 +122,35 @@ try {
 }
 
 console.log(`\n${formatMarkdown(rows)}\n`);
-const sqliteMax = rows.find((r) => r.name === 'Laurel, SQLite')?.load;
-const sqlitePaced = rows.find((r) => r.name === `Laurel, SQLite, ${rate}/s paced`)?.load;
-if (sqliteMax) console.log(`target ≥ 3,000 events/s on SQLite: ${sqliteMax.perSecond >= 3000 ? 'met' : 'NOT met'} (${fmt(sqliteMax.perSecond)}/s)`);
-if (sqlitePaced && rate === 1000) console.log(`target p99 < 25 ms at 1,000 events/s on SQLite (paced): ${sqlitePaced.p99Ms < 25 ? 'met' : 'NOT met'} (p99 ${fmt(sqlitePaced.p99Ms, 1)} ms)`);
+for (const config of configs) {
+  const label = laurelLabel('Laurel, SQLite', config);
+  const sqliteMax = rows.find((r) => r.name === label)?.load;
+  const sqlitePaced = rows.find((r) => r.name === `${label}, ${rate}/s paced`)?.load;
+  if (sqliteMax && config === 'none') console.log(`target ≥ 3,000 events/s on SQLite: ${sqliteMax.perSecond >= 3000 ? 'met' : 'NOT met'} (${fmt(sqliteMax.perSecond)}/s)`);
+  if (sqlitePaced && rate === 1000) console.log(`target p99 < 25 ms at 1,000 events/s on ${label} (paced): ${sqlitePaced.p99Ms < 25 ? 'met' : 'NOT met'} (p99 ${fmt(sqlitePaced.p99Ms, 1)} ms)`);
+}
+if (configs.length === 2) {
+  for (const base of ['Laurel, SQLite', 'Laurel, PostgreSQL']) {
+    const none = rows.find((r) => r.name === laurelLabel(base, 'none'))?.load;
+    const full = rows.find((r) => r.name === laurelLabel(base, 'full'))?.load;
+    if (!none || !full) continue;
+    const ratio = full.perSecond / none.perSecond;
+    const target = base.endsWith('SQLite') ? `target ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'}` : 'for information';
+    console.log(`${base}: full configuration at ${ratio.toFixed(2)} of the throughput without points and leaderboards (${fmt(full.perSecond)}/s against ${fmt(none.perSecond)}/s; ${target})`);
+  }
+}
 if (failures.length > 0) {
   console.error(`\nFAILED: requests that did not succeed (the figures above do not count them):\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
 }
 
-async function benchLaurel(backend: 'sqlite' | 'postgres', label: string, receiver: Receiver): Promise<Row[]> {
+/** A row's name: the backend alone with one configuration, as before --config existed. */
+function laurelLabel(base: string, config: Config): string {
+  if (configs.length === 1 && config === 'none') return base;
+  return `${base}, ${config === 'full' ? 'points and leaderboards' : 'no points or leaderboards'}`;
+}
+
+async function benchLaurel(backend: 'sqlite' | 'postgres', label: string, config: Config, receiver: Receiver): Promise<Row[]> {
   const db = await scratchDatabase(backend, postgresUrl);
   let laurel: ServerProcess | undefined;
   try {
@@ -137,12 +170,15 @@ async function benchLaurel(backend: 'sqlite' | 'postgres', label: string, receiv
     }
     laurel = await startLaurelProcess({ databaseUrl: db.url, apiKey, execArgv, env });
     console.log(`${label}: pid ${laurel.pid}, ${db.label}`);
-    const configured = await configureLaurel(laurel.origin, apiKey, receiver.url);
+    const configured = await configureLaurel(laurel.origin, apiKey, receiver.url, { cityAttribute: cities !== undefined });
+    if (config === 'full') await configurePointsAndLeaderboards(laurel.origin, apiKey);
     console.log(
       `  configured: metric "${METRIC_KEY}", achievements at ${ACHIEVEMENT_THRESHOLDS.join(', ')}, daily streak with freezes, ` +
-        `webhook ${configured.webhookId} on all ${configured.eventTypes.length} event types`,
+        `webhook ${configured.webhookId} on all ${configured.eventTypes.length} event types` +
+        (config === 'full' ? '; points systems xp (levels, a 2x boost) and coins with metric and streak triggers, boards xp-board and lessons-by-city' : '') +
+        (cities ? `; users in ${cities} cities` : ''),
     );
-    const target: LoadTarget = { origin: laurel.origin, metricKey: METRIC_KEY, apiKey, users };
+    const target: LoadTarget = { origin: laurel.origin, metricKey: METRIC_KEY, apiKey, users, ...(cities ? { cities } : {}) };
     const rows: Row[] = [];
 
     if (warmup > 0) {
