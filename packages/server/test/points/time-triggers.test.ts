@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
-import { ConfigCache } from '../../src/environments/config-cache.js';
-import { scheduleUserTimeTicks, TIME_TICK_JOB } from '../../src/points/time-triggers.js';
+import { TIME_TICK_JOB } from '../../src/points/time-schedule.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { POINTS, createMetric, createSystem, newEnv, unique, updateOne, type Env } from './helpers.js';
@@ -151,20 +150,31 @@ forEachBackend('points time triggers', (database) => {
     assert.deepEqual(await points(env, user, 'gems'), { total: 3, awards: [2, 1] });
   });
 
-  test('a user created after the activation is scheduled from their creation (scheduleUserTimeTicks, as the pipeline calls it for new users)', async () => {
+  test('a user created after the activation is scheduled from their creation (by the pipeline, when the users API creates them)', async () => {
     clock.set(utc('2026-07-11T00:00:00Z'));
     const env = await newEnv(laurel);
     await createSystem(laurel, env, { name: 'Stars', key: 'stars', triggers: [{ type: 'time', points: 3, timeUnit: 'hours', timeInterval: 6, status: 'active' }] });
     await laurel.scheduler!.runDue();
     clock.set(utc('2026-07-11T10:30:00Z'));
-    const userId = await insertUser(env);
-    const db = laurel.backend.db;
-    await db.transaction().execute(async (trx) => {
-      const user = await trx.selectFrom('users').selectAll().where('environment_id', '=', env.id).where('id', '=', userId).executeTakeFirstOrThrow();
-      await scheduleUserTimeTicks(trx, env.id, user, await new ConfigCache().get(trx, env.id), clock.now());
-    });
+    const userId = unique('user');
+    const created = await laurel.api('POST', '/v1/users', { key: env.key, body: { id: userId } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(await dueAt(env, userId), utc('2026-07-11T16:30:00Z'), 'six hours after they were created, not after the activation');
     await runAt(utc('2026-07-11T16:30:00Z'));
     assert.deepEqual(await points(env, userId, 'stars'), { total: 3, awards: [3] });
+  });
+
+  test('a user who moves to another time zone has their day triggers moved to their new midnight', async () => {
+    clock.set(utc('2026-07-12T00:00:00Z'));
+    const env = await newEnv(laurel);
+    await createSystem(laurel, env, { name: 'Coins', key: 'daily-coins', triggers: [{ type: 'time', points: 10, timeUnit: 'days', timeInterval: 1, status: 'active' }] });
+    await laurel.scheduler!.runDue();
+    clock.set(utc('2026-07-12T12:00:00Z'));
+    const userId = unique('user');
+    assert.equal((await laurel.api('POST', '/v1/users', { key: env.key, body: { id: userId, tz: 'UTC' } })).status, 201);
+    assert.equal(await dueAt(env, userId), utc('2026-07-13T00:00:00Z'), 'midnight in UTC');
+    const moved = await laurel.api('PATCH', `/v1/users/${userId}`, { key: env.key, body: { tz: 'Asia/Tokyo' } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(await dueAt(env, userId), utc('2026-07-12T15:00:00Z'), 'midnight in Tokyo (UTC+9)');
   });
 });

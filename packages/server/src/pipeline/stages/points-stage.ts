@@ -5,6 +5,7 @@ import { errors } from '../../errors.js';
 import type { PointsBoost } from '../../events/payloads.js';
 import type { PointsSystemConfig } from '../../points/points-config.js';
 import { userBoostRules } from '../../points/points-config.js';
+import { hasTimeTriggers, scheduleUserTimeTicks } from '../../points/time-schedule.js';
 import {
   insertAwards,
   loadTriggerProgress,
@@ -56,8 +57,12 @@ export const pointsStage: Stage<{ streak: StreakFacts; achievements: Achievement
     const fires = firing(input, earlier);
     const systems = input.config.points.systems.filter((system) => system.rules.triggers.some(fires));
     // Most writes fire nothing: no reads at all then.
-    if (systems.length === 0) return nothing(NONE);
-    return award(trx, input, earlier, systems, fires);
+    const result = systems.length === 0 ? nothing(NONE) : await award(trx, input, earlier, systems, fires);
+    // A new user starts the clocks of the live time triggers; a new time zone moves their midnights.
+    if ((input.userCreated || input.tzChanged) && hasTimeTriggers(input.config)) {
+      result.writes.push((w) => scheduleUserTimeTicks(w, input.environmentId, input.user, input.config, input.now));
+    }
+    return result;
   },
 };
 
