@@ -51,7 +51,7 @@ export interface GroupStats {
 const lowestTwo = prepared((db, leaderboardId: string, runStart: string, groupId: string) =>
   db
     .selectFrom('leaderboard_members')
-    .select((eb) => ['user_id', 'value', 'reached_at', eb.fn.countAll().over().as('size')])
+    .select(['user_id', 'value', 'reached_at'])
     .where('leaderboard_id', '=', leaderboardId)
     .where('run_start', '=', runStart)
     .where('group_id', '=', groupId)
@@ -62,12 +62,21 @@ const lowestTwo = prepared((db, leaderboardId: string, runStart: string, groupId
     .limit(2),
 );
 
+// Its own statement, a count over the index prefix: as a window beside the two rows above
+// (count(*) over ()), it made SQLite read and sort the whole group on every event (bench:events).
+const groupSize = prepared((db, leaderboardId: string, runStart: string, groupId: string) =>
+  db
+    .selectFrom('leaderboard_members')
+    .select((eb) => eb.fn.countAll().as('size'))
+    .where('leaderboard_id', '=', leaderboardId)
+    .where('run_start', '=', runStart)
+    .where('group_id', '=', groupId),
+);
+
 export async function readGroupStats(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string): Promise<GroupStats> {
   const rows = await lowestTwo(trx, leaderboardId, runStart, groupId);
-  return {
-    size: rows.length === 0 ? 0 : Number(rows[0]!.size),
-    lowest: rows.map((row) => ({ userId: row.user_id, value: Number(row.value), reachedAt: Number(row.reached_at) })),
-  };
+  const size = rows.length === 0 ? 0 : Number((await groupSize(trx, leaderboardId, runStart, groupId))[0]?.size ?? 0);
+  return { size, lowest: rows.map((row) => ({ userId: row.user_id, value: Number(row.value), reachedAt: Number(row.reached_at) })) };
 }
 
 const aheadOf = prepared((db, leaderboardId: string, runStart: string, groupId: string, userId: string, value: number, reachedAt: number) =>

@@ -192,6 +192,8 @@ async function readStates(trx: Kysely<Schema>, environmentId: string, keys: read
       .selectFrom('leaderboard_throttles')
       .select(['leaderboard_id', 'type', 'user_id', 'last_sent_at', 'pending'])
       .where('leaderboard_id', 'in', [...new Set(boards.map((k) => k.leaderboardId))])
+      // All three columns of the primary key, so this is a lookup, not a scan of the board's users.
+      .where('type', 'in', [...new Set(boards.map((k) => k.type))])
       .where('user_id', 'in', [...new Set(boards.map((k) => ('userId' in k ? k.userId : '')))])
       .execute();
     for (const row of rows) {
