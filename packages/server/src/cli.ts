@@ -63,7 +63,20 @@ program
   .description('create or upgrade the database schema (start does this too)')
   .action(async () => {
     const { openBackend, migrateToLatest, ensureDefaultEnvironments } = await database();
-    const backend = openBackend(loadConfig().databaseUrl);
+    const { DatabaseInUseError } = await import('./store/database-errors.js');
+    // Claimed like start does: a server running on the SQLite file runs the schema it migrated at
+    // its own start, and a migration under it would change tables its statements are prepared for.
+    let backend: Backend;
+    try {
+      backend = openBackend(loadConfig().databaseUrl, { claim: 'laurel migrate' });
+    } catch (error) {
+      if (!(error instanceof DatabaseInUseError)) throw error;
+      const who = error.holder ? `process ${error.holder.pid} on ${error.holder.host} (${error.holder.description}, since ${error.holder.startedAt})` : 'another process';
+      throw new CliError(
+        `not migrating ${error.path}: a running Laurel server holds it, ${who}. ` +
+          'laurel start migrates the database when it starts: stop that server, then run laurel migrate (or start the new version instead).',
+      );
+    }
     try {
       const applied = await migrateToLatest(backend.db);
       await ensureDefaultEnvironments(backend.db, Date.now());
