@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createAddressPolicy } from '../delivery/ssrf-guard.js';
-import { resolveDatabaseUrl } from './database-url.js';
+import { resolveDatabaseUrl, resolveFromProjectRoot } from './database-url.js';
 import { parseDuration } from './duration.js';
+import { parseRateLimit, type RateLimits } from './rate-limits.js';
 
 /**
  * Every setting Laurel reads from the environment, with its default and why.
@@ -20,6 +20,20 @@ const duration = (fallback: string) =>
         return z.NEVER;
       }
       return ms;
+    });
+
+/** A tier's limit, `off` by default: Trophy's tiers (5/s and 50/s) are far too low for a server of one's own. */
+const rateLimit = () =>
+  z
+    .string()
+    .default('off')
+    .transform((value, ctx) => {
+      const parsed = parseRateLimit(value);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.limit;
     });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -76,13 +90,21 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+  /**
+   * Requests per window per environment for each tier (config/rate-limits.ts), counted for
+   * API-key requests: `off`, or e.g. `1000/1s`. Several processes on PostgreSQL count together.
+   */
+  LAUREL_RATE_LIMIT_EVENTS: rateLimit(),
+  LAUREL_RATE_LIMIT_APPLICATION: rateLimit(),
+  LAUREL_RATE_LIMIT_ADMIN: rateLimit(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: human-readable lines in development mode on a terminal, JSON otherwise (a log collector reads JSON). */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /**
    * The built dashboard (index.html and assets/) that the API role serves at /. The default is the
    * dashboard package's build output next to this package, where `npm run build` puts it; a
-   * relative path is taken from the working directory; empty means the default.
+   * relative path is taken from the Laurel checkout's root, like a relative SQLite path
+   * (resolveFromProjectRoot), so the same setting works from any folder; empty means the default.
    */
   LAUREL_DASHBOARD_DIR: z.string().optional(),
 });
@@ -109,6 +131,8 @@ export interface Config {
   dashboardDir: string;
   /** Scheduled jobs run at once by a worker process (PostgreSQL; SQLite runs one). */
   schedulerConcurrency: number;
+  /** Each API tier's limit per environment; a tier without one is not limited. */
+  rateLimits: RateLimits;
   delivery: {
     retryScheduleMs: number[];
     timeoutMs: number;
@@ -141,8 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     setupToken: e.LAUREL_SETUP_TOKEN,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    dashboardDir: resolve(e.LAUREL_DASHBOARD_DIR || DEFAULT_DASHBOARD_DIR),
+    dashboardDir: e.LAUREL_DASHBOARD_DIR ? resolveFromProjectRoot(e.LAUREL_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     schedulerConcurrency: e.LAUREL_SCHEDULER_CONCURRENCY,
+    rateLimits: { events: e.LAUREL_RATE_LIMIT_EVENTS, application: e.LAUREL_RATE_LIMIT_APPLICATION, admin: e.LAUREL_RATE_LIMIT_ADMIN },
     delivery: {
       retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
       timeoutMs: e.LAUREL_DELIVERY_TIMEOUT,

@@ -18,5 +18,10 @@ export function resolveDatabaseUrl(databaseUrl: string, root: string = PROJECT_R
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return databaseUrl;
   const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : databaseUrl;
   if (path === '' || path === ':memory:' || databaseUrl.includes('://') || isAbsolute(path)) return databaseUrl;
-  return `sqlite:${resolve(root, path)}`;
+  return `sqlite:${resolveFromProjectRoot(path, root)}`;
+}
+
+/** A path setting made absolute: a relative one is taken from the project root, never the working directory. */
+export function resolveFromProjectRoot(path: string, root: string = PROJECT_ROOT): string {
+  return resolve(root, path);
 }
