@@ -20,6 +20,7 @@ const pages = {
   points: lazyPage(() => import('./pages/config/PointsPage')),
   'points-system': lazyPage(() => import('./pages/config/PointsSystemPage')),
   leaderboards: lazyPage(() => import('./pages/config/LeaderboardsPage')),
+  leaderboard: lazyPage(() => import('./pages/config/LeaderboardPage')),
   users: lazyPage(() => import('./pages/config/UsersPage')),
   user: lazyPage(() => import('./pages/config/UserDetailPage')),
   environments: lazyPage(() => import('./pages/settings/EnvironmentsPage')),
@@ -33,7 +34,7 @@ preloadPage(window.location.pathname);
 function preloadPage(path: string): void {
   const match = /^\/(?:env\/[^/]+|settings)\/([^/]+)(\/[^/]+)?/.exec(path);
   const section = match?.[1] ?? (path === '/' ? 'webhooks' : undefined);
-  const details: Partial<Record<string, keyof typeof pages>> = { webhooks: 'webhook', users: 'user', points: 'points-system' };
+  const details: Partial<Record<string, keyof typeof pages>> = { webhooks: 'webhook', users: 'user', points: 'points-system', leaderboards: 'leaderboard' };
   const detail = match?.[2] && section ? details[section] : undefined;
   pages[(detail ?? section) as keyof typeof pages]?.preload();
 }
@@ -70,6 +71,7 @@ const {
   points: PointsPage,
   'points-system': PointsSystemPage,
   leaderboards: LeaderboardsPage,
+  leaderboard: LeaderboardPage,
   users: UsersPage,
   user: UserDetailPage,
   environments: EnvironmentsPage,
@@ -126,6 +128,7 @@ export function App() {
             <Route path="points" element={<PointsPage />} />
             <Route path="points/:id" element={<PointsSystemPage />} />
             <Route path="leaderboards" element={<LeaderboardsPage />} />
+            <Route path="leaderboards/:id" element={<LeaderboardPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/:id" element={<UserDetailPage />} />
             <Route path="*" element={<NotFound />} />

@@ -59,8 +59,59 @@ const path = '/admin/v1/leaderboards';
 export function leaderboardsApi(api: EnvironmentApi) {
   return {
     list: () => listAll<Leaderboard>(api, path),
+    get: (id: string) => api.get<Leaderboard>(`${path}/${encodeURIComponent(id)}`),
     create: (input: LeaderboardInput) => created(api.post<{ created: Leaderboard[]; issues: AdminIssue[] }>(path, [input])),
     update: (id: string, changes: LeaderboardInput) => updated(api.patch<{ updated: Leaderboard[]; issues: AdminIssue[] }>(path, [{ id, ...changes }])),
     remove: (id: string) => deleted(api.delete<{ deleted: { id: string }[]; issues: AdminIssue[] }>(path, { ids: id })),
+  };
+}
+
+// ---- Rankings: the Application API's reads (GET /v1/leaderboards/{key}, GET /v1/users/{id}/leaderboards/{key}).
+
+export interface LeaderboardRanking {
+  userId: string;
+  userName: string | null;
+  /** 1 is first; ties go to who reached the value first. */
+  rank: number;
+  value: number;
+}
+
+/** The board as users see it (breakdowns by attribute key), with the status it has now. */
+export interface VisibleLeaderboard {
+  id: string;
+  key: string;
+  name: string;
+  status: 'scheduled' | 'active' | 'finished';
+  breakdownAttributes: string[];
+  maxParticipants: number;
+}
+
+export interface LeaderboardWithRankings extends VisibleLeaderboard {
+  rankings: LeaderboardRanking[];
+}
+
+export interface UserLeaderboard extends VisibleLeaderboard {
+  /** Both null when the user holds no place in the run. */
+  rank: number | null;
+  value: number | null;
+  history: { date: string; previousRank: number | null; rank: number | null; previousValue: number | null; value: number | null }[];
+}
+
+export interface RankingsQuery {
+  /** Any date inside the run to read. */
+  run: string;
+  offset: number;
+  limit: number;
+  /** `key:value,key2:value2`: the breakdown group, on a board with breakdowns only. */
+  userAttributes?: string;
+}
+
+const board = (key: string) => `/v1/leaderboards/${encodeURIComponent(key)}`;
+
+export function rankingsApi(api: EnvironmentApi) {
+  return {
+    rankings: (key: string, query: RankingsQuery) => api.get<LeaderboardWithRankings>(board(key), { ...query }),
+    /** The user's rank in the run of their local today, and their recent history. */
+    forUser: (userId: string, key: string) => api.get<UserLeaderboard>(`/v1/users/${encodeURIComponent(userId)}/leaderboards/${encodeURIComponent(key)}`, { numEvents: 7 }),
   };
 }

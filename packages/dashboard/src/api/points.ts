@@ -147,3 +147,46 @@ export function pointsApi(api: EnvironmentApi) {
     boosts: (systemId: string) => below<PointsBoost, PointsBoostInput>(api, `${system(systemId)}/boosts`),
   };
 }
+
+// ---- A user's points: the Application API's GET /v1/users/{id}/points/{key}.
+
+/** The trigger of an award as the Application API shows it: names beside ids, and `archived` once deleted. */
+export interface AwardTrigger {
+  id: string;
+  type: TriggerType;
+  points: number;
+  status: 'active' | 'inactive' | 'archived';
+  metricName?: string;
+  metricThreshold?: number;
+  streakLengthThreshold?: number;
+  achievementName?: string;
+  timeUnit?: 'hour' | 'day';
+  timeInterval?: number;
+}
+
+export interface PointsAward {
+  id: string;
+  /** What was actually applied, after boosts and the cap. */
+  awarded: number;
+  date: string;
+  /** The user's total after it. */
+  total: number;
+  trigger: AwardTrigger;
+  boosts: { id: string; name: string; multiplier: number }[];
+}
+
+export interface UserPoints {
+  id: string;
+  key: string;
+  name: string;
+  maxPoints: number | null;
+  total: number;
+  level: { id: string; key: string; name: string; points: number; badgeUrl: string | null } | null;
+  awards: PointsAward[];
+}
+
+export function userPointsApi(api: EnvironmentApi) {
+  return {
+    get: (userId: string, key: string, awards: number) => api.get<UserPoints>(`/v1/users/${encodeURIComponent(userId)}/points/${encodeURIComponent(key)}`, { awards }),
+  };
+}

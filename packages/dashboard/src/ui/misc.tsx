@@ -95,16 +95,27 @@ export function JsonBlock({ value }: { value: unknown }) {
   return <pre className="code-block">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>;
 }
 
-export function Pagination({ page, hasMore, onPage }: { page: number; hasMore: boolean; onPage: (page: number) => void }) {
+/** Pages of a list, newest first unless `labels` say what comes before and after (["Higher places", "Lower places"]). */
+export function Pagination({
+  page,
+  hasMore,
+  onPage,
+  labels = ['Newer', 'Older'],
+}: {
+  page: number;
+  hasMore: boolean;
+  onPage: (page: number) => void;
+  labels?: readonly [string, string];
+}) {
   if (page === 0 && !hasMore) return null;
   return (
     <nav className="pagination" aria-label="Pagination">
       <button type="button" className="button button-small" disabled={page === 0} onClick={() => onPage(page - 1)}>
-        Newer
+        {labels[0]}
       </button>
       <span className="muted">Page {page + 1}</span>
       <button type="button" className="button button-small" disabled={!hasMore} onClick={() => onPage(page + 1)}>
-        Older
+        {labels[1]}
       </button>
     </nav>
   );

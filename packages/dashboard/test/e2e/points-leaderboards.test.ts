@@ -4,7 +4,9 @@
  * leaderboard broken down by a user attribute, each checked afterwards through the Admin API.
  * On the way, every form names what is missing and focuses it, and a rule only the server knows
  * (points of 0, a multiplier of 1, an active board that starts in the future) comes back as the
- * server's message under the field it names, with nothing written.
+ * server's message under the field it names, with nothing written. Then lessons sent through the
+ * API show up in the board's rankings per city and per run, and on the users' pages with their
+ * points, level, awards and ranks, each as the Application API reports them.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -215,5 +217,89 @@ test('dashboard: a points system and a weekly leaderboard, made in the browser',
     assert.deepEqual((await sent).postDataJSON(), [{ id: (await session.call('GET', '/admin/v1/leaderboards'))[0].id, name: 'Weekly lessons per city' }]);
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Weekly lessons per city').waitFor();
+  });
+
+  /** Rank, name and score of each row of the rankings table. */
+  const rankingRows = () =>
+    page.getByTestId('ranking-row').evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll('td')).map((cell) => cell.querySelector('a')?.textContent ?? cell.textContent)));
+
+  await t.test('rankings per breakdown group: the group is named first, then each city shows what the API ranks', async () => {
+    for (const [id, name, city, lessons] of [
+      ['ann', 'Ann', 'London', 4],
+      ['bob', 'Bob', 'London', 7],
+      ['chloe', 'Chloé', 'Paris', 2],
+    ] as const) {
+      await session.call('POST', '/v1/metrics/lessons/event', { user: { id, name, attributes: { city } }, value: lessons });
+    }
+    await page.getByRole('link', { name: 'Weekly lessons per city' }).click();
+    await page.waitForURL(/\/env\/development\/leaderboards\/[^/]+$/);
+    const rankings = page.getByRole('region', { name: 'Rankings' });
+    await rankings.getByRole('button', { name: 'Show ranking' }).click();
+    await assertFirstError(rankings, 'City', "City is required: the group's value.");
+
+    for (const city of ['London', 'Paris']) {
+      const answer = await session.call('GET', `/v1/leaderboards/weekly-lessons?userAttributes=${encodeURIComponent(`city:${city}`)}&run=${day(0)}`);
+      assert.ok(answer.rankings.length > 0, `the API ranks ${city}: ${JSON.stringify(answer)}`);
+      await rankings.getByLabel('City').fill(city);
+      await rankings.getByRole('button', { name: 'Show ranking' }).click();
+      await page.waitForFunction((first) => document.querySelector('[data-testid=ranking-row] a')?.textContent === first, answer.rankings[0].userName);
+      assert.deepEqual(
+        await rankingRows(),
+        answer.rankings.map((r: any) => [String(r.rank), r.userName, `${r.value} lessons`]),
+      );
+    }
+    assert.deepEqual(
+      (await session.call('GET', `/v1/leaderboards/weekly-lessons?userAttributes=city:London`)).rankings.map((r: any) => [r.userId, r.value]),
+      [['bob', 7], ['ann', 4]],
+      'scored from the events, best first',
+    );
+    await screenshot(page, 'leaderboard-rankings');
+  });
+
+  await t.test('past runs: every run since the start can be read back, the current one live', async () => {
+    await session.call('POST', '/admin/v1/leaderboards', [
+      { name: 'Daily lessons', key: 'daily-lessons', rankBy: 'metric', metricId: ids.lessons, status: 'active', start: day(-3), runUnit: 'day', runInterval: 1 },
+    ]);
+    await session.call('POST', '/v1/metrics/lessons/event', { user: { id: 'ann' }, value: 2 });
+    const [board] = (await session.call('GET', '/admin/v1/leaderboards')).filter((b: any) => b.key === 'daily-lessons');
+    await page.goto(`${laurel.url}/env/development/leaderboards/${board.id}`);
+    const rankings = page.getByRole('region', { name: 'Rankings' });
+    const run = rankings.getByLabel('Run');
+    await rankings.locator('.live').waitFor();
+    assert.deepEqual(
+      await run.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+      [day(0), day(-1), day(-2), day(-3)],
+      'the current run first, then every earlier one',
+    );
+    const today = await session.call('GET', `/v1/leaderboards/daily-lessons?run=${day(0)}`);
+    assert.deepEqual(today.rankings.map((r: any) => [r.userId, r.value]), [['ann', 2]]);
+    await rankings.getByTestId('ranking-row').waitFor();
+    assert.deepEqual(await rankingRows(), [['1', 'Ann', '2 lessons']]);
+
+    const asked = page.waitForRequest((request) => request.url().includes('/v1/leaderboards/daily-lessons') && request.url().includes(`run=${day(-3)}`));
+    await run.selectOption(day(-3));
+    await asked;
+    await rankings.getByTestId('no-rankings').waitFor();
+    assert.deepEqual((await session.call('GET', `/v1/leaderboards/daily-lessons?run=${day(-3)}`)).rankings, [], 'the API agrees: nobody was ranked then');
+    assert.equal(await rankings.locator('.live').count(), 0, 'a past run is not live');
+  });
+
+  await t.test("a user's page: points, level and awards per system, and the rank on each leaderboard, as the API has them", async () => {
+    await page.goto(`${laurel.url}/env/development/users/bob`);
+    const points = page.getByTestId('user-points').filter({ hasText: 'XP' });
+    const answer = await session.call('GET', '/v1/users/bob/points/xp');
+    await points.getByTestId('points-total').waitFor();
+    assert.equal(await points.getByTestId('points-total').innerText(), String(answer.total));
+    assert.equal(await points.getByTestId('points-level').innerText(), answer.level?.name ?? 'None');
+    assert.equal(await points.getByTestId('award-row').count(), answer.awards.length);
+    assert.equal(answer.total, 20, 'two firings of 10 points for 7 lessons at 10 per 3');
+    assert.equal(answer.level.name, 'Bronze');
+
+    const standing = await session.call('GET', '/v1/users/bob/leaderboards/weekly-lessons');
+    assert.equal(standing.rank, 1);
+    const row = page.getByTestId('user-standing').filter({ hasText: 'Weekly lessons per city' });
+    await row.getByText(`#${standing.rank}`).waitFor();
+    assert.match(await row.innerText(), new RegExp(`#1\\s+${standing.value} lessons`));
+    await screenshot(page, 'user-points-and-ranks');
   });
 });

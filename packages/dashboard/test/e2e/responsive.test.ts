@@ -61,8 +61,11 @@ function pages(): { name: string; path: string; ready: string }[] {
     { name: 'points', path: '/env/development/points', ready: 'Energy' },
     { name: 'points-system', path: `/env/development/points/${seeded.xpSystemId}`, ready: 'Welcome back, Maya' },
     { name: 'leaderboards', path: '/env/development/leaderboards', ready: 'Streak legends' },
+    { name: 'leaderboard', path: `/env/development/leaderboards/${seeded.weeklyBoardId}`, ready: 'Show ranking' },
     { name: 'users', path: '/env/development/users', ready: seeded.longUserId },
     { name: 'user', path: `/env/development/users/${encodeURIComponent(seeded.longUserId)}`, ready: 'Not subscribed (no email address)' },
+    // Maya earned XP from a lesson sent after the system existed: her page lists the award.
+    { name: 'user-points', path: '/env/development/users/maya', ready: 'Metric: Lessons completed' },
     { name: 'environments', path: '/settings/environments', ready: 'staging' },
     { name: 'members', path: '/settings/members', ready: 'teammate-with-a-long-address' },
     { name: 'account', path: '/settings/account', ready: 'Change password' },
@@ -239,6 +242,15 @@ test('dashboard: every page at 375, 768 and 1280 px', { skip: browserSkipReason,
     await assertTappable(page, 'Edit leaderboard at 375 px');
     await docsScreenshot(page, 'dashboard-375-edit-leaderboard', { fullPage: false });
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).tap();
+
+    // A group's ranking, as the docs show the page: the seed's lessons in London.
+    await open(page, `/env/development/leaderboards/${seeded.weeklyBoardId}`, 'Show ranking');
+    await page.getByLabel('City', { exact: true }).fill('London');
+    await page.getByRole('button', { name: 'Show ranking' }).tap();
+    await page.locator('[data-testid=ranking-row], [data-testid=no-rankings]').first().waitFor();
+    await assertNoSidewaysScroll(page, 'a ranking at 375 px');
+    await assertTappable(page, 'a ranking at 375 px');
+    await docsScreenshot(page, 'dashboard-375-leaderboard');
 
     await open(page, `/env/development/users/${encodeURIComponent(seeded.longUserId)}`, 'Ten lessons');
     await page.getByRole('button', { name: 'Copy user ID' }).tap();

@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { Leaderboard } from '../../api/leaderboards';
+import { useEnvironment } from '../../app/environment';
 import { DeleteDialog } from '../../ui/dialog';
 import { EmptyState, ErrorNotice, Loading } from '../../ui/feedback';
 import { formatNumber } from '../../ui/format';
@@ -19,6 +21,7 @@ export default function LeaderboardsPage() {
   const systems = usePointsSystems();
   const attributes = useAttributes();
   const { calls } = useLeaderboardsApi();
+  const { envPath } = useEnvironment();
   const invalidate = useInvalidate();
   const [editing, setEditing] = useState<Editing>();
   const close = () => setEditing(undefined);
@@ -63,7 +66,9 @@ export default function LeaderboardsPage() {
             return (
               <tr key={board.id} data-testid="leaderboard-row">
                 <td className="cell-wide">
-                  <div className="cell-title">{board.name}</div>
+                  <Link to={envPath(`leaderboards/${board.id}`)} className="cell-title">
+                    {board.name}
+                  </Link>
                   <div className="cell-sub mono">{board.key}</div>
                   {board.description && <div className="cell-sub clamp">{board.description}</div>}
                 </td>

@@ -8,7 +8,9 @@ import { configKeys, useConfigApi } from './queries';
 import { ProfileCard } from './users/ProfileCard';
 import { UserAchievements } from './users/UserAchievements';
 import { UserEvents } from './users/UserEvents';
+import { UserLeaderboards } from './users/UserLeaderboards';
 import { UserMetrics } from './users/UserMetrics';
+import { UserPoints } from './users/UserPoints';
 import { UserStreak } from './users/UserStreak';
 
 export default function UserDetailPage() {
@@ -61,6 +63,8 @@ export default function UserDetailPage() {
       </div>
       <div className="stack">
         <UserMetrics userId={id} />
+        <UserPoints userId={id} />
+        <UserLeaderboards userId={id} />
         <UserAchievements userId={id} />
         <UserEvents userId={id} />
       </div>

@@ -58,6 +58,8 @@ export interface Seeded {
   longUserId: string;
   /** The XP points system, with triggers of every type, levels and boosts of every kind. */
   xpSystemId: string;
+  /** A weekly leaderboard by city, live since three days ago, with lessons scored in two cities. */
+  weeklyBoardId: string;
 }
 
 /**
@@ -107,19 +109,19 @@ export async function seedEverything(session: OwnerSession, receiver: Receiver):
   const webhookId: string = webhooks[0].id;
 
   const longUserId = 'auth0|65f1c2d3e4b5a69788776655-acme-corporation-international-eu-west-1';
-  await call('PUT', '/v1/users/maya', { name: 'Maya', email: 'maya@example.com', tz: 'Europe/London', attributes: { plan: 'premium-annual' } });
-  await call('POST', '/v1/metrics/lessons/event', { user: { id: longUserId, attributes: { plan: 'free' } }, value: 10 });
+  await call('PUT', '/v1/users/maya', { name: 'Maya', email: 'maya@example.com', tz: 'Europe/London', attributes: { plan: 'premium-annual', city: 'London' } });
+  await call('POST', '/v1/metrics/lessons/event', { user: { id: longUserId, attributes: { plan: 'free', city: 'London' } }, value: 10 });
   await call('POST', '/v1/metrics/lessons/event', { user: { id: 'maya' }, value: 3 });
   await call('POST', '/v1/metrics/minutes/event', { user: { id: 'maya' }, value: 25, attributes: { source: 'ios-and-android-apps' } });
   await call('POST', `/admin/v1/webhooks/${webhookId}/test`, { type: 'points.changed' });
   await receiver.waitFor((delivery) => delivery.body.includes('"points.changed"'));
   await receiver.waitFor((delivery) => delivery.body.includes('"achievement.completed"'));
 
-  const xpSystemId = await seedPointsAndLeaderboards(session, achievements[0].id);
+  const { xpSystemId, weeklyBoardId } = await seedPointsAndLeaderboards(session, achievements[0].id, longUserId);
 
   await call('POST', '/console/v1/members', { email: 'teammate-with-a-long-address@example-company.co.uk' });
   await call('POST', '/console/v1/environments', { name: 'staging', kind: 'staging' });
-  return { webhookId, webhookUrl, longUserId, xpSystemId };
+  return { webhookId, webhookUrl, longUserId, xpSystemId, weeklyBoardId };
 }
 
 /** A local date `days` from today (UTC), for boards and boosts that must be under way, or not yet. */
@@ -129,10 +131,11 @@ function dayFromToday(days: number): string {
 
 /**
  * Two points systems (XP with a trigger of every type, three levels and a boost of every kind;
- * a capped energy system) and three leaderboards (weekly by metric with a breakdown and a daily
- * window, all-time by points, by streak), after the users exist: a user's boost names one.
+ * a capped energy system) and three leaderboards (weekly by metric with a breakdown, all-time by
+ * points, by streak with a daily window), after the users exist: a user's boost names one. Then
+ * lessons of both users, which the weekly board ranks in London.
  */
-async function seedPointsAndLeaderboards({ call }: OwnerSession, achievementId: string): Promise<string> {
+async function seedPointsAndLeaderboards({ call }: OwnerSession, achievementId: string, longUserId: string): Promise<{ xpSystemId: string; weeklyBoardId: string }> {
   const ids = async (path: string) => new Map<string, string>(((await call('GET', `${path}?limit=100`)) as { id: string; key: string }[]).map((item) => [item.key, item.id]));
   const metrics = await ids('/admin/v1/metrics');
   const attributes = await ids('/admin/v1/attributes');
@@ -178,7 +181,7 @@ async function seedPointsAndLeaderboards({ call }: OwnerSession, achievementId: 
   const xp: string = systems[0].id;
   await call('POST', `/admin/v1/points/${xp}/boosts`, [{ name: 'Welcome back, Maya', start: dayFromToday(-2), end: dayFromToday(-1), multiplier: 3, rounding: 'up', userId: 'maya' }]);
 
-  await call('POST', '/admin/v1/leaderboards', [
+  const { created: boards } = await call('POST', '/admin/v1/leaderboards', [
     {
       name: 'Weekly lessons',
       key: 'weekly-lessons',
@@ -190,12 +193,12 @@ async function seedPointsAndLeaderboards({ call }: OwnerSession, achievementId: 
       runInterval: 7,
       breakdownAttributes: [attributes.get('city')],
       maxParticipants: 100,
-      startTime: '06:00',
-      endTime: '22:00',
-      description: 'Lessons per city, a week at a time, counted between 06:00 and 22:00 in each user’s time zone.',
+      description: 'Lessons per city, a week at a time, from the day the course opened.',
     },
     { name: 'XP all time', key: 'xp-all-time', rankBy: 'points', pointsSystemId: xp, status: 'scheduled', start: dayFromToday(5) },
-    { name: 'Streak legends', key: 'streak-legends', rankBy: 'streak' },
+    { name: 'Streak legends', key: 'streak-legends', rankBy: 'streak', startTime: '06:00', endTime: '22:00' },
   ]);
-  return xp;
+  await call('POST', '/v1/metrics/lessons/event', { user: { id: 'maya' }, value: 3, attributes: { source: 'ios-and-android-apps' } });
+  await call('POST', '/v1/metrics/lessons/event', { user: { id: longUserId }, value: 5 });
+  return { xpSystemId: xp, weeklyBoardId: boards[0].id };
 }

@@ -12,3 +12,8 @@ export function useLeaderboards() {
   const { env, calls } = useLeaderboardsApi();
   return useQuery({ queryKey: configKeys.leaderboards(env), queryFn: calls.list });
 }
+
+export function useLeaderboard(id: string) {
+  const { env, calls } = useLeaderboardsApi();
+  return useQuery({ queryKey: [...configKeys.leaderboards(env), id], queryFn: () => calls.get(id) });
+}
