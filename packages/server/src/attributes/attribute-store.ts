@@ -3,6 +3,8 @@ import { validate as isUuid } from 'uuid';
 import type { AttributeTable, AttributeType, Schema } from '../store/schema.js';
 import { newId } from '../store/ids.js';
 import type { AdminIssue } from '../admin-issue.js';
+import { errors } from '../errors.js';
+import { lockEnvironment } from '../leaderboards/lock-environment.js';
 
 export type AttributeRow = Selectable<AttributeTable>;
 
@@ -138,7 +140,11 @@ export async function updateAttributes(
   });
 }
 
-/** Deletes attributes by id; values already stored on users and events are left as they are. */
+/**
+ * Deletes attributes by id; values already stored on users and events are left as they are. A user
+ * attribute that a leaderboard breaks its rankings down by cannot go (its groups would name nothing):
+ * the request is refused whole with rule_broken, naming the boards, and nothing is deleted.
+ */
 export async function deleteAttributes(
   db: Kysely<Schema>,
   environmentId: string,
@@ -146,6 +152,9 @@ export async function deleteAttributes(
 ): Promise<{ deleted: string[]; issues: Issue[] }> {
   const unique = [...new Set(ids)];
   return db.transaction().execute(async (trx) => {
+    // Leaderboard writes take the same lock, so a board cannot start using one of these meanwhile.
+    await lockEnvironment(trx, environmentId);
+    await refuseBreakdownAttributes(trx, environmentId, unique);
     const rows = await trx.deleteFrom('attributes').where('environment_id', '=', environmentId).where('id', 'in', unique).returning('id').execute();
     const gone = new Set(rows.map((row) => row.id));
     return {
@@ -153,6 +162,30 @@ export async function deleteAttributes(
       issues: unique.filter((id) => !gone.has(id)).map(missingIssue),
     };
   });
+}
+
+/** rule_broken when a leaderboard breaks down by one of these attributes: each such attribute with the keys of its boards. */
+async function refuseBreakdownAttributes(trx: Kysely<Schema>, environmentId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const boards = await trx.selectFrom('leaderboards').select(['key', 'breakdown_attribute_ids']).where('environment_id', '=', environmentId).orderBy('key').execute();
+  const usedBy = new Map<string, string[]>();
+  for (const board of boards) {
+    for (const id of JSON.parse(board.breakdown_attribute_ids) as string[]) {
+      if (ids.includes(id)) usedBy.set(id, [...(usedBy.get(id) ?? []), board.key]);
+    }
+  }
+  if (usedBy.size === 0) return;
+  const keys = await trx.selectFrom('attributes').select(['id', 'key']).where('environment_id', '=', environmentId).where('id', 'in', [...usedBy.keys()]).execute();
+  const keyOf = new Map(keys.map((row) => [row.id, row.key]));
+  const uses = ids.flatMap((id) => {
+    const boardKeys = usedBy.get(id);
+    if (!boardKeys) return [];
+    const named = keyOf.has(id) ? `user attribute ${keyOf.get(id)} (${id})` : `attribute ${id}`;
+    return [`${named} is a breakdown attribute of leaderboard${boardKeys.length > 1 ? 's' : ''} ${boardKeys.join(', ')}`];
+  });
+  throw errors.business(
+    `${uses.join('; ')}. Remove it from their breakdownAttributes (PATCH /admin/v1/leaderboards) or delete the leaderboards first; nothing was deleted.`,
+  );
 }
 
 /** Trophy's ids are UUIDs: an id that is not one is reported as such, any other unknown id as not found. */

@@ -61,7 +61,7 @@ export const attributeRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (a
       tags,
       summary: 'Delete attributes',
       description:
-        'Give ids as ?ids=a,b or ?ids=a&ids=b. Values already stored on users and events are kept. Unknown ids are issues; the others are deleted.',
+        'Give ids as ?ids=a,b or ?ids=a&ids=b. Values already stored on users and events are kept. Unknown ids are issues; the others are deleted. A user attribute that a leaderboard breaks down by is refused with 400 rule_broken naming the boards, and nothing is deleted.',
       querystring: z.object({ ids: idList }),
       response: { 200: deleteAttributesResponse, ...errorResponses },
     },
