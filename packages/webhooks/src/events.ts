@@ -53,6 +53,8 @@ export interface User {
   subscribeToEmails: boolean;
   attributes: Record<string, string>;
   control: boolean;
+  /** `YYYY-MM-DD`, or null when unset (spec 1.24.0 requires the field). */
+  signUpDate: string | null;
   created: string;
   updated: string;
 }

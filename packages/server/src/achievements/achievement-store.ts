@@ -389,6 +389,7 @@ function buildRow(
     metric_id: metricId,
     metric_value: metricValue,
     streak_length: streakLength,
+    anniversary_years: existing?.anniversary_years ?? null,
     prerequisite_ids: JSON.stringify(prerequisites),
     user_attributes: JSON.stringify(userAttributes.map(({ key, value }) => ({ key, value }))),
     event_attributes: JSON.stringify(eventAttributes.map(({ key, value }) => ({ key, value }))),

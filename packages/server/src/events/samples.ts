@@ -60,6 +60,7 @@ export function sampleUser(now: Date): WebhookUser {
     subscribedToEmails: true,
     attributes: { plan: 'pro', team: 'editorial' },
     control: false,
+    signUpDate: isoDate(now, -120),
     created: isoDateTime(now, -120),
     updated: isoDateTime(now, -2),
   };

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { AchievementStatus, AchievementTriggerKind } from '../engine/achievements/qualify.js';
 
 /**
@@ -24,6 +24,7 @@ export interface Schema {
   user_achievements: UserAchievementTable;
   achievement_progress: AchievementProgressTable;
   streak_settings: StreakSettingsTable;
+  environment_settings: EnvironmentSettingsTable;
   user_streaks: UserStreakTable;
   streak_periods: StreakPeriodTable;
   streak_pauses: StreakPauseTable;
@@ -199,6 +200,8 @@ export interface UserTable {
   control: number;
   /** JSON `{notifications, streak?}` as set through the preferences API. */
   preferences: string;
+  /** `YYYY-MM-DD` (Trophy's signUpDate) or null; optional on insert (0014). */
+  sign_up_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
 }
@@ -255,6 +258,8 @@ export interface AchievementTable {
   user_attributes: string;
   /** JSON array of {key, value} (metric trigger). */
   event_attributes: string;
+  /** Years after the user's sign-up date (anniversary trigger, 0014); optional on insert. */
+  anniversary_years: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -275,6 +280,14 @@ export interface AchievementProgressTable {
   user_id: string;
   achievement_id: string;
   total: number;
+}
+
+/** GET/PATCH /admin/v1/settings (0014). */
+export interface EnvironmentSettingsTable {
+  environment_id: string;
+  /** JSON of settings/environment-settings.ts EnvironmentSettings. */
+  settings: string;
+  updated_at: number;
 }
 
 export interface StreakSettingsTable {

@@ -6,6 +6,8 @@ export interface UserFields {
   deviceTokens?: string[] | null | undefined;
   subscribeToEmails?: boolean | undefined;
   attributes?: Record<string, string> | undefined;
+  /** `YYYY-MM-DD` (the HTTP layer turns a date-time into its UTC day); null clears it. */
+  signUpDate?: string | null | undefined;
 }
 
 export interface UpsertedUserInput extends UserFields {

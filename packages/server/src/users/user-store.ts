@@ -4,6 +4,7 @@ import type { User, WebhookUser } from '../events/payloads.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import type { UpsertedUserInput, UserFields } from './user-input.js';
 import { prepared } from '../store/prepared.js';
+import { localDate } from '../engine/streaks/index.js';
 
 /**
  * How a write treats a user that does or doesn't exist yet:
@@ -43,6 +44,7 @@ export async function upsertUser(
   if (existing && mode === 'create') throw errors.business(`User already exists: ${input.id}`);
   if (!existing && mode === 'update') throw errors.notFound('User', input.id);
 
+  checkSignUpDate(input.signUpDate, input.tz !== undefined ? input.tz : (existing?.tz ?? null), now);
   if (!existing) {
     const row = newUserRow(environmentId, input, now);
     const inserted = await trx.insertInto('users').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
@@ -95,12 +97,13 @@ function newUserRow(environmentId: string, input: UpsertedUserInput, now: number
     attributes: JSON.stringify(input.attributes ?? {}),
     control: 0,
     preferences: DEFAULT_PREFERENCES,
+    sign_up_date: input.signUpDate ?? null,
     created_at: now,
     updated_at: now,
   };
 }
 
-type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'tz' | 'device_tokens' | 'subscribe_to_emails' | 'attributes'>>;
+type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'tz' | 'device_tokens' | 'subscribe_to_emails' | 'attributes' | 'sign_up_date'>>;
 
 /** The columns this input changes, or undefined when it changes nothing. */
 function applyFields(existing: UserRow, input: UserFields): UserChanges | undefined {
@@ -113,6 +116,7 @@ function applyFields(existing: UserRow, input: UserFields): UserChanges | undefi
   if ((subscribe ? 1 : 0) !== existing.subscribe_to_emails) changes.subscribe_to_emails = subscribe ? 1 : 0;
   if (input.name !== undefined && input.name !== existing.name) changes.name = input.name;
   if (input.tz !== undefined && input.tz !== existing.tz) changes.tz = input.tz;
+  if (input.signUpDate !== undefined && input.signUpDate !== existing.sign_up_date) changes.sign_up_date = input.signUpDate;
   if (input.deviceTokens !== undefined) {
     const tokens = input.deviceTokens === null ? null : JSON.stringify(input.deviceTokens);
     if (tokens !== existing.device_tokens) changes.device_tokens = tokens;
@@ -149,6 +153,13 @@ export function requireDeclared(attributes: Record<string, string> | undefined, 
   if (unknown.length > 0) throw errors.unknownAttributes(type, unknown);
 }
 
+/** Trophy: a sign-up date must not be later than today in the user's time zone (UTC without one). */
+function checkSignUpDate(date: string | null | undefined, tz: string | null, now: number): void {
+  if (!date) return;
+  const today = localDate(now, tz);
+  if (date > today) throw errors.business(`signUpDate: ${date} is later than the user's today (${today}${tz ? ` in ${tz}` : ' UTC'})`);
+}
+
 function subscribeWithoutEmail(): ApiError {
   return errors.business('subscribeToEmails: cannot be true for a user without an email address');
 }
@@ -163,6 +174,7 @@ export function toUser(row: UserRow): User {
     subscribeToEmails: subscribedToEmails(row),
     attributes: JSON.parse(row.attributes) as Record<string, string>,
     control: row.control === 1,
+    signUpDate: row.sign_up_date ?? null,
     created: new Date(row.created_at).toISOString(),
     updated: new Date(row.updated_at).toISOString(),
   };

@@ -29,6 +29,7 @@ forEachBackend('users API', (database) => {
       subscribeToEmails: true,
       attributes: { plan: 'pro' },
       control: false,
+      signUpDate: null,
     });
     assert.equal(created, updated);
     if (!validUser) return t.diagnostic('reference schemas not found: shape not checked');

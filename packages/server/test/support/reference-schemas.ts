@@ -19,9 +19,9 @@ export interface ReferenceDoc {
   [key: string]: unknown;
 }
 
-/** <repo root>/../shared/reference/trophy-openapi-application.json */
+/** <repo root>/../shared/reference/trophy-openapi-application-1.24.0.json (Trophy's spec 1.24.0, the contract since issue 15) */
 export const referencePath = fileURLToPath(
-  new URL('../../../../../shared/reference/trophy-openapi-application.json', import.meta.url),
+  new URL('../../../../../shared/reference/trophy-openapi-application-1.24.0.json', import.meta.url),
 );
 
 /**
@@ -178,7 +178,7 @@ function isObject(x: unknown): x is Schema {
 // ---- Component schemas (response bodies) of the Application and Admin documents.
 
 const ADMIN_BASE = 'https://laurel.invalid/trophy-openapi-admin.json';
-const adminReferencePath = fileURLToPath(new URL('../../../../../shared/reference/trophy-openapi-admin.json', import.meta.url));
+const adminReferencePath = fileURLToPath(new URL('../../../../../shared/reference/trophy-openapi-admin-1.24.0.json', import.meta.url));
 let adminDoc: ReferenceDoc | null | undefined;
 let adminAjv: Ajv2020 | undefined;
 const componentValidators = new Map<string, (payload: unknown) => string[]>();

@@ -14,6 +14,14 @@ export const attributeMap = z
 
 const timeZone = shortText(64).refine(isValidTimeZone, 'must be an IANA time zone name, like Europe/London');
 
+/**
+ * Trophy's signUpDate: `YYYY-MM-DD`, or a full ISO 8601 date-time stored as its UTC calendar day.
+ * Whether it is later than the user's today needs the clock and the time zone: users/user-store.ts.
+ */
+export const signUpDate = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be a date written YYYY-MM-DD or an ISO 8601 date-time' })
+  .transform((value) => (value.length === 10 ? value : new Date(value).toISOString().slice(0, 10)));
+
 // Strict: Trophy's SDK sends only these fields, and a misspelt one should be an error, not ignored.
 export const updatedUser = z
   .strictObject({
@@ -23,6 +31,7 @@ export const updatedUser = z
     deviceTokens: z.array(shortText(4096)).max(100, 'at most 100 device tokens').nullable().optional(),
     subscribeToEmails: z.boolean().optional(),
     attributes: attributeMap.optional(),
+    signUpDate: signUpDate.nullable().optional(),
   })
   .meta({ id: 'UpdatedUser' });
 
@@ -38,6 +47,7 @@ export const user = z
     subscribeToEmails: z.boolean(),
     attributes: z.record(z.string(), z.string()),
     control: z.boolean(),
+    signUpDate: z.string().nullable().describe('YYYY-MM-DD; null when unset (the user cannot earn anniversary achievements).'),
     created: z.string(),
     updated: z.string(),
   })
