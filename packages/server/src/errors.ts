@@ -95,6 +95,12 @@ export const errors = {
   ),
   environmentHeaderUnknown: clientError('environment_header_unknown', 400, (value: string) => `X-Laurel-Environment names no environment: ${value}`),
   tooManySignIns: clientError('too_many_sign_ins', 429, (seconds: number) => `Too many failed sign-ins: try again in ${seconds} seconds`),
+  /** An environment's API keys sent more requests in a tier's window than LAUREL_RATE_LIMIT_* allows (http/rate-limit.ts). */
+  rateLimited: clientError(
+    'rate_limited',
+    429,
+    (tier: string, limit: string) => `Rate limit exceeded: the ${tier} tier allows ${limit} per environment; send again after the seconds in Retry-After`,
+  ),
   // ---- What a request names.
   notFound: clientError('not_found', 404, (what: string, id: string) => `${what} not found: ${id}`, lookupOf),
   /** notFound on the Application API, naming the environment searched: a valid key for another environment is the usual cause. */

@@ -13,6 +13,7 @@ import { dashboard } from './dashboard.js';
 import type { HttpDependencies } from './dependencies.js';
 import { nameEnvironmentInNotFound } from './environment-in-not-found.js';
 import { frameworkError, installErrorHandler } from './error-handler.js';
+import { registerRateLimits } from './rate-limit.js';
 import { achievementRoutes } from './routes/admin/achievements.js';
 import { attributeRoutes } from './routes/admin/attributes.js';
 import { deliveryRoutes } from './routes/admin/deliveries.js';
@@ -86,6 +87,9 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The web dashboard at / (its files, and index.html for its pages); API paths keep their JSON 404.
   await app.register(dashboard, { dir: deps.config.dashboardDir });
+
+  // Before the two APIs: it gives each of their routes its tier's limit as the route is added.
+  await registerRateLimits(app, deps);
 
   /** A scope whose every route needs X-API-KEY (or a dashboard session), with these route plugins in it. */
   const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {

@@ -9,6 +9,7 @@ import * as listenSessions from './migrations/0007-listen-sessions.js';
 import * as failedJobs from './migrations/0008-failed-jobs.js';
 import * as points from './migrations/0009-points.js';
 import * as leaderboards from './migrations/0010-leaderboards.js';
+import * as rateLimitCounters from './migrations/0013-rate-limit-counters.js';
 import * as newerAdmin from './migrations/0014-newer-admin.js';
 import type { Schema } from './schema.js';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-failed-jobs': failedJobs,
   '0009-points': points,
   '0010-leaderboards': leaderboards,
+  '0013-rate-limit-counters': rateLimitCounters,
   '0014-newer-admin': newerAdmin,
 };
 

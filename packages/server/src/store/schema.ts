@@ -49,6 +49,7 @@ export interface Schema {
   leaderboard_members: LeaderboardMemberTable;
   leaderboard_rank_history: LeaderboardRankHistoryTable;
   leaderboard_throttles: LeaderboardThrottleTable;
+  rate_limit_counters: RateLimitCounterTable;
 }
 
 export const environmentKinds = ['production', 'staging', 'development'] as const;
@@ -358,6 +359,14 @@ export interface FailedJobTable {
   attempts: number;
   created_at: number;
   failed_at: number;
+}
+
+/** Requests counted in an environment's tier in its current window (0013; PostgreSQL's rate limits). */
+export interface RateLimitCounterTable {
+  environment_id: string;
+  tier: string;
+  window_start: number;
+  count: number;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -13,7 +13,8 @@ export interface Backend {
    * PostgreSQL a separate small pool that commits without waiting for the disk flush: if the
    * database server crashes, the last few claims or outcomes may be forgotten, which only means
    * those deliveries are sent again (at least once, as always); events themselves are written by
-   * `db`, durably. On SQLite it is `db` itself (one connection).
+   * `db`, durably. Rate-limit counters use it too (a lost count lets a few requests more through).
+   * On SQLite it is `db` itself (one connection).
    */
   queue: Kysely<Schema>;
   /** PostgreSQL claims with FOR UPDATE SKIP LOCKED so many workers can share the queue. */
@@ -23,6 +24,12 @@ export interface Backend {
    * connection runs them one after another, so starting more at once only makes them queue.
    */
   parallelTransactions: boolean;
+  /**
+   * Whether several server processes serve this database at once (PostgreSQL), so state one
+   * process keeps in memory is not the whole truth: rate limits then count in the database
+   * (http/rate-limit.ts). On SQLite one server process holds the file (sqlite-server-lock.ts).
+   */
+  sharedByProcesses: boolean;
   /** Wakes listeners when the surrounding transaction commits (PostgreSQL NOTIFY); undefined on SQLite. */
   notify: ((trx: Kysely<Schema>, channel: string, payload: string) => Promise<void>) | undefined;
   /** Subscribe to other processes' notifications; undefined where one process owns the database. */

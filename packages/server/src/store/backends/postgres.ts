@@ -29,6 +29,7 @@ export function openPostgres(url: string, poolSize = 10): Backend {
     queue,
     supportsSkipLocked: true,
     parallelTransactions: true,
+    sharedByProcesses: true,
     async notify(trx, channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
     },

@@ -45,6 +45,7 @@ export function openSqlite(path: string, options: OpenOptions = {}): Backend {
     queue: db,
     supportsSkipLocked: false,
     parallelTransactions: false,
+    sharedByProcesses: false,
     listen: undefined,
     notify: undefined,
     async close() {
