@@ -91,9 +91,13 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   // Before the two APIs: it gives each of their routes its tier's limit as the route is added.
   await registerRateLimits(app, deps);
 
-  /** A scope whose every route needs X-API-KEY (or a dashboard session), with these route plugins in it. */
+  /**
+   * A scope whose every route needs X-API-KEY (or a dashboard session), with these route plugins in
+   * it; its 404s for what a request names say which environment was searched (both APIs alike).
+   */
   const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {
     requireApiKeyOrSession(scope, deps.backend.db, deps.clock);
+    nameEnvironmentInNotFound(scope, deps.backend.db);
     for (const plugin of plugins) await scope.register(plugin, deps);
   };
 
@@ -116,13 +120,9 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
     { prefix: '/admin/v1' },
   );
   // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
-  await app.register(
-    async (scope) => {
-      nameEnvironmentInNotFound(scope, deps.backend.db);
-      await authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes])(scope);
-    },
-    { prefix: '/v1' },
-  );
+  await app.register(authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes]), {
+    prefix: '/v1',
+  });
   await app.register(consoleApi(deps), { prefix: '/console/v1' });
   return app;
 }

@@ -5,8 +5,9 @@ import type { Schema } from '../store/schema.js';
 import { ApiError, errors } from '../errors.js';
 
 /**
- * In the scope it is installed in (the Application API), a 404 for an unknown metric, achievement
- * or user also names the environment that was searched. A valid key for the wrong environment (a
+ * In the scope it is installed in (the Application and Admin APIs), a 404 for an unknown metric,
+ * achievement, user, webhook or any other thing a request names also names the environment that
+ * was searched. A valid key for the wrong environment (a
  * production key, while the metric was made in development) otherwise reads like a typo in the key.
  * The environment is read only when such an error happens; the app's error handler then answers.
  */

@@ -50,8 +50,8 @@ forEachBackend('Application API: a key for the wrong environment', (database) =>
     assertError(response, 404, /^User not found: ada \(looked in environment "production", kind production, the one X-Laurel-Environment names\)$/);
   });
 
-  test('the Admin API and unknown routes keep their messages', async () => {
-    assertError(await laurel.api('GET', '/admin/v1/metrics/nope', { key: laurel.keys.production }), 404, /^Metric not found: nope$/);
+  test('the Admin API names the environment as well (admin-not-found-environment.test.ts); unknown routes keep their message', async () => {
+    assertError(await laurel.api('GET', '/admin/v1/metrics/nope', { key: laurel.keys.production }), 404, /^Metric not found: nope /, inProduction);
     assertError(await laurel.api('GET', '/v1/nowhere', { key: laurel.keys.production }), 404, /^Route GET \/v1\/nowhere not found$/);
   });
 });

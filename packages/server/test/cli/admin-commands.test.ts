@@ -159,7 +159,7 @@ describe('laurel trigger and laurel webhooks', () => {
     }
     const unknown = await laurelCli(['webhooks', 'secret', 'missing']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /^laurel: Webhook not found: missing \(HTTP 404\)$/m);
+    assert.match(unknown.stderr, /^laurel: Webhook not found: missing \(looked in environment "development", kind development, the environment of this API key\) \(HTTP 404\)$/m);
     await laurel.api('DELETE', `/admin/v1/webhooks?ids=${kept.body.created[0].id}`);
   });
 
