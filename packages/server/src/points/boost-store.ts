@@ -6,10 +6,10 @@ import type { Schema } from '../store/schema.js';
 import { resolveFilters, type AttributeFilterInput } from './attribute-filters.js';
 import { loadReferences, type ConfigReferences } from './config-references.js';
 import { Problems } from './invalid-config.js';
-import { notFoundIssue, repeatedIdIssue } from './issues.js';
+import { notFoundIssue } from './issues.js';
 import { scheduleBoostLifecycle, unscheduleBoostLifecycles } from './boost-lifecycle.js';
 import { boostDates, toAdminBoost, type AdminPointsBoost, type PointsBoostRow } from './boost-view.js';
-import { lockSystem } from './system-lock.js';
+import { firstChangeOfEachId, inLockedSystem, deleteSystemItems } from './system-items.js';
 
 export interface BoostInput {
   name: string;
@@ -125,8 +125,7 @@ export async function createBoosts(
   inputs: readonly BoostInput[],
   now: number,
 ): Promise<{ created: AdminPointsBoost[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
+  return inLockedSystem(db, environmentId, systemId, async (trx) => {
     const references = await loadReferences(trx, environmentId);
     const problems = new Problems();
     const created: AdminPointsBoost[] = [];
@@ -149,21 +148,14 @@ export async function updateBoosts(
   changes: readonly BoostChange[],
   now: number,
 ): Promise<{ updated: AdminPointsBoost[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
+  return inLockedSystem(db, environmentId, systemId, async (trx) => {
     const references = await loadReferences(trx, environmentId);
     const problems = new Problems();
     const updatedIds: string[] = [];
     const previous = new Map<string, PointsBoostRow>();
     const issues: AdminIssue[] = [];
-    const seen = new Set<string>();
-    for (const [index, change] of changes.entries()) {
+    for (const [index, change] of firstChangeOfEachId(changes, issues)) {
       const where = `body[${index}]`;
-      if (seen.has(change.id)) {
-        issues.push(repeatedIdIssue(change.id));
-        continue;
-      }
-      seen.add(change.id);
       const current = await trx.selectFrom('points_boosts').selectAll().where('system_id', '=', systemId).where('id', '=', change.id).executeTakeFirst();
       if (!current) {
         issues.push(notFoundIssue(change.id, BOOST));
@@ -203,12 +195,9 @@ export async function deleteBoosts(
   systemId: string,
   ids: readonly string[],
 ): Promise<{ deleted: string[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
-    const unique = [...new Set(ids)];
-    const rows = await trx.deleteFrom('points_boosts').where('system_id', '=', systemId).where('id', 'in', unique).returning('id').execute();
-    const gone = new Set(rows.map((row) => row.id));
-    await unscheduleBoostLifecycles(trx, environmentId, [...gone]);
-    return { deleted: unique.filter((id) => gone.has(id)), issues: unique.filter((id) => !gone.has(id)).map((id) => notFoundIssue(id, BOOST)) };
+  return inLockedSystem(db, environmentId, systemId, async (trx) => {
+    const result = await deleteSystemItems(trx, 'points_boosts', systemId, ids, BOOST);
+    await unscheduleBoostLifecycles(trx, environmentId, result.deleted);
+    return result;
   });
 }

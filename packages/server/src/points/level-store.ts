@@ -2,9 +2,9 @@ import type { Kysely, Transaction, UpdateObject } from 'kysely';
 import type { AdminIssue } from '../admin-issue.js';
 import { newId } from '../store/ids.js';
 import type { Schema } from '../store/schema.js';
-import { notFoundIssue, repeatedIdIssue } from './issues.js';
+import { notFoundIssue } from './issues.js';
 import { toAdminLevel, type AdminPointsLevel, type PointsLevelRow } from './level-view.js';
-import { lockSystem } from './system-lock.js';
+import { deleteSystemItems, firstChangeOfEachId, inLockedSystem } from './system-items.js';
 
 export interface LevelInput {
   name: string;
@@ -71,8 +71,7 @@ export async function createLevels(
   inputs: readonly LevelInput[],
   now: number,
 ): Promise<{ created: AdminPointsLevel[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
+  return inLockedSystem(db, environmentId, systemId, async (trx) => {
     const created: AdminPointsLevel[] = [];
     const issues: AdminIssue[] = [];
     for (const [index, input] of inputs.entries()) {
@@ -92,17 +91,10 @@ export async function updateLevels(
   changes: readonly LevelChange[],
   now: number,
 ): Promise<{ updated: AdminPointsLevel[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
+  return inLockedSystem(db, environmentId, systemId, async (trx) => {
     const updated: AdminPointsLevel[] = [];
     const issues: AdminIssue[] = [];
-    const seen = new Set<string>();
-    for (const change of changes) {
-      if (seen.has(change.id)) {
-        issues.push(repeatedIdIssue(change.id));
-        continue;
-      }
-      seen.add(change.id);
+    for (const [, change] of firstChangeOfEachId(changes, issues)) {
       const set: UpdateObject<Schema, 'points_levels'> = { updated_at: now };
       if (change.name !== undefined) set.name = change.name;
       if (change.points !== undefined) set.points = change.points;
@@ -126,11 +118,5 @@ export async function deleteLevels(
   systemId: string,
   ids: readonly string[],
 ): Promise<{ deleted: string[]; issues: AdminIssue[] } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await lockSystem(trx, environmentId, systemId))) return undefined;
-    const unique = [...new Set(ids)];
-    const rows = await trx.deleteFrom('points_levels').where('system_id', '=', systemId).where('id', 'in', unique).returning('id').execute();
-    const gone = new Set(rows.map((row) => row.id));
-    return { deleted: unique.filter((id) => gone.has(id)), issues: unique.filter((id) => !gone.has(id)).map((id) => notFoundIssue(id, LEVEL)) };
-  });
+  return inLockedSystem(db, environmentId, systemId, (trx) => deleteSystemItems(trx, 'points_levels', systemId, ids, LEVEL));
 }
