@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
+import { request as consoleRequest, setUpOwner } from '../console/console.js';
 
 /**
  * Rate limits per environment and tier (LAUREL_RATE_LIMIT_*), through the whole app on both
@@ -111,6 +112,17 @@ forEachBackend('rate limits', (database) => {
       assert.equal(health.status, 200);
       assert.equal(health.headers['x-ratelimit-limit'], undefined);
     }
+  });
+
+  test("the dashboard's session requests are not counted, and leave the keys' count as it was", async () => {
+    nextWindow();
+    const browser = await setUpOwner(laurel);
+    for (let i = 0; i < 8; i++) {
+      const read = await consoleRequest(laurel, 'GET', '/admin/v1/metrics', { as: browser, environment: 'development' });
+      assert.equal(read.status, 200);
+      assert.equal(read.headers['x-ratelimit-limit'], undefined);
+    }
+    assert.deepEqual(limitHeaders(await send('GET', '/admin/v1/metrics', laurel.keys.development)), ['5', '4', '60']);
   });
 });
 
