@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireSession } from '../../auth.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { environmentRoutes } from './environments.js';
+import { failedJobRoutes } from './failed-jobs.js';
 import { memberRoutes } from './members.js';
 import { sessionRoutes } from './session.js';
 import { signInRoutes } from './sign-in.js';
@@ -25,6 +26,7 @@ export function consoleApi(deps: HttpDependencies) {
       requireSession(scope, db, deps.clock, { beforePasswordChange: false });
       await scope.register(memberRoutes, deps);
       await scope.register(environmentRoutes, deps);
+      await scope.register(failedJobRoutes, deps);
     });
   };
 }
