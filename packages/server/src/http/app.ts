@@ -36,6 +36,7 @@ import { pointsRoutes } from './routes/app/points.js';
 import { metricEventRoutes } from './routes/app/events.js';
 import { streakRoutes } from './routes/app/streaks.js';
 import { userRoutes } from './routes/app/users.js';
+import { wrappedRoutes } from './routes/app/wrapped.js';
 import { systemRoutes } from './routes/system.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -120,7 +121,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
     { prefix: '/admin/v1' },
   );
   // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
-  await app.register(authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes]), {
+  await app.register(authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes, wrappedRoutes]), {
     prefix: '/v1',
   });
   await app.register(consoleApi(deps), { prefix: '/console/v1' });
