@@ -3,7 +3,7 @@ import { localDate, startOfLocalDay } from '../engine/streaks/index.js';
 import { computeWrapped, withPercentiles, yearRange, type WrappedActivity } from '../engine/wrapped/index.js';
 import { errors } from '../errors.js';
 import type { UserAchievementResponse, User } from '../events/payloads.js';
-import type { LeaderboardResponse } from '../leaderboards/leaderboard-views.js';
+import type { VisibleLeaderboard } from '../leaderboards/leaderboard-views.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { loadStreakSettings } from '../streaks/streak-settings.js';
 import { toUser } from '../users/user-store.js';
@@ -16,7 +16,7 @@ import { readStandings } from './standings.js';
 /** Trophy's WrappedResponse. */
 export interface WrappedResponse {
   user: User;
-  activity: WrappedActivity<UserAchievementResponse, LeaderboardResponse>;
+  activity: WrappedActivity<UserAchievementResponse, VisibleLeaderboard>;
 }
 
 /**
@@ -62,7 +62,7 @@ export async function userWrapped(db: Kysely<Schema>, environmentId: string, use
     events,
     points: await readPointsHistory(db, environmentId, user.id, instants),
     achievements: await readCompletions(db, environmentId, user.id, instants),
-    leaderboards: await readStandings(db, environmentId, user.id, range),
+    leaderboards: await readStandings(db, environmentId, user.id, range, now),
     streak: {
       frequency: settings.frequency,
       records: streakRecords.map((row) => ({ periodStart: row.period_start, periodEnd: row.period_end, length: Number(row.length) })),

@@ -218,3 +218,18 @@ function componentValidator(doc: ReferenceDoc, instance: Ajv2020, base: string, 
   componentValidators.set(id, check);
   return check;
 }
+
+// ---- Trophy's Application document 1.24.0 (issue 15's contract), for responses it adds.
+
+const APP_1_24_BASE = 'https://laurel.invalid/trophy-openapi-application-1.24.0.json';
+const app124Path = fileURLToPath(new URL('../../../../../shared/reference/trophy-openapi-application-1.24.0.json', import.meta.url));
+let app124Doc: ReferenceDoc | null | undefined;
+let app124Ajv: Ajv2020 | undefined;
+
+/** appSchemaValidator against the 1.24.0 Application document; undefined when it is not on this machine. */
+export function app124SchemaValidator(schemaName: string): ((payload: unknown) => string[]) | undefined {
+  app124Doc ??= existsSync(app124Path) ? (JSON.parse(readFileSync(app124Path, 'utf8')) as ReferenceDoc) : null;
+  if (!app124Doc) return undefined;
+  app124Ajv ??= createAjv(app124Doc, APP_1_24_BASE);
+  return componentValidator(app124Doc, app124Ajv, APP_1_24_BASE, schemaName);
+}

@@ -39,9 +39,9 @@ export const wrappedMetric = z
 
 export const wrappedPoints = z.object({ name: z.string(), description: z.string().nullable().optional(), ...figures }).meta({ id: 'WrappedPoints' });
 
-/** Trophy's UserLeaderboardResponse: a board with the run's dates and the user's best rank in the period. */
+/** Trophy's UserLeaderboardResponse: a board (with its status now) with the run's dates and the user's best rank in the period. */
 export const userLeaderboardResponse = userLeaderboardWithHistory
-  .omit({ status: true, history: true })
+  .omit({ history: true })
   .meta({ id: 'UserLeaderboardResponse' });
 
 const period = {
