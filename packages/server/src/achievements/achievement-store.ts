@@ -4,10 +4,9 @@ import type { AchievementResponse } from '../events/payloads.js';
 import { newId } from '../store/ids.js';
 import type { AchievementRow, AchievementStatus, AchievementTriggerKind, MetricRow, Schema } from '../store/schema.js';
 import { toAchievementResponse } from './achievement-view.js';
-import { rebuildProgress, startBackdating, tracksProgress } from './backdate.js';
+import { startBackdating } from './backdate.js';
 import type { AdminIssue } from '../admin-issue.js';
 
-export { rebuildProgress } from './backdate.js';
 
 /** An achievement as the Admin API shows it: Trophy's AchievementResponse plus status and times. */
 export interface AdminAchievement extends AchievementResponse {
@@ -104,9 +103,9 @@ export function toAdminAchievement(row: AchievementRow, metricName: string | und
 
 /**
  * Creates achievements; an item with a problem is reported as an issue (by its index) and the
- * others are still created. Everything is written in one transaction, including the progress of
- * filtered metric achievements and, when one is created active, the job that backdates it
- * (completions follow shortly after the response).
+ * others are still created. Everything is written in one transaction, including, when one is
+ * created active, the job that backdates it: that walk counts the progress of filtered metric
+ * achievements from the users' events and grants the completions, shortly after the response.
  */
 export async function createAchievements(
   db: Kysely<Schema>,
@@ -126,7 +125,6 @@ export async function createAchievements(
         context.achievements.set(row.id, row);
         context.keys.add(row.key);
         created.push(row);
-        if (tracksProgress(row)) await rebuildProgress(trx, environmentId, row);
         live ||= row.status === 'active';
       } else {
         if (problems.length === 0) problems.push('Key already in use by another achievement');
@@ -185,10 +183,9 @@ export async function updateAchievements(
         row.user_attributes !== existing.user_attributes ||
         row.event_attributes !== existing.event_attributes;
       const activated = row.status === 'active' && existing.status !== 'active';
-      // Progress is kept by the event path for live achievements; one coming (back) to life catches up first.
-      if (row.metric_id !== existing.metric_id || row.event_attributes !== existing.event_attributes || (activated && tracksProgress(row))) {
-        await rebuildProgress(trx, environmentId, row);
-      }
+      // Progress is kept by the event path for live achievements; one whose metric or filters changed,
+      // or coming (back) to life, is counted again from its events by the backdating walk, a chunk
+      // of users at a time (backdate.ts), never in the request.
       live ||= activated || (ruleChanged && row.status !== 'inactive');
       // The same id may be changed twice in one request; show its final state once.
       const previous = updated.findIndex((r) => r.id === row.id);

@@ -1,3 +1,4 @@
+import type { UserProgress } from '../engine/achievements/qualify.js';
 import type { EnvironmentConfig } from '../environments/config-cache.js';
 import type { AchievementRow, MetricRow, UserRow } from '../store/schema.js';
 
@@ -64,12 +65,17 @@ export interface TimeTickChange {
 }
 
 /**
- * Backdating gave the user these achievements (already recorded, in completion order). Trophy sends
- * nothing for them: the pipeline runs silently and awards only what achievement triggers pay.
+ * The backdating walk visits the user (an achievement went live or a live one changed): the
+ * achievement stage grants every active achievement the user already meets, stamped `at` and marked
+ * backdated. Trophy sends nothing for them: the pipeline runs silently and awards what achievement
+ * triggers pay (and the boards those points rank follow).
  */
 export interface AchievementsBackdatedChange {
   kind: 'achievements_backdated';
-  achievementIds: readonly string[];
+  /** The user's progress as the walk's chunk read it for all its users at once (attributes: the user's row). */
+  progress: Omit<UserProgress, 'attributes'>;
+  /** When the change that started the walk was made. */
+  at: number;
 }
 
 /** One run of the pipeline: a change for one user, in the caller's transaction, at one instant. */

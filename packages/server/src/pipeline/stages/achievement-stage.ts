@@ -9,7 +9,7 @@ import type { UserAchievementResponse } from '../../events/payloads.js';
 import type { AchievementRow, Schema, UserRow } from '../../store/schema.js';
 import { currentLength } from '../../streaks/user-streak.js';
 import { toWebhookUser } from '../../users/user-store.js';
-import type { MetricEventChange, PipelineInput } from '../change.js';
+import type { AchievementsBackdatedChange, MetricEventChange, PipelineInput } from '../change.js';
 import { nothing, type Stage, type StageResult, type StateWrite } from '../stage.js';
 import type { StreakFacts } from './streak-stage.js';
 
@@ -45,8 +45,7 @@ export const achievementStage: Stage<{ streak: StreakFacts }, AchievementFacts> 
       case 'achievement_completed':
         return apiCompletion(trx, input, change.achievement);
       case 'achievements_backdated':
-        // Recorded by the backdating walk already (achievements/backdate.ts), silently.
-        return nothing({ completed: change.achievementIds.map((achievementId) => ({ achievementId })) });
+        return backdated(input, change);
       default:
         return nothing(NONE);
     }
@@ -108,6 +107,19 @@ async function apiCompletion(trx: Kysely<Schema>, input: PipelineInput, achievem
     completed: new Set([...done, achievement.id]),
   }).filter((id) => rules.rows.get(id)?.trigger === 'achievement');
   return complete(input, [achievement, ...cascade.map((id) => rules.rows.get(id)!)], rules, []);
+}
+
+/**
+ * Backdating (Trophy's reading 20): every active achievement the user already meets, composites
+ * cascading, with the rules as they are now; recorded as backdated at the time of the change that
+ * started the walk, and told to nobody (no webhook, no response).
+ */
+function backdated(input: PipelineInput, change: AchievementsBackdatedChange): StageResult<AchievementFacts> {
+  const { environmentId, user } = input;
+  const ids = newlyCompleted(input.config.rules.rules, { ...change.progress, attributes: JSON.parse(user.attributes) as Record<string, string> });
+  if (ids.length === 0) return nothing(NONE);
+  const rows = ids.map((id) => completionRow(environmentId, user.id, id, change.at, true));
+  return { facts: { completed: ids.map((achievementId) => ({ achievementId })) }, writes: [async (w) => void (await insertCompletionRows(w, rows))], events: [] };
 }
 
 /** Records the completions (an achievement already held is skipped by the insert) and sends `achievement.completed` for each. */
