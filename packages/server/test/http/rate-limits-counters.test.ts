@@ -93,10 +93,20 @@ forEachBackend('the database counter', (database) => {
   };
   counterContract(fresh, () => ids);
 
-  test('many increments at once on one row are each counted once', async () => {
+  test('many increments at once on one row are each counted once, each with its own place in the count', async () => {
     const counter = await fresh();
     const counts = await Promise.all(Array.from({ length: 40 }, () => counter.increment(ids[0], 'events', 0)));
     assert.deepEqual(counts.map((c) => c.count).sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
     assert.deepEqual(await backend.db.selectFrom('rate_limit_counters').select(['tier', 'window_start', 'count']).execute(), [{ tier: 'events', window_start: 0, count: 40 }]);
+  });
+
+  test('requests sent together across a window boundary all count in the newer window', async () => {
+    const counter = await fresh();
+    // The first goes at once; the three sent while it is in flight are added by one upsert, stamped with the newest window.
+    const first = counter.increment(ids[1], 'events', 0);
+    const together = [counter.increment(ids[1], 'events', 0), counter.increment(ids[1], 'events', 60_000), counter.increment(ids[1], 'events', 0)];
+    assert.deepEqual(await first, { count: 1, windowStart: 0 });
+    const counts = await Promise.all(together);
+    assert.deepEqual(counts, [{ count: 1, windowStart: 60_000 }, { count: 2, windowStart: 60_000 }, { count: 3, windowStart: 60_000 }]);
   });
 });
