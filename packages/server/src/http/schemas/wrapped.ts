@@ -66,9 +66,9 @@ export const wrappedActivity = z
     daysActive: z.number().int(),
     weeksActive: z.number().int(),
     monthsActive: z.number().int(),
-    mostActiveDay: z.object({ ...period, date: z.string() }).meta({ id: 'WrappedMostActiveDay' }),
-    mostActiveWeek: z.object({ ...period, start: z.string(), end: z.string() }).meta({ id: 'WrappedMostActiveWeek' }),
-    mostActiveMonth: z.object({ ...period, month: z.number().int().min(0).max(11) }).meta({ id: 'WrappedMostActiveMonth' }),
+    mostActiveDay: z.object({ date: z.string(), ...period }).meta({ id: 'WrappedMostActiveDay' }),
+    mostActiveWeek: z.object({ start: z.string(), end: z.string(), ...period }).meta({ id: 'WrappedMostActiveWeek' }),
+    mostActiveMonth: z.object({ month: z.number().int().min(0).max(11), ...period }).meta({ id: 'WrappedMostActiveMonth' }),
     entireYear: z.object({ ...period, longestStreak: wrappedStreak }).meta({ id: 'WrappedEntireYear' }),
   })
   .meta({ id: 'WrappedActivity' });
