@@ -101,19 +101,32 @@ export interface FreezeSettings {
   autoEarnAmount: number | null;
 }
 
+/** Trophy's StreakSettings (GET /admin/v1/streaks/settings) with Laurel's extensions. */
 export interface StreakSettings {
-  enabled: boolean;
   frequency: Frequency;
+  evaluationMode: EvaluationMode;
+  customizationEnabled: boolean;
+  daysOff: number[];
+  metrics: { key: string; threshold: number }[];
+  /** null when freezes are off. */
+  freezes: { startCount: number; maxCount: number; autoEarnInterval: number | null; autoEarnAmount: number | null } | null;
+  enabled: boolean;
+  weekStart: number;
+  personalization: boolean;
   /** metricKey is null once the metric has been deleted. */
   conditions: { metricId: string; metricKey: string | null; threshold: number }[];
+}
+
+/** The body of PUT /admin/v1/streaks/settings (Laurel's replace). */
+export interface StreakSettingsInput {
+  enabled: boolean;
+  frequency: Frequency;
+  conditions: { metricKey: string; threshold: number }[];
   evaluationMode: EvaluationMode;
   weekStart: number;
   freezes: FreezeSettings;
   personalization: boolean;
-}
-
-export interface StreakSettingsInput extends Omit<StreakSettings, 'conditions'> {
-  conditions: { metricKey: string; threshold: number }[];
+  daysOff?: number[];
 }
 
 // ---- Users

@@ -42,9 +42,14 @@ export async function readScore(trx: Kysely<Schema>, leaderboardId: string, runS
   return row ? { total: Number(row.total), value: Number(row.value), reachedAt: Number(row.reached_at), groupKey: row.group_key } : null;
 }
 
-/** A group's size and its two lowest members, lowest first: enough to know the threshold after any one change. */
+/** A group's size and, when the group is full or one place from it, its two lowest members (lowest first). */
 export interface GroupStats {
   size: number;
+  /**
+   * Enough to know the threshold after any one change. Read only when `size + 1 >= maxParticipants`:
+   * below that no change leaves the group full, so the threshold stays 0 and a newcomer enters
+   * whatever the lowest value (engine placement).
+   */
   lowest: Entry[];
 }
 
@@ -62,20 +67,17 @@ const lowestTwo = prepared((db, leaderboardId: string, runStart: string, groupId
     .limit(2),
 );
 
-// Its own statement, a count over the index prefix: as a window beside the two rows above
-// (count(*) over ()), it made SQLite read and sort the whole group on every event (bench:events).
+// The group's row, by primary key (migration 0011 keeps its size): counted over the ranking index,
+// the size read up to 1,000 entries per board on every event (bench:events --config full).
 const groupSize = prepared((db, leaderboardId: string, runStart: string, groupId: string) =>
-  db
-    .selectFrom('leaderboard_members')
-    .select((eb) => eb.fn.countAll().as('size'))
-    .where('leaderboard_id', '=', leaderboardId)
-    .where('run_start', '=', runStart)
-    .where('group_id', '=', groupId),
+  db.selectFrom('leaderboard_groups').select('size').where('leaderboard_id', '=', leaderboardId).where('run_start', '=', runStart).where('group_id', '=', groupId),
 );
 
-export async function readGroupStats(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string): Promise<GroupStats> {
+export async function readGroupStats(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string, maxParticipants: number): Promise<GroupStats> {
+  const [row] = await groupSize(trx, leaderboardId, runStart, groupId);
+  const size = Number(row?.size ?? 0);
+  if (size === 0 || size + 1 < maxParticipants) return { size, lowest: [] };
   const rows = await lowestTwo(trx, leaderboardId, runStart, groupId);
-  const size = rows.length === 0 ? 0 : Number((await groupSize(trx, leaderboardId, runStart, groupId))[0]?.size ?? 0);
   return { size, lowest: rows.map((row) => ({ userId: row.user_id, value: Number(row.value), reachedAt: Number(row.reached_at) })) };
 }
 

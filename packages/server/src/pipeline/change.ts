@@ -14,6 +14,7 @@ export type Change =
   | StreakTickChange
   | FreezesGrantedChange
   | StreakRestoredChange
+  | StreakResetChange
   | TimeTickChange
   | AchievementsBackdatedChange;
 
@@ -53,6 +54,11 @@ export interface FreezesGrantedChange {
 /** An admin restore of the user's streak. */
 export interface StreakRestoredChange {
   kind: 'streak_restored';
+}
+
+/** An admin reset (POST /admin/v1/streaks/reset): the user's current streak goes to 0. */
+export interface StreakResetChange {
+  kind: 'streak_reset';
 }
 
 /**

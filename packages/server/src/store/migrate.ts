@@ -9,6 +9,7 @@ import * as listenSessions from './migrations/0007-listen-sessions.js';
 import * as failedJobs from './migrations/0008-failed-jobs.js';
 import * as points from './migrations/0009-points.js';
 import * as leaderboards from './migrations/0010-leaderboards.js';
+import * as leaderboardGroupSizes from './migrations/0011-leaderboard-group-sizes.js';
 import * as rateLimitCounters from './migrations/0013-rate-limit-counters.js';
 import * as newerAdmin from './migrations/0014-newer-admin.js';
 import type { Schema } from './schema.js';
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0008-failed-jobs': failedJobs,
   '0009-points': points,
   '0010-leaderboards': leaderboards,
+  '0011-leaderboard-group-sizes': leaderboardGroupSizes,
   '0013-rate-limit-counters': rateLimitCounters,
   '0014-newer-admin': newerAdmin,
 };
@@ -32,7 +34,15 @@ export const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<Schema>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'laurel_migrations', migrationLockTableName: 'laurel_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'laurel_migrations',
+    migrationLockTableName: 'laurel_migrations_lock',
+    // 0011 was added after 0013 and 0014: a database that already has those runs it late, which it
+    // can (it needs only 0010).
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -492,6 +492,8 @@ export interface LeaderboardGroupTable {
   /** leaderboards/group-id.ts: a short hash of group_key. */
   group_id: string;
   group_key: string;
+  /** Its places (leaderboard_members rows), kept by triggers (migration 0011). */
+  size: Generated<number>;
 }
 
 /** A place on a board: at most maxParticipants per (board, run, group). */

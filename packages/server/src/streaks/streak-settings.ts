@@ -11,6 +11,7 @@ export const DEFAULT_STREAK_SETTINGS: StreakSettings = {
   weekStart: 0,
   freezes: { enabled: false, initial: 0, max: 0, autoEarnInterval: null, autoEarnAmount: null },
   personalization: false,
+  daysOff: [],
 };
 
 export async function loadStreakSettings(db: Kysely<Schema>, environmentId: string): Promise<StreakSettings> {

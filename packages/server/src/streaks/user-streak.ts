@@ -23,7 +23,7 @@ import {
 import { jobKind } from '../schedule/job-kind.js';
 import { scheduleJob, unscheduleJob, type JobKey } from '../schedule/jobs.js';
 import type { Schema, UserRow } from '../store/schema.js';
-import { preferencesOf, streakEnabledFor } from '../users/preferences.js';
+import { preferencesOf, settingsForUser, streakEnabledFor } from '../users/preferences.js';
 import { toWebhookUser } from '../users/user-store.js';
 import { prepared } from '../store/prepared.js';
 
@@ -63,7 +63,7 @@ export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string,
         nextFreezeEarn: row.next_freeze_earn,
       }
     : initialState(settings, today);
-  return { environmentId, user, settings, state, today, persisted: row !== undefined };
+  return { environmentId, user, settings: settingsForUser(settings, user), state, today, persisted: row !== undefined };
 }
 
 /**
@@ -72,7 +72,7 @@ export async function loadUserStreak(trx: Kysely<Schema>, environmentId: string,
  */
 export function newUserStreak(environmentId: string, user: UserRow, settings: StreakSettings, now: number): UserStreak {
   const today = localDate(now, user.tz);
-  return { environmentId, user, settings, state: initialState(settings, today), today, persisted: false };
+  return { environmentId, user, settings: settingsForUser(settings, user), state: initialState(settings, today), today, persisted: false };
 }
 
 /** What settling or counting did to a streak (already applied to `streak.state`); the caller writes it. */

@@ -1,4 +1,4 @@
-import type { EvaluationMode } from '../engine/streaks/index.js';
+import type { EvaluationMode, StreakSettings } from '../engine/streaks/index.js';
 import type { UserRow } from '../store/schema.js';
 
 export const notificationTypes = ['achievement_completed', 'recap', 'reactivation', 'streak_reminder'] as const;
@@ -11,6 +11,8 @@ export interface StreakPreferences {
   evaluationMode?: EvaluationMode;
   /** Metric keys and thresholds replacing the environment's conditions (needs personalisation). */
   metrics?: { key: string; threshold: number }[];
+  /** The user's own days off (0 = Sunday ... 6 = Saturday), replacing the environment's (needs personalisation). */
+  daysOff?: number[];
 }
 
 export interface UserPreferences {
@@ -24,4 +26,14 @@ export function preferencesOf(user: Pick<UserRow, 'preferences'>): UserPreferenc
 
 export function streakEnabledFor(user: Pick<UserRow, 'preferences'>): boolean {
   return preferencesOf(user).streak?.enabled !== false;
+}
+
+/**
+ * The streak settings as they apply to this user: their own days off replace the environment's
+ * where personalisation allows it (Trophy: overriding days off needs customization on).
+ */
+export function settingsForUser(settings: StreakSettings, user: Pick<UserRow, 'preferences'>): StreakSettings {
+  if (!settings.personalization) return settings;
+  const own = preferencesOf(user).streak?.daysOff;
+  return own === undefined ? settings : { ...settings, daysOff: own };
 }

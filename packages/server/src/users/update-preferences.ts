@@ -20,7 +20,7 @@ export async function updatePreferences(db: Kysely<Schema>, environmentId: strin
     const row = await requireUser(trx, environmentId, userId);
     const settings = await loadStreakSettings(trx, environmentId);
     const streak = update.streak;
-    if (streak && (streak.metrics !== undefined || streak.evaluationMode !== undefined)) {
+    if (streak && (streak.metrics !== undefined || streak.evaluationMode !== undefined || streak.daysOff !== undefined)) {
       if (!settings.personalization) throw errors.forbidden('Streak personalization is not enabled for this environment: only streak.enabled can be set');
       const keys = (streak.metrics ?? []).map((metric) => metric.key);
       if (keys.length > 0) {
@@ -37,10 +37,10 @@ export async function updatePreferences(db: Kysely<Schema>, environmentId: strin
     const preferences = JSON.stringify(next);
     await trx.updateTable('users').set({ preferences, updated_at: now }).where('environment_id', '=', environmentId).where('id', '=', row.id).execute();
 
-    if (streak?.enabled !== undefined) {
+    if (streak?.enabled !== undefined || streak?.daysOff !== undefined) {
       const userStreak = await loadUserStreak(trx, environmentId, { ...row, preferences }, settings, now);
       // The streak was 0 while off: switched back on, it starts afresh instead of settling the gap.
-      if (streak.enabled && current.streak?.enabled === false) {
+      if (streak.enabled === true && current.streak?.enabled === false) {
         userStreak.state = { ...userStreak.state, length: 0, started: null, lastPeriodStart: null, lastExtendedAt: null };
         await saveState(trx, userStreak, now);
       }

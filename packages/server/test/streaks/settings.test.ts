@@ -4,22 +4,26 @@ import { ManualClock } from '../../src/clock.js';
 import { startOfLocalDay } from '../../src/engine/streaks/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import { SETTINGS, insertMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 
+/** Trophy's StreakSettings, then Laurel's extensions (enabled, weekStart, personalization, conditions). */
 const DEFAULTS = {
-  enabled: false,
   frequency: 'daily',
-  conditions: [],
   evaluationMode: 'AND',
+  customizationEnabled: false,
+  daysOff: [],
+  metrics: [],
+  freezes: null,
+  enabled: false,
   weekStart: 0,
-  freezes: { enabled: false, initial: 0, max: 0, autoEarnInterval: null, autoEarnAmount: null },
   personalization: false,
+  conditions: [],
 };
 
-forEachBackend('streak settings (Laurel extension)', (database) => {
+forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => {
   let laurel: TestLaurel;
 
   before(async () => {
@@ -52,16 +56,22 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
       personalization: true,
     };
     const expected = {
-      enabled: true,
       frequency: 'weekly',
+      evaluationMode: 'AND',
+      customizationEnabled: true,
+      daysOff: [],
+      metrics: [
+        { key: words.key, threshold: 500 },
+        { key: minutes.key, threshold: 2.5 },
+      ],
+      freezes: { startCount: 1, maxCount: 3, autoEarnInterval: 7, autoEarnAmount: 1 },
+      enabled: true,
+      weekStart: 1,
+      personalization: true,
       conditions: [
         { metricId: words.id, metricKey: words.key, threshold: 500 },
         { metricId: minutes.id, metricKey: minutes.key, threshold: 2.5 },
       ],
-      evaluationMode: 'AND',
-      weekStart: 1,
-      freezes: { enabled: true, initial: 1, max: 3, autoEarnInterval: 7, autoEarnAmount: 1 },
-      personalization: true,
     };
     assert.deepEqual(await putSettings(laurel, body, env.key), expected);
     assert.deepEqual((await laurel.api('GET', SETTINGS, { key: env.key })).body, expected);
@@ -84,7 +94,7 @@ forEachBackend('streak settings (Laurel extension)', (database) => {
     const metric = await insertMetric(laurel, env.id);
     await putSettings(laurel, settingsBody(metric.key, { evaluationMode: 'OR', weekStart: 3, personalization: true, freezes: { enabled: true, max: 2 } }), env.key);
     const replaced = await putSettings(laurel, settingsBody(metric.key), env.key);
-    assert.deepEqual(replaced, { ...DEFAULTS, enabled: true, conditions: [{ metricId: metric.id, metricKey: metric.key, threshold: 1 }] });
+    assert.deepEqual(replaced, { ...DEFAULTS, enabled: true, metrics: [{ key: metric.key, threshold: 1 }], conditions: [{ metricId: metric.id, metricKey: metric.key, threshold: 1 }] });
   });
 
   test('invalid settings are refused whole with 422 naming the field, and nothing changes', async () => {

@@ -1,4 +1,4 @@
-import { addDays, nextPeriod, periodContaining } from './calendar.js';
+import { addDays, isDayOff, nextPeriod, periodContaining } from './calendar.js';
 import { autoEarn } from './freezes.js';
 import type { DateRange, Period, PeriodRecord, StreakChange, StreakSettings, StreakState } from './types.js';
 
@@ -25,8 +25,9 @@ export interface AdvanceResult {
  * the local midnight starting its date, and a grant due at the same moment comes first. So a grant
  * dated on or before the day after a missed period's end can pay for that period.
  *
- * Each missed period, oldest first: paused (a pause overlaps it) -> held, no freeze spent, record
- * with usedPause; else a freeze if freezes are enabled and the user has one -> held, record with
+ * Each missed period, oldest first: a day off of a daily streak (settings.daysOff) -> held, nothing
+ * spent, a record with the held length and neither flag; paused (a pause overlaps it) -> held, no
+ * freeze spent, record with usedPause; else a freeze if freezes are enabled and the user has one -> held, record with
  * usedFreeze; else lost -> length 0 and a record for that period with length 0 (only that one: later
  * empty periods get none). A length-0 streak spends nothing.
  *
@@ -79,7 +80,10 @@ export function advance(state: StreakState, settings: StreakSettings, { today, p
       earnThrough(addDays(p.end, 1));
       const row = (length: number, usedFreeze: boolean, usedPause: boolean): PeriodRecord =>
         ({ periodStart: p.start, periodEnd: p.end, length, usedFreeze, usedPause });
-      if (pauses.some((pause) => overlaps(pause, p))) {
+      if (isDayOff(p.start, settings)) {
+        records.push(row(s.length, false, false));
+        s.lastPeriodStart = p.start;
+      } else if (pauses.some((pause) => overlaps(pause, p))) {
         records.push(row(s.length, false, true));
         s.lastPeriodStart = p.start;
       } else if (settings.freezes.enabled && s.freezes > 0) {

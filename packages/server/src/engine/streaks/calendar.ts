@@ -46,6 +46,17 @@ export function startOfLocalDay(date: string, tz: string | null): number {
   return start;
 }
 
+/** The weekday of a local date: 0 = Sunday ... 6 = Saturday (JavaScript's Date.getDay numbering). */
+export function weekday(date: string): number {
+  // Day 0 of the epoch (1970-01-01) was a Thursday.
+  return (((toDay(date) + 4) % 7) + 7) % 7;
+}
+
+/** Whether `date` is one of a daily streak's days off (none for weekly and monthly streaks). */
+export function isDayOff(date: string, settings: { frequency: StreakFrequency; daysOff: readonly number[] }): boolean {
+  return settings.frequency === 'daily' && settings.daysOff.length > 0 && settings.daysOff.includes(weekday(date));
+}
+
 export function addDays(date: string, n: number): string {
   return fromDay(toDay(date) + n);
 }

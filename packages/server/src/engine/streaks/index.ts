@@ -12,6 +12,7 @@ export type {
 } from './types.js';
 export {
   addDays,
+  isDayOff,
   isValidTimeZone,
   localDate,
   nextPeriod,
@@ -19,6 +20,7 @@ export {
   periodsBetween,
   previousPeriod,
   startOfLocalDay,
+  weekday,
 } from './calendar.js';
 export { conditionsMet } from './conditions.js';
 export { autoEarn, initialState } from './freezes.js';

@@ -32,8 +32,14 @@ export interface StreakSettings {
   /** First day of a week: 0 = Sunday ... 6 = Saturday. */
   weekStart: number;
   freezes: FreezeSettings;
-  /** Whether users may override conditions and mode through their preferences. */
+  /** Whether users may override conditions, mode and days off through their preferences. */
   personalization: boolean;
+  /**
+   * Weekdays (0 = Sunday ... 6 = Saturday, as JavaScript's Date.getDay) that neither extend nor
+   * break a daily streak: a day off without activity holds the length; activity on one still
+   * extends it. Ignored unless the frequency is daily (Trophy clears them when it changes).
+   */
+  daysOff: readonly number[];
 }
 
 export interface StreakState {

@@ -113,6 +113,14 @@ const freezeSettings = z
     }
   });
 
+/** Trophy's daysOff: weekday numbers as JavaScript's Date.getDay (0 = Sunday ... 6 = Saturday), unique, at most 6. */
+export const daysOff = z
+  .array(z.number().int('must be a whole number').min(0, 'must be a weekday number 0-6 (0 = Sunday)').max(6, 'must be a weekday number 0-6 (0 = Sunday)'))
+  .max(6, 'at most 6 days off')
+  .superRefine((days, ctx) => {
+    if (new Set(days).size !== days.length) ctx.addIssue({ code: 'custom', message: 'must not list a day twice' });
+  });
+
 const weekStartMessage = 'must be a day number: 0 = Sunday, 1 = Monday ... 6 = Saturday';
 
 const DISABLED_FREEZES = { enabled: false, initial: 0, max: 0, autoEarnInterval: null, autoEarnAmount: null };
@@ -152,40 +160,105 @@ export const streakSettingsBody = z
       .max(6, weekStartMessage)
       .default(0).describe('First day of a week: 0 = Sunday ... 6 = Saturday.'),
     freezes: freezeSettings.default(DISABLED_FREEZES),
-    personalization: z.boolean().default(false).describe("Whether users' streak preferences may override conditions and evaluation mode."),
+    personalization: z.boolean().default(false).describe("Whether users' streak preferences may override conditions, evaluation mode and days off."),
+    daysOff: daysOff.default([]).describe('Weekdays (0 = Sunday ... 6 = Saturday) that neither extend nor break a daily streak.'),
   })
   .superRefine((value, ctx) => {
     if (value.enabled && value.conditions.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'at least one condition is required while the streak is enabled' });
     }
   })
-  .meta({ id: 'UpdateStreakSettings' });
+  .meta({ id: 'ReplaceStreakSettings' });
 
 export type StreakSettingsBody = z.output<typeof streakSettingsBody>;
 
+const trophyFreezes = z.object({
+  startCount: z.number().int(),
+  maxCount: z.number().int(),
+  autoEarnInterval: z.number().int().nullable(),
+  autoEarnAmount: z.number().int().nullable(),
+});
+
 export const streakSettingsResponse = z
   .object({
-    enabled: z.boolean(),
     frequency: z.enum(frequencies),
-    conditions: z.array(
-      z.object({
-        metricId: z.string(),
-        metricKey: z.string().nullable().describe('null when the metric has been deleted since.'),
-        threshold: z.number(),
-      }),
-    ),
     evaluationMode: z.enum(['AND', 'OR']),
-    weekStart: z.number().int(),
-    freezes: z.object({
-      enabled: z.boolean(),
-      initial: z.number().int(),
-      max: z.number().int(),
-      autoEarnInterval: z.number().int().nullable(),
-      autoEarnAmount: z.number().int().nullable(),
-    }),
-    personalization: z.boolean(),
+    customizationEnabled: z.boolean(),
+    daysOff: z.array(z.number().int()),
+    metrics: z.array(z.object({ key: z.string(), threshold: z.number() })),
+    freezes: trophyFreezes.nullable().describe('null when freezes are off.'),
+    enabled: z.boolean().describe('Laurel extension: false until a streak is configured; every length stays 0 while false.'),
+    weekStart: z.number().int().describe('Laurel extension: first day of a week, 0 = Sunday ... 6 = Saturday.'),
+    personalization: z.boolean().describe('Laurel extension: the same as customizationEnabled.'),
+    conditions: z
+      .array(
+        z.object({
+          metricId: z.string(),
+          metricKey: z.string().nullable().describe('null when the metric has been deleted since.'),
+          threshold: z.number(),
+        }),
+      )
+      .describe('Laurel extension: the metrics with their ids, deleted ones included.'),
   })
   .meta({ id: 'StreakSettings' });
+
+/** Trophy's UpdateStreakSettingsFreezes: the whole freeze configuration (null turns freezes off). */
+const updateFreezes = z
+  .strictObject({
+    startCount: z.number().int('must be a whole number').min(0).max(100),
+    maxCount: z.number().int('must be a whole number').min(1).max(100),
+    autoEarnInterval: z.number().int('must be a whole number').min(1).max(365).nullable().optional(),
+    autoEarnAmount: z.number().int('must be a whole number').min(1).max(10).nullable().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.maxCount < value.startCount) ctx.addIssue({ code: 'custom', path: ['maxCount'], message: `must be at least startCount (${value.startCount})` });
+    if ((value.autoEarnInterval == null) !== (value.autoEarnAmount == null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.autoEarnInterval == null ? 'autoEarnInterval' : 'autoEarnAmount'],
+        message: 'autoEarnInterval and autoEarnAmount are set together (both numbers for auto-earn, both left out or null for none)',
+      });
+    }
+  });
+
+/** Trophy's UpdateStreakSettingsRequest, plus Laurel's `enabled` and `weekStart`. */
+export const updateStreakSettingsBody = z
+  .strictObject({
+    frequency: z.enum(frequencies).optional(),
+    evaluationMode: z.enum(['AND', 'OR']).optional(),
+    customizationEnabled: z.boolean().optional(),
+    daysOff: daysOff.optional(),
+    metrics: z
+      .array(z.strictObject({ key: z.string().min(1, 'must not be empty'), threshold: z.number().int('must be a whole number').min(1).max(10000) }))
+      .min(1, 'at least one metric')
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} metrics`)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, index) => {
+          if (seen.has(item.key)) ctx.addIssue({ code: 'custom', path: [index, 'key'], message: `metric "${item.key}" is listed twice` });
+          seen.add(item.key);
+        });
+      })
+      .optional(),
+    freezes: updateFreezes.nullable().optional(),
+    enabled: z.boolean().optional().describe('Laurel extension. Left out: sending metrics turns the streak on, otherwise it is kept.'),
+    weekStart: z.number().int(weekStartMessage).min(0, weekStartMessage).max(6, weekStartMessage).optional().describe('Laurel extension: first day of a week.'),
+  })
+  .default({})
+  .meta({ id: 'UpdateStreakSettingsRequest' });
+
+// ---- POST /streaks/reset (Trophy SDK 1.26)
+
+export const resetStreaksBody = z
+  .object({
+    users: z
+      .array(z.strictObject({ id: userId() }))
+      .min(1, 'send at least one user')
+      .max(MAX_ITEMS, `at most ${MAX_ITEMS} users per request`),
+  })
+  .meta({ id: 'ResetStreaksRequest' });
+
+export const resetStreaksResponse = z.object({ resetUsers: z.array(z.string()), issues: z.array(streakAdminIssue) }).meta({ id: 'ResetStreaksResponse' });
 
 // ---- Application API: GET /users/{id}/streak, GET /streaks
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../../engine/streaks/index.js';
 import { notificationTypes } from '../../users/preferences.js';
 import { objectId, pagination, text } from './common.js';
+import { daysOff } from './streaks.js';
 
 export const MAX_ATTRIBUTES = 100;
 
@@ -72,6 +73,7 @@ export const streakPreferences = z
       .array(z.strictObject({ key: shortText(255), threshold: z.number().positive() }))
       .max(100)
       .optional(),
+    daysOff: daysOff.optional().describe("The user's own days off (0 = Sunday ... 6 = Saturday); used only by a daily streak, and only with personalization on."),
   })
   .meta({ id: 'StreakPreferences' });
 
@@ -80,7 +82,7 @@ export const preferencesUpdate = z.strictObject({ notifications: notificationPre
 export const preferencesResponse = z
   .object({
     notifications: z.record(z.string(), channels),
-    streak: z.object({ enabled: z.boolean().optional(), evaluationMode: z.enum(['AND', 'OR']).optional(), metrics: z.array(z.object({ key: z.string(), threshold: z.number() })).optional() }).optional(),
+    streak: z.object({ enabled: z.boolean().optional(), evaluationMode: z.enum(['AND', 'OR']).optional(), metrics: z.array(z.object({ key: z.string(), threshold: z.number() })).optional(), daysOff: z.array(z.number().int()).optional() }).optional(),
   })
   .meta({ id: 'UserPreferencesResponse' });
 

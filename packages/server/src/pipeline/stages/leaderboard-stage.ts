@@ -178,7 +178,7 @@ async function place(
   writes: StateWrite[],
 ): Promise<{ rank: number | null; others: RankChange[]; threshold: number }> {
   const max = board.maxParticipants;
-  const stats = await readGroupStats(trx, board.id, run.start, target);
+  const stats = await readGroupStats(trx, board.id, run.start, target, max);
   const [lowest = null, secondLowest = null] = stats.lowest;
   const decision = placement({ size: stats.size, maxParticipants: max, lowest }, member !== null, entry);
   const page = (offset: number, limit: number) => readPlaces(trx, board.id, run.start, target, offset, limit);

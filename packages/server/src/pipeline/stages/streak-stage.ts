@@ -37,6 +37,8 @@ export interface StreakFacts {
   granted?: { earned: number; overMax: number[] };
   /** An admin restore: whether it restored anything. */
   restored?: boolean;
+  /** An admin reset: whether there was a streak to set to 0. */
+  reset?: boolean;
   /** A scheduled tick: when the streak next changes by itself (null: never). */
   nextWake?: number | null;
 }
@@ -64,6 +66,8 @@ export const streakStage: Stage<unknown, StreakFacts> = {
         return grant(trx, input, change.items);
       case 'streak_restored':
         return restored(trx, input);
+      case 'streak_reset':
+        return reset(trx, input);
       case 'time_tick':
       case 'achievements_backdated':
         return nothing(NO_STREAK);
@@ -173,5 +177,21 @@ async function restored(trx: Kysely<Schema>, input: PipelineInput): Promise<Stag
   }
   const writes = persist(streak, { records, changed: settled.changed || next !== null }, input.now, true);
   const facts: StreakFacts = { ...NO_STREAK, streak, lengthBefore: streak.state.length, lengthChanged: currentLength(streak) !== lengthAtStart, restored: next !== null };
+  return { facts, writes, events: settled.events };
+}
+
+/**
+ * Admin reset: what time did is settled first (its webhooks are sent), then a streak still running
+ * goes to 0 with no webhook (Trophy documents none) and no history row, so a restore can still
+ * bring it back from the history it had.
+ */
+async function reset(trx: Kysely<Schema>, input: PipelineInput): Promise<StageResult<StreakFacts>> {
+  const streak = await load(trx, input);
+  const lengthAtStart = currentLength(streak);
+  const settled = await catchUp(trx, streak);
+  const had = currentLength(streak) > 0;
+  if (had) streak.state = { ...streak.state, length: 0, started: null, lastPeriodStart: null, lastExtendedAt: null };
+  const writes = persist(streak, { records: settled.records, changed: settled.changed || had }, input.now, true);
+  const facts: StreakFacts = { ...NO_STREAK, streak, lengthBefore: 0, lengthChanged: currentLength(streak) !== lengthAtStart, reset: had };
   return { facts, writes, events: settled.events };
 }

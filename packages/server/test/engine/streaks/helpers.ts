@@ -20,6 +20,7 @@ export function settings(overrides: Partial<StreakSettings> = {}): StreakSetting
     weekStart: 0,
     freezes: noFreezes,
     personalization: false,
+    daysOff: [],
     ...overrides,
   };
 }

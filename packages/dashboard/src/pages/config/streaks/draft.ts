@@ -10,6 +10,8 @@ export interface StreakDraft {
   conditions: { metricKey: string; threshold: string }[];
   freezes: { enabled: boolean; initial: string; max: string; autoEarn: boolean; autoEarnInterval: string; autoEarnAmount: string };
   personalization: boolean;
+  /** Set through the Admin API (no field on this form yet): kept as they are, dropped with a non-daily frequency. */
+  daysOff: number[];
 }
 
 export function draftOf(settings: StreakSettings): StreakDraft {
@@ -21,14 +23,15 @@ export function draftOf(settings: StreakSettings): StreakDraft {
     weekStart: settings.weekStart,
     conditions: settings.conditions.map((c) => ({ metricKey: c.metricKey ?? '', threshold: String(c.threshold) })),
     freezes: {
-      enabled: f.enabled,
-      initial: String(f.initial),
-      max: String(f.max),
-      autoEarn: f.autoEarnInterval !== null,
-      autoEarnInterval: String(f.autoEarnInterval ?? 7),
-      autoEarnAmount: String(f.autoEarnAmount ?? 1),
+      enabled: f !== null,
+      initial: String(f?.startCount ?? 0),
+      max: String(f?.maxCount ?? 0),
+      autoEarn: f !== null && f.autoEarnInterval !== null,
+      autoEarnInterval: String(f?.autoEarnInterval ?? 7),
+      autoEarnAmount: String(f?.autoEarnAmount ?? 1),
     },
     personalization: settings.personalization,
+    daysOff: settings.daysOff ?? [],
   };
 }
 
@@ -84,6 +87,7 @@ export function bodyOf(draft: StreakDraft): { body?: StreakSettingsInput; errors
       weekStart: draft.weekStart,
       freezes,
       personalization: draft.personalization,
+      daysOff: draft.frequency === 'daily' ? draft.daysOff : [],
     },
   };
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { grantFreezes } from '../../../streaks/freezes.js';
 import { createPauses, deletePauses } from '../../../streaks/pauses.js';
 import { restoreStreaks } from '../../../streaks/restore.js';
-import { getStreakSettings, replaceStreakSettings, type StreakAdminDeps } from '../../../streaks/streak-admin.js';
+import { resetStreaks } from '../../../streaks/reset.js';
+import { getStreakSettings, replaceStreakSettings, updateStreakSettings, type StreakAdminDeps } from '../../../streaks/streak-admin.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { bodyErrorResponses, errorResponses, idList } from '../../schemas/common.js';
 import {
@@ -12,15 +13,18 @@ import {
   createStreakPausesBody,
   createStreakPausesResponse,
   deleteStreakPausesResponse,
+  resetStreaksBody,
+  resetStreaksResponse,
   restoreStreaksBody,
   restoreStreaksResponse,
   streakSettingsBody,
   streakSettingsResponse,
+  updateStreakSettingsBody,
   withSdkSpelling,
 } from '../../schemas/streaks.js';
 
 const tags = ['Streaks'];
-const settingsTags = ['Streak settings (Laurel extension)'];
+const settingsTags = ['Streak settings'];
 
 /**
  * Trophy's Admin API for streaks (freezes, pauses, restore) and, as a Laurel extension, the
@@ -94,22 +98,54 @@ export const streakAdminRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
     },
   });
 
+  app.post('/streaks/reset', {
+    schema: {
+      tags,
+      summary: 'Reset streaks for multiple users',
+      description:
+        "Sets each user's current streak to 0 (Trophy SDK 1.26). Periods that ended since the user's last visit are settled first, with their webhooks (lost, freeze consumed or earned); the reset itself sends none and writes no history row, so a later restore can bring the streak back. Streak leaderboards and points follow the new length. A missing user is an error issue; a user with no running streak (or streaks off) gets the warning \"No streak to reset\". Answers 201 if at least one streak was reset, else 200 (as restore does).",
+      body: resetStreaksBody,
+      response: { 200: resetStreaksResponse, 201: resetStreaksResponse, ...bodyErrorResponses },
+    },
+    handler: async (request, reply) => {
+      const { resetUsers, issues } = await resetStreaks(admin, request.environmentId, request.body.users, clock.now());
+      return reply.status(resetUsers.length > 0 ? 201 : 200).send({ resetUsers, issues: issues.map(withSdkSpelling) });
+    },
+  });
+
   app.get('/streaks/settings', {
     schema: {
       tags: settingsTags,
       summary: 'Get the streak settings',
-      description: 'Laurel extension. Until settings are saved, the streak is disabled and every length stays 0.',
+      description:
+        "Trophy's StreakSettings, then Laurel's extensions (`enabled`, `weekStart`, `personalization`, `conditions`). Until settings are saved, the streak is disabled and every length stays 0.",
       response: { 200: streakSettingsResponse, ...errorResponses },
     },
     handler: async (request) => getStreakSettings(db, request.environmentId),
   });
 
+  app.patch('/streaks/settings', {
+    schema: {
+      tags: settingsTags,
+      summary: 'Update the streak settings',
+      description:
+        "Trophy's update: fields left out keep their values. `metrics` replaces the list (keys unique, each an active metric: 422 otherwise) and turns the streak on unless `enabled` says otherwise; `freezes` replaces the freeze settings (`maxCount` >= `startCount`; both auto-earn fields or neither) and null turns freezes off; a non-empty `daysOff` needs the frequency after the update to be daily (422), and a frequency other than daily clears the days off. Laurel extensions: `enabled`, `weekStart`. Every user's next streak rollover is rescheduled shortly after the response.",
+      body: updateStreakSettingsBody,
+      response: { 200: streakSettingsResponse, ...bodyErrorResponses },
+    },
+    handler: async (request) => {
+      const settings = await updateStreakSettings(db, request.environmentId, request.body, clock.now());
+      deps.wakeScheduler?.();
+      return settings;
+    },
+  });
+
   app.put('/streaks/settings', {
     schema: {
       tags: settingsTags,
-      summary: 'Replace the streak settings',
+      summary: 'Replace the streak settings (Laurel extension)',
       description:
-        'Laurel extension. Replaces the whole configuration: fields left out take their defaults (evaluationMode AND, weekStart 0 = Sunday, freezes disabled, personalization false), not their previous values. `evaluationMode` accepts ALL as a synonym of AND and is always answered as AND. `weekStart` is a day number, 0 = Sunday ... 6 = Saturday. Conditions name metrics by key; a key that is not an active metric of the environment answers 400. An enabled streak needs at least one condition. Every user\'s next streak rollover is rescheduled shortly after the response, by a job the request commits with the settings.',
+        'Laurel extension (Trophy has PATCH). Replaces the whole configuration: fields left out take their defaults (evaluationMode AND, weekStart 0 = Sunday, freezes disabled, personalization false, no days off), not their previous values. `evaluationMode` accepts ALL as a synonym of AND and is always answered as AND. `weekStart` is a day number, 0 = Sunday ... 6 = Saturday. Conditions name metrics by key; a key that is not an active metric of the environment answers 400. An enabled streak needs at least one condition; days off need a daily streak (422). Answers the same StreakSettings as GET. Every user\'s next streak rollover is rescheduled shortly after the response, by a job the request commits with the settings.',
       body: streakSettingsBody,
       response: { 200: streakSettingsResponse, ...bodyErrorResponses },
     },
