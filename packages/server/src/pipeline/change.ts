@@ -14,6 +14,7 @@ export type Change =
   | StreakTickChange
   | FreezesGrantedChange
   | StreakRestoredChange
+  | StreakRescheduledChange
   | StreakResetChange
   | TimeTickChange
   | AchievementsBackdatedChange;
@@ -59,6 +60,16 @@ export interface StreakRestoredChange {
 /** An admin reset (POST /admin/v1/streaks/reset): the user's current streak goes to 0. */
 export interface StreakResetChange {
   kind: 'streak_reset';
+}
+
+/**
+ * The streak settings were saved (the reschedule walk visits the user): the streak goes on the
+ * schedule the new settings imply; auto-earn switched on dates the first grant from `startedAt`.
+ */
+export interface StreakRescheduledChange {
+  kind: 'streak_rescheduled';
+  /** When the settings were saved. */
+  startedAt: number;
 }
 
 /**

@@ -5,9 +5,9 @@ import { errors } from '../errors.js';
 import { startWalk, userWalkKind, type UserWalk } from '../schedule/user-walk.js';
 import type { Schema } from '../store/schema.js';
 import { findUser } from '../users/user-store.js';
+import { ConfigCache } from '../environments/config-cache.js';
+import { runSilently } from '../pipeline/run-pipeline.js';
 import { loadStreakSettings, saveStreakSettings } from './streak-settings.js';
-import { loadUserStreak, saveState, scheduleNext } from './user-streak.js';
-import { addDays, autoEarn, localDate } from '../engine/streaks/index.js';
 import type { AdminIssue } from '../admin-issue.js';
 
 export type StreakIssue = AdminIssue;
@@ -188,7 +188,12 @@ function sortedDays(days: readonly number[]): number[] {
 /** The walk that puts every streak of an environment on the schedule its current settings imply. */
 export const STREAK_RESCHEDULE = userWalkKind('streak-reschedule');
 
-/** STREAK_RESCHEDULE's chunks: users with a streak row, in id order; each one's row locked like the other streak writes. */
+/**
+ * STREAK_RESCHEDULE's chunks: users with a streak row, in id order; each one's row locked like the
+ * other streak writes, then a `streak_rescheduled` change through the pipeline (its streak stage
+ * dates the first automatic freeze grant and schedules the next wake-up; it settles nothing, so
+ * there is nothing to send).
+ */
 export function streakRescheduleWalk(deps: Pick<StreakAdminDeps, 'lockForUpdate'>): UserWalk {
   return {
     async page(trx, environmentId, after, limit) {
@@ -197,18 +202,11 @@ export function streakRescheduleWalk(deps: Pick<StreakAdminDeps, 'lockForUpdate'
       return (await query.orderBy('user_id').limit(limit).execute()).map((row) => row.user_id);
     },
     async visit(trx, environmentId, userIds, { now, startedAt }) {
-      const settings = await loadStreakSettings(trx, environmentId);
-      const earning = autoEarn(settings.freezes);
+      const config = await new ConfigCache().get(trx, environmentId);
       for (const id of userIds) {
         const user = await findUser(trx, environmentId, id, deps.lockForUpdate);
         if (!user) continue;
-        const streak = await loadUserStreak(trx, environmentId, user, settings, now);
-        // Auto-earn switched on: the first grant is one interval from the day of the switch, not from the first wake-up.
-        if (earning && streak.state.nextFreezeEarn === null) {
-          streak.state = { ...streak.state, nextFreezeEarn: addDays(localDate(startedAt, user.tz), earning.interval) };
-          await saveState(trx, streak, now);
-        }
-        await scheduleNext(trx, streak, now);
+        await runSilently(trx, { environmentId, user, userCreated: false, tzChanged: false, change: { kind: 'streak_rescheduled', startedAt }, config, now });
       }
     },
   };

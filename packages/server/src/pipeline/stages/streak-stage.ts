@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EmitInput } from '../../delivery/outbox.js';
-import { nextWake, restore, restoreWindowStart, type PeriodRecord } from '../../engine/streaks/index.js';
+import { addDays, autoEarn, localDate, nextWake, restore, restoreWindowStart, type PeriodRecord } from '../../engine/streaks/index.js';
 import { buildPayload } from '../../events/catalog.js';
 import type { Schema } from '../../store/schema.js';
 import { maxLengthSince, restoredPeriodRecord } from '../../streaks/restore-history.js';
@@ -66,6 +66,8 @@ export const streakStage: Stage<unknown, StreakFacts> = {
         return grant(trx, input, change.items);
       case 'streak_restored':
         return restored(trx, input);
+      case 'streak_rescheduled':
+        return rescheduled(trx, input, change.startedAt);
       case 'streak_reset':
         return reset(trx, input);
       case 'time_tick':
@@ -126,6 +128,23 @@ async function tick(trx: Kysely<Schema>, input: PipelineInput): Promise<StageRes
   const nextAt = nextWake(streak.state, streak.settings, streak.today, input.user.tz);
   const facts: StreakFacts = { ...NO_STREAK, streak, lengthBefore: streak.state.length, lengthChanged: currentLength(streak) !== lengthAtStart, nextWake: nextAt };
   return { facts, writes: persist(streak, settled, input.now, false), events: settled.events };
+}
+
+/**
+ * Settings saved (the reschedule walk): the streak goes on the schedule the new settings imply.
+ * Auto-earn switched on dates the first grant one interval from the day of the switch, not from
+ * the first wake-up. Nothing is settled here (the wake-up does that), so nothing is sent.
+ */
+async function rescheduled(trx: Kysely<Schema>, input: PipelineInput, startedAt: number): Promise<StageResult<StreakFacts>> {
+  const streak = await load(trx, input);
+  const earning = autoEarn(streak.settings.freezes);
+  const writes: StateWrite[] = [];
+  if (earning && streak.state.nextFreezeEarn === null) {
+    streak.state = { ...streak.state, nextFreezeEarn: addDays(localDate(startedAt, input.user.tz), earning.interval) };
+    writes.push((w) => saveState(w, streak, input.now));
+  }
+  writes.push((w) => scheduleNext(w, streak, input.now));
+  return { facts: { ...NO_STREAK, streak }, writes, events: [] };
 }
 
 /**
