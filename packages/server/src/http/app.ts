@@ -27,6 +27,8 @@ import { webhookEventRoutes } from './routes/admin/webhook-events.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.js';
 import { leaderboardAdminRoutes } from './routes/admin/leaderboards.js';
 import { pointsAdminRoutes } from './routes/admin/points.js';
+import { environmentRoutes } from './routes/admin/environments.js';
+import { settingsRoutes } from './routes/admin/settings.js';
 import { consoleApi } from './routes/console/console-api.js';
 import { MAX_ID_LENGTH } from './schemas/common.js';
 import { achievementCompletionRoutes } from './routes/app/achievement-completions.js';
@@ -117,6 +119,8 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       adminUserRoutes,
       leaderboardAdminRoutes,
       pointsAdminRoutes,
+      settingsRoutes,
+      environmentRoutes,
     ]),
     { prefix: '/admin/v1' },
   );
