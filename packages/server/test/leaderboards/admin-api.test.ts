@@ -5,22 +5,9 @@ import { ConfigCache } from '../../src/environments/config-cache.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { adminSchemaValidator } from '../support/reference-schemas.js';
-import {
-  LEADERBOARDS,
-  assertError,
-  createAttribute,
-  createBoard,
-  createBoards,
-  createMetric,
-  createPointsSystem,
-  dateAfter,
-  developmentEnv,
-  newEnv,
-  unique,
-  updateBoard,
-  DAY_MS,
-  type Env,
-} from './helpers.js';
+import { LEADERBOARDS, developmentFixtures, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertError } from '../support/assert-error.js';
+import { dateAfter, DAY_MS } from '../support/time.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
 const TODAY = '2026-03-11';
@@ -34,7 +21,7 @@ function assertAdminSchema(schema: string, body: unknown): void {
 forEachBackend('leaderboard management API', (database) => {
   let laurel: TestLaurel;
   let clock: ManualClock;
-  let env: Env;
+  let env: Fixtures;
   let words: { id: string; key: string; name: string };
   let city: { id: string; key: string };
   let plan: { id: string; key: string };
@@ -42,10 +29,10 @@ forEachBackend('leaderboard management API', (database) => {
   before(async () => {
     clock = new ManualClock(NOW);
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock });
-    env = await developmentEnv(laurel);
-    words = await createMetric(laurel, env, 'words', 'Words written');
-    city = await createAttribute(laurel, env, 'city');
-    plan = await createAttribute(laurel, env, 'plan');
+    env = await developmentFixtures(laurel);
+    words = await env.metric({ key: 'words', name: 'Words written' });
+    city = await env.attribute('city');
+    plan = await env.attribute('plan');
   });
   after(() => laurel.close());
 
@@ -95,7 +82,7 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test("Trophy's defaults: inactive, 1,000 participants, start today (UTC), no breakdowns; a null maxParticipants is the default", async () => {
-    const [streak, nulled] = await createBoards(laurel, env, [
+    const [streak, nulled] = await env.leaderboards([
       { name: 'Streak Legends', key: unique('streaks'), rankBy: 'streak' },
       { name: 'Nulls', key: unique('nulls'), rankBy: 'streak', maxParticipants: null, end: null, startTime: null, runUnit: null, description: null },
     ]);
@@ -104,22 +91,22 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('get by id returns the board as created; an unknown id, or one of another environment, is a 404', async () => {
-    const created = await createBoard(laurel, env, { name: 'Get me', key: unique('get'), rankBy: 'metric', metricId: words.id });
+    const created = await env.leaderboardAsGiven({ name: 'Get me', key: unique('get'), rankBy: 'metric', metricId: words.id });
     const response = await laurel.api('GET', `${LEADERBOARDS}/${created.id}`);
     assert.equal(response.status, 200);
     assert.deepEqual(response.body, created);
     assertAdminSchema('AdminLeaderboard', response.body);
 
     assertError(await laurel.api('GET', `${LEADERBOARDS}/00000000-0000-7000-8000-000000000000`), 404, /Leaderboard not found/);
-    const other = await newEnv(laurel);
+    const other = await fixturesFor(laurel);
     assertError(await laurel.api('GET', `${LEADERBOARDS}/${created.id}`, { key: other.key }), 404, /Leaderboard not found/);
     assertError(await laurel.api('GET', LEADERBOARDS, { key: null }), 401);
   });
 
   test('list: oldest first, paged by limit and skip, every status, with the status users see now', async () => {
-    const own = await newEnv(laurel);
-    const metric = await createMetric(laurel, own, unique('m'));
-    const boards = await createBoards(laurel, own, [
+    const own = await fixturesFor(laurel);
+    const metric = await own.metric({ key: unique('m') });
+    const boards = await own.leaderboards([
       { name: 'A', key: 'a', rankBy: 'streak' },
       { name: 'B', key: 'b', rankBy: 'metric', metricId: metric.id, status: 'scheduled', start: dateAfter(NOW, 3) },
       { name: 'C', key: 'c', rankBy: 'metric', metricId: metric.id, status: 'active', start: TODAY, end: dateAfter(NOW, 1) },
@@ -145,7 +132,7 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('update: fields left out are kept; null clears end, times, runUnit (with runInterval) and description; null maxParticipants is 1,000', async () => {
-    const board = await createBoard(laurel, env, {
+    const board = await env.leaderboardAsGiven({
       name: 'Weekly',
       key: unique('weekly'),
       description: 'Seven days',
@@ -159,10 +146,10 @@ forEachBackend('leaderboard management API', (database) => {
       runUnit: 'day',
       runInterval: 7,
     });
-    const renamed = await updateBoard(laurel, env, { id: board.id, name: 'Weekly words' });
+    const renamed = await env.update(LEADERBOARDS, { id: board.id, name: 'Weekly words' });
     assert.deepEqual(renamed, { ...board, name: 'Weekly words' });
 
-    const cleared = await updateBoard(laurel, env, { id: board.id, end: null, startTime: null, endTime: null, runUnit: null, description: null, maxParticipants: null });
+    const cleared = await env.update(LEADERBOARDS, { id: board.id, end: null, startTime: null, endTime: null, runUnit: null, description: null, maxParticipants: null });
     assert.deepEqual(cleared, {
       id: board.id,
       name: 'Weekly words',
@@ -182,16 +169,16 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('changing rankBy drops the metric of the old one; a streak board can become a metric board with a metricId', async () => {
-    const board = await createBoard(laurel, env, { name: 'Switch', key: unique('switch'), rankBy: 'metric', metricId: words.id });
-    const streak = await updateBoard(laurel, env, { id: board.id, rankBy: 'streak' });
+    const board = await env.leaderboardAsGiven({ name: 'Switch', key: unique('switch'), rankBy: 'metric', metricId: words.id });
+    const streak = await env.update(LEADERBOARDS, { id: board.id, rankBy: 'streak' });
     assert.equal(streak.rankBy, 'streak');
     assert.equal('metricId' in streak, false);
-    const back = await updateBoard(laurel, env, { id: board.id, rankBy: 'metric', metricId: words.id });
+    const back = await env.update(LEADERBOARDS, { id: board.id, rankBy: 'metric', metricId: words.id });
     assert.equal(back.metricId, words.id);
   });
 
   test('update issues by id: an unknown id, an id given twice (the later change), a key in use; the other changes are applied', async () => {
-    const [first, second] = await createBoards(laurel, env, [
+    const [first, second] = await env.leaderboards([
       { name: 'First', key: unique('first'), rankBy: 'streak' },
       { name: 'Second', key: unique('second'), rankBy: 'streak' },
     ]);
@@ -221,7 +208,7 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('create issues by index: a key in use in the environment, or repeated later in the request; 200 when nothing was created', async () => {
-    const taken = await createBoard(laurel, env, { name: 'Taken', key: unique('taken'), rankBy: 'streak' });
+    const taken = await env.leaderboardAsGiven({ name: 'Taken', key: unique('taken'), rankBy: 'streak' });
     const fresh = unique('fresh');
     const response = await laurel.api('POST', LEADERBOARDS, {
       body: [
@@ -241,18 +228,18 @@ forEachBackend('leaderboard management API', (database) => {
     assert.equal(none.status, 200);
     assert.deepEqual(none.body, { created: [], issues: [{ index: 0, severity: 'error', message: 'Key already in use by another leaderboard' }] });
     // Keys are per environment.
-    const other = await newEnv(laurel);
-    await createBoard(laurel, other, { name: 'Same key elsewhere', key: taken.key, rankBy: 'streak' });
+    const other = await fixturesFor(laurel);
+    await other.leaderboardAsGiven({ name: 'Same key elsewhere', key: taken.key, rankBy: 'streak' });
   });
 
   test('delete by ?ids= (repeated or comma-separated): unknown ids and other environments’ boards are issues', async () => {
-    const [a, b, c] = await createBoards(laurel, env, [
+    const [a, b, c] = await env.leaderboards([
       { name: 'Del A', key: unique('del-a'), rankBy: 'streak' },
       { name: 'Del B', key: unique('del-b'), rankBy: 'streak' },
       { name: 'Del C', key: unique('del-c'), rankBy: 'streak' },
     ]);
-    const other = await newEnv(laurel);
-    const foreign = await createBoard(laurel, other, { name: 'Foreign', key: unique('foreign'), rankBy: 'streak' });
+    const other = await fixturesFor(laurel);
+    const foreign = await other.leaderboardAsGiven({ name: 'Foreign', key: unique('foreign'), rankBy: 'streak' });
     const response = await laurel.api('DELETE', `${LEADERBOARDS}?ids=${a.id},${b.id}&ids=${foreign.id}&ids=${a.id}`);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assertAdminSchema('DeleteLeaderboardsResponse', response.body);
@@ -264,8 +251,8 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('a deleted metric leaves its boards without one: metricId is left out, and the board stays', async () => {
-    const metric = await createMetric(laurel, env, unique('doomed'));
-    const board = await createBoard(laurel, env, { name: 'Orphan', key: unique('orphan'), rankBy: 'metric', metricId: metric.id });
+    const metric = await env.metric({ key: unique('doomed') });
+    const board = await env.leaderboardAsGiven({ name: 'Orphan', key: unique('orphan'), rankBy: 'metric', metricId: metric.id });
     assert.equal((await laurel.api('DELETE', `/admin/v1/metrics?ids=${metric.id}`)).status, 200);
     const read = await laurel.api('GET', `${LEADERBOARDS}/${board.id}`);
     assert.equal(read.status, 200);
@@ -274,8 +261,8 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('a points board names its points system by id; another environment’s system is unknown; a deleted one leaves the board without one', async () => {
-    const xp = await createPointsSystem(laurel, env, unique('xp'), 'Experience');
-    const board = await createBoard(laurel, env, { name: 'XP', key: unique('xp-board'), rankBy: 'points', pointsSystemId: xp.id, runUnit: 'month', runInterval: 1 });
+    const xp = await env.pointsSystem({ key: unique('xp'), name: 'Experience' });
+    const board = await env.leaderboardAsGiven({ name: 'XP', key: unique('xp-board'), rankBy: 'points', pointsSystemId: xp.id, runUnit: 'month', runInterval: 1 });
     assert.deepEqual(board, {
       id: board.id,
       name: 'XP',
@@ -289,7 +276,7 @@ forEachBackend('leaderboard management API', (database) => {
       runUnit: 'month',
       runInterval: 1,
     });
-    const other = await newEnv(laurel);
+    const other = await fixturesFor(laurel);
     assertError(
       await laurel.api('POST', LEADERBOARDS, { key: other.key, body: [{ name: 'XP', key: 'xp', rankBy: 'points', pointsSystemId: xp.id }] }),
       422,
@@ -301,15 +288,15 @@ forEachBackend('leaderboard management API', (database) => {
   });
 
   test('every write is a configuration change: the per-process ConfigCache sees live boards at once, with keys for breakdowns', async () => {
-    const own = await newEnv(laurel);
-    const region = await createAttribute(laurel, own, 'region');
+    const own = await fixturesFor(laurel);
+    const region = await own.attribute('region');
     const cache = new ConfigCache();
     const db = laurel.backend.db;
     assert.deepEqual((await cache.get(db, own.id)).leaderboards, []);
 
-    const metric = await createMetric(laurel, own, unique('m'), 'Minutes');
-    const board = await createBoard(laurel, own, { name: 'Live', key: unique('live'), rankBy: 'metric', metricId: metric.id, status: 'active', breakdownAttributes: [region.id] });
-    await createBoard(laurel, own, { name: 'Not live', key: unique('draft'), rankBy: 'streak' });
+    const metric = await own.metric({ key: unique('m'), name: 'Minutes' });
+    const board = await own.leaderboardAsGiven({ name: 'Live', key: unique('live'), rankBy: 'metric', metricId: metric.id, status: 'active', breakdownAttributes: [region.id] });
+    await own.leaderboardAsGiven({ name: 'Not live', key: unique('draft'), rankBy: 'streak' });
     const [live] = (await cache.get(db, own.id)).leaderboards;
     assert.deepEqual(live, {
       id: board.id,
@@ -334,7 +321,7 @@ forEachBackend('leaderboard management API', (database) => {
       createdAt: NOW,
       updatedAt: NOW,
     });
-    await updateBoard(laurel, own, { id: board.id, status: 'inactive' });
+    await own.update(LEADERBOARDS, { id: board.id, status: 'inactive' });
     assert.deepEqual((await cache.get(db, own.id)).leaderboards, []);
   });
 });

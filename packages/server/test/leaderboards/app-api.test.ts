@@ -4,7 +4,8 @@ import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { LEADERBOARDS, assertError, createAttribute, createBoard, createBoards, createMetric, createPointsSystem, newEnv, unique, updateBoard, type Env } from './helpers.js';
+import { LEADERBOARDS, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertError } from '../support/assert-error.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
 
@@ -25,7 +26,7 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
   });
   after(() => laurel.close());
 
-  const list = async (env: Env, query = '') => {
+  const list = async (env: Fixtures, query = '') => {
     const response = await laurel.api('GET', `/v1/leaderboards${query}`, { key: env.key });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assertListSchema(response.body);
@@ -33,11 +34,11 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
   };
 
   test("a board as Trophy's LeaderboardResponse with status: metric key and name, breakdown keys, every nullable field present", async () => {
-    const env = await newEnv(laurel);
-    const metric = await createMetric(laurel, env, 'words-written', 'Words Written');
-    const country = await createAttribute(laurel, env, 'country');
-    const plan = await createAttribute(laurel, env, 'plan');
-    const [weekly, perpetual] = await createBoards(laurel, env, [
+    const env = await fixturesFor(laurel);
+    const metric = await env.metric({ key: 'words-written', name: 'Words Written' });
+    const country = await env.attribute('country');
+    const plan = await env.attribute('plan');
+    const [weekly, perpetual] = await env.leaderboards([
       {
         name: 'Weekly Word Count Challenge',
         key: 'weekly-words',
@@ -96,10 +97,10 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
   });
 
   test('inactive boards are never listed; finished ones (the finish action, or past the end everywhere) only with includeFinished=true', async () => {
-    const env = await newEnv(laurel);
-    const metric = await createMetric(laurel, env, unique('m'));
+    const env = await fixturesFor(laurel);
+    const metric = await env.metric({ key: unique('m') });
     const board = (key: string, extra: Record<string, unknown>) => ({ name: key, key, rankBy: 'metric', metricId: metric.id, ...extra });
-    const [, , active] = await createBoards(laurel, env, [
+    const [, , active] = await env.leaderboards([
       board('draft', {}),
       board('soon', { status: 'scheduled', start: '2026-04-01' }),
       board('now', { status: 'active', start: '2026-03-01' }),
@@ -120,32 +121,32 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
       clock.set(NOW);
     }
     // The finish action hides a board at once.
-    await updateBoard(laurel, env, { id: active.id, status: 'finished' });
+    await env.update(LEADERBOARDS, { id: active.id, status: 'finished' });
     assert.deepEqual(shown(await list(env)), [['soon', 'scheduled'], ['ending', 'active']]);
   });
 
   test('a points board shows its points system’s key and name', async () => {
-    const env = await newEnv(laurel);
-    const xp = await createPointsSystem(laurel, env, 'xp', 'Experience points');
-    await createBoard(laurel, env, { name: 'XP', key: 'xp-board', rankBy: 'points', pointsSystemId: xp.id, status: 'active' });
+    const env = await fixturesFor(laurel);
+    const xp = await env.pointsSystem({ key: 'xp', name: 'Experience points' });
+    await env.leaderboardAsGiven({ name: 'XP', key: 'xp-board', rankBy: 'points', pointsSystemId: xp.id, status: 'active' });
     const [board] = await list(env);
     assert.deepEqual([board.rankBy, board.pointsSystemKey, board.pointsSystemName, 'metricKey' in board], ['points', 'xp', 'Experience points', false]);
   });
 
   test('only the key’s environment; an empty list when it has none', async () => {
-    const env = await newEnv(laurel);
-    const other = await newEnv(laurel);
-    await createBoard(laurel, other, { name: 'Elsewhere', key: unique('elsewhere'), rankBy: 'streak', status: 'active' });
+    const env = await fixturesFor(laurel);
+    const other = await fixturesFor(laurel);
+    await other.leaderboardAsGiven({ name: 'Elsewhere', key: unique('elsewhere'), rankBy: 'streak', status: 'active' });
     assert.deepEqual(await list(env), []);
     assert.equal((await list(other)).length, 1);
   });
 
   test('what a board names goes with the metric and attributes: renamed, or deleted (left out)', async () => {
-    const env = await newEnv(laurel);
-    const metric = await createMetric(laurel, env, 'minutes', 'Minutes');
-    const city = await createAttribute(laurel, env, 'city');
-    const plan = await createAttribute(laurel, env, 'plan');
-    await createBoard(laurel, env, { name: 'M', key: 'm', rankBy: 'metric', metricId: metric.id, status: 'active', breakdownAttributes: [city.id, plan.id] });
+    const env = await fixturesFor(laurel);
+    const metric = await env.metric({ key: 'minutes', name: 'Minutes' });
+    const city = await env.attribute('city');
+    const plan = await env.attribute('plan');
+    await env.leaderboardAsGiven({ name: 'M', key: 'm', rankBy: 'metric', metricId: metric.id, status: 'active', breakdownAttributes: [city.id, plan.id] });
     assert.equal((await laurel.api('PATCH', '/admin/v1/metrics', { key: env.key, body: [{ id: metric.id, name: 'Minutes read' }] })).status, 200);
     assert.equal((await list(env))[0].metricName, 'Minutes read');
 
@@ -162,7 +163,7 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
   });
 
   test('bad input: includeFinished other than true or false is a 422; no key is a 401', async () => {
-    const env = await newEnv(laurel);
+    const env = await fixturesFor(laurel);
     assertError(await laurel.api('GET', '/v1/leaderboards?includeFinished=yes', { key: env.key }), 422, /includeFinished: must be true or false/);
     assertError(await laurel.api('GET', '/v1/leaderboards?includeFinished=1', { key: env.key }), 422, /includeFinished/);
     assertError(await laurel.api('GET', '/v1/leaderboards', { key: null }), 401);

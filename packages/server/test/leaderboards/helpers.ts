@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { TestLaurel } from '../support/laurel.js';
 
-export { assertError } from '../http/admin-api.js';
+export { assertError } from '../support/assert-error.js';
 export { developmentEnv, newEnv, unique, type Env } from '../achievements/helpers.js';
 import type { Env } from '../achievements/helpers.js';
 

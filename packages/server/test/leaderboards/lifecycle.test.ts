@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
-import { groupId } from '../../src/leaderboards/group-id.js';
 import { LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler } from '../../src/leaderboards/leaderboard-lifecycle.js';
 import { defineJob, JobRegistry } from '../../src/schedule/job-registry.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import { forEachBackend } from '../support/backends.js';
+import { dueAt as scheduledDueAt } from '../support/scheduled-jobs.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { LEADERBOARDS, createAttribute, createBoard, createMetric, newEnv, unique, updateBoard, type Env } from './helpers.js';
-import { emittedCount, startWebhookSink, type WebhookSink } from './webhook-sink.js';
+import { LEADERBOARDS, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { emittedCount, startWebhookSink, type WebhookSink } from '../support/webhook-sink.js';
 
 const HOUR = 3_600_000;
 const utc = (iso: string) => Date.parse(iso);
@@ -32,11 +32,11 @@ forEachBackend('leaderboard run webhooks', (database) => {
     for (const sink of sinks) await sink.close();
   });
 
-  async function setUp(): Promise<{ env: Env; sink: WebhookSink; metric: { id: string } }> {
-    const env = await newEnv(laurel);
+  async function setUp(): Promise<{ env: Fixtures; sink: WebhookSink; metric: { id: string; key: string } }> {
+    const env = await fixturesFor(laurel);
     const sink = await startWebhookSink(laurel, env, TYPES);
     sinks.push(sink);
-    return { env, sink, metric: await createMetric(laurel, env, 'lessons') };
+    return { env, sink, metric: await env.metric({ key: 'lessons' }) };
   }
 
   const weekly = (metricId: string, overrides: Record<string, unknown> = {}) => ({
@@ -51,33 +51,13 @@ forEachBackend('leaderboard run webhooks', (database) => {
     ...overrides,
   });
 
-  async function dueAt(env: Env, boardId: string): Promise<number | undefined> {
-    const row = await laurel.backend.db
-      .selectFrom('scheduled_jobs')
-      .select('due_at')
-      .where('environment_id', '=', env.id)
-      .where('kind', '=', LEADERBOARD_LIFECYCLE.name)
-      .where('subject', '=', boardId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : Number(row.due_at);
-  }
+  const dueAt = (env: Fixtures, boardId: string) => scheduledDueAt(laurel, env.id, LEADERBOARD_LIFECYCLE.name, boardId);
 
-  /** Users with names and places in a run (ranked in the order given), as the write path leaves them. */
-  async function rank(env: Env, boardId: string, runStart: string, places: { user: string; value: number; group?: string }[]): Promise<void> {
-    const db = laurel.backend.db;
-    const now = clock.now();
-    for (const [i, place] of places.entries()) {
-      const group = place.group ?? '[]';
-      await db
-        .insertInto('users')
-        .values({ environment_id: env.id, id: place.user, email: null, name: `Name of ${place.user}`, tz: null, device_tokens: null, subscribe_to_emails: 1, attributes: '{}', control: 0, preferences: '{"notifications":{}}', created_at: now, updated_at: now })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      await db.insertInto('leaderboard_groups').values({ leaderboard_id: boardId, run_start: runStart, group_id: groupId(group), group_key: group }).onConflict((oc) => oc.doNothing()).execute();
-      await db
-        .insertInto('leaderboard_members')
-        .values({ leaderboard_id: boardId, run_start: runStart, user_id: place.user, group_id: groupId(group), value: place.value, reached_at: now + i })
-        .execute();
+  /** Users with names, scoring in the run the clock is in through the write path (one metric event each). */
+  async function score(env: Fixtures, metricKey: string, places: { user: string; value: number; attributes?: Record<string, string> }[]): Promise<void> {
+    for (const place of places) {
+      await env.user({ id: place.user, name: `Name of ${place.user}`, ...(place.attributes ? { attributes: place.attributes } : {}) });
+      await env.event(metricKey, place.user, place.value);
     }
   }
 
@@ -90,7 +70,7 @@ forEachBackend('leaderboard run webhooks', (database) => {
 
   test('a weekly board: started at 10:00 UTC the day before each run, finished at 13:00 UTC the day after, with the run dates and top 10', async () => {
     const { env, sink, metric } = await setUp();
-    const board = await createBoard(laurel, env, weekly(metric.id));
+    const board = await env.leaderboardAsGiven(weekly(metric.id));
     assert.equal(await dueAt(env, board.id), utc('2026-02-28T10:00:00Z'), 'run 1 (03-01..03-07) starts when UTC+14 enters 03-01');
 
     await runAt('2026-02-28T09:59:59.999Z');
@@ -106,7 +86,8 @@ forEachBackend('leaderboard run webhooks', (database) => {
     // The next run's started comes before this run's finished.
     assert.equal(await dueAt(env, board.id), utc('2026-03-07T10:00:00Z'));
     const places = Array.from({ length: 12 }, (_, i) => ({ user: `${board.key}-u${i}`, value: 100 - i }));
-    await rank(env, board.id, '2026-03-01', places);
+    clock.set(utc('2026-03-02T12:00:00Z'));
+    await score(env, metric.key, places);
     await runAt('2026-03-07T10:00:00Z');
     const started = await sink.waitFor('leaderboard.started', 2, of(board.id));
     assert.deepEqual([started[1].leaderboard.start, started[1].leaderboard.end], ['2026-03-08', '2026-03-14']);
@@ -143,7 +124,7 @@ forEachBackend('leaderboard run webhooks', (database) => {
   test('the last run of a board with an end: finished with status finished, then no job is left', async () => {
     const { env, sink, metric } = await setUp();
     clock.set(utc('2026-03-16T12:00:00Z'));
-    const board = await createBoard(laurel, env, weekly(metric.id, { start: '2026-03-22', end: '2026-03-24', runInterval: 7 }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { start: '2026-03-22', end: '2026-03-24', runInterval: 7 }));
     await runAt('2026-03-21T10:00:00Z');
     const [started] = await sink.waitFor('leaderboard.started', 1, of(board.id));
     assert.deepEqual([started.leaderboard.start, started.leaderboard.end], ['2026-03-22', '2026-03-24'], 'the run is cut at the board end');
@@ -158,7 +139,7 @@ forEachBackend('leaderboard run webhooks', (database) => {
     const { env, sink, metric } = await setUp();
     // 03-29 11:00 UTC: the run 03-22..03-28 has not finished everywhere (13:00), and 03-29..04-04 has begun in UTC+14.
     clock.set(utc('2026-03-29T11:00:00Z'));
-    const board = await createBoard(laurel, env, weekly(metric.id, { start: '2026-03-01', status: 'active' }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { start: '2026-03-01', status: 'active' }));
     assert.equal(await dueAt(env, board.id), clock.now(), 'due at once');
     await laurel.scheduler!.runDue();
     const started = await sink.waitFor('leaderboard.started', 2, of(board.id));
@@ -185,16 +166,16 @@ forEachBackend('leaderboard run webhooks', (database) => {
 
   test('a board scheduled (inactive first) and switched on later is activated then: one run under way, nothing from before', async () => {
     const { env, sink, metric } = await setUp();
-    const board = await createBoard(laurel, env, weekly(metric.id, { status: 'inactive' }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { status: 'inactive' }));
     assert.equal(await dueAt(env, board.id), undefined, 'an inactive board has no job');
     clock.set(utc('2026-04-02T08:00:00Z'));
-    await updateBoard(laurel, env, { id: board.id, status: 'active' });
+    await env.update(LEADERBOARDS, { id: board.id, status: 'active' });
     await laurel.scheduler!.runDue();
     const [started] = await sink.waitFor('leaderboard.started', 1, of(board.id));
     assert.deepEqual([started.leaderboard.start, started.leaderboard.end], ['2026-03-29', '2026-04-04']);
     assert.equal(await dueAt(env, board.id), utc('2026-04-04T10:00:00Z'));
 
-    await updateBoard(laurel, env, { id: board.id, status: 'inactive' });
+    await env.update(LEADERBOARDS, { id: board.id, status: 'inactive' });
     assert.equal(await dueAt(env, board.id), undefined, 'setting it inactive removes the job and sends nothing');
     await runAt('2026-04-04T10:00:00Z');
     assert.equal(await emittedCount(laurel, env, 'leaderboard.started'), 1);
@@ -203,18 +184,18 @@ forEachBackend('leaderboard run webhooks', (database) => {
 
   test('the finish action sends finished at once for the announced run, with status finished and the top 10 over every breakdown group', async () => {
     const { env, sink, metric } = await setUp();
-    const city = await createAttribute(laurel, env, unique('city'));
+    const city = await env.attribute(unique('city'));
     clock.set(utc('2026-04-06T09:00:00Z'));
-    const board = await createBoard(laurel, env, weekly(metric.id, { start: '2026-04-05', status: 'active', breakdownAttributes: [city.id] }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { start: '2026-04-05', status: 'active', breakdownAttributes: [city.id] }));
     await laurel.scheduler!.runDue();
     await sink.waitFor('leaderboard.started', 1, of(board.id));
-    await rank(env, board.id, '2026-04-05', [
-      { user: `${board.key}-paris-1`, value: 50, group: '["Paris"]' },
-      { user: `${board.key}-rome-1`, value: 70, group: '["Rome"]' },
-      { user: `${board.key}-paris-2`, value: 40, group: '["Paris"]' },
+    await score(env, metric.key, [
+      { user: `${board.key}-paris-1`, value: 50, attributes: { [city.key]: 'Paris' } },
+      { user: `${board.key}-rome-1`, value: 70, attributes: { [city.key]: 'Rome' } },
+      { user: `${board.key}-paris-2`, value: 40, attributes: { [city.key]: 'Paris' } },
     ]);
     clock.set(utc('2026-04-07T09:00:00Z'));
-    await updateBoard(laurel, env, { id: board.id, status: 'finished' });
+    await env.update(LEADERBOARDS, { id: board.id, status: 'finished' });
     await laurel.scheduler!.runDue();
     const [finished] = await sink.waitFor('leaderboard.finished', 1, of(board.id));
     assert.equal(finished.leaderboard.status, 'finished');
@@ -236,7 +217,7 @@ forEachBackend('leaderboard run webhooks', (database) => {
   test('deleting a board removes its job', async () => {
     const { env, metric } = await setUp();
     clock.set(utc('2026-04-13T09:00:00Z'));
-    const board = await createBoard(laurel, env, weekly(metric.id, { start: '2026-05-03' }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { start: '2026-05-03' }));
     assert.equal(await dueAt(env, board.id), utc('2026-05-02T10:00:00Z'));
     const response = await laurel.api('DELETE', `${LEADERBOARDS}?ids=${board.id}`, { key: env.key });
     assert.equal(response.status, 200);
@@ -246,13 +227,13 @@ forEachBackend('leaderboard run webhooks', (database) => {
   test('a due webhook is emitted once: the job run twice, two schedulers at once, an edit at the due time', async () => {
     const { env, sink, metric } = await setUp();
     clock.set(utc('2026-04-14T09:00:00Z'));
-    const board = await createBoard(laurel, env, weekly(metric.id, { start: '2026-04-19' }));
+    const board = await env.leaderboardAsGiven(weekly(metric.id, { start: '2026-04-19' }));
     const due = utc('2026-04-18T10:00:00Z');
     assert.equal(await dueAt(env, board.id), due);
 
     // An edit once the webhook is due but before the job ran keeps what the job has done (nothing yet): still due, once.
     clock.set(due + HOUR);
-    await updateBoard(laurel, env, { id: board.id, name: 'Renamed before the job ran' });
+    await env.update(LEADERBOARDS, { id: board.id, name: 'Renamed before the job ran' });
     assert.equal(await dueAt(env, board.id), due);
 
     // Two schedulers (as two worker processes would) race for it.
@@ -270,7 +251,7 @@ forEachBackend('leaderboard run webhooks', (database) => {
     assert.equal(await emittedCount(laurel, env, 'leaderboard.started'), 1);
 
     // An edit after it was sent does not send it again.
-    await updateBoard(laurel, env, { id: board.id, name: 'Renamed after' });
+    await env.update(LEADERBOARDS, { id: board.id, name: 'Renamed after' });
     await laurel.scheduler!.runDue();
     assert.equal(await emittedCount(laurel, env, 'leaderboard.started'), 1);
     assert.equal(await dueAt(env, board.id), utc('2026-04-25T10:00:00Z'));

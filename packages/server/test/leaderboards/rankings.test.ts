@@ -5,7 +5,8 @@ import { forEachBackend } from '../support/backends.js';
 import { fixturesFor, unique, type Fixtures, type UserInput } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { assertError, assertNothingWritten } from './helpers.js';
+import { assertError } from '../support/assert-error.js';
+import { LEADERBOARD_TABLES, assertNothingWritten } from '../support/stored-state.js';
 
 // 2026-03-11 12:00 UTC, a Wednesday: already 2026-03-12 in UTC+14 (Pacific/Kiritimati).
 const NOW = Date.UTC(2026, 2, 11, 12);
@@ -141,7 +142,7 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
       assert.deepEqual((await ok(f, `/v1/leaderboards/${two.key}?${query}`)).rankings.map((r: any) => r.userId), ['lp-1', 'lp-2'], query);
     }
 
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, LEADERBOARD_TABLES, async () => {
       assertError(await f.request('GET', `/v1/leaderboards/${board.key}`), 422, /userAttributes is required for this leaderboard: give city:value/);
       assertError(await f.request('GET', `/v1/leaderboards/${two.key}?userAttributes=city:London`), 422, /userAttributes must also give plan/);
       assertError(await f.request('GET', `/v1/leaderboards/${board.key}?userAttributes=country:UK`), 422, /country is not a breakdown attribute/);
@@ -158,7 +159,7 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     assert.equal((await ok(f, `/v1/leaderboards/${board.key}`)).rankings.length, 5, 'the default page of 10 is cut to the 5 places');
     assert.equal((await ok(f, `/v1/leaderboards/${board.key}?limit=5`)).rankings.length, 5);
     const bad = (query: string) => f.request('GET', `/v1/leaderboards/${board.key}?${query}`);
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, LEADERBOARD_TABLES, async () => {
       assertError(await bad('limit=6'), 422, /limit must be an integer from 0 to 5, the leaderboard's size/);
       assertError(await bad('limit=1001'), 422, /querystring\.limit: must be at most 1000/);
       assertError(await bad('offset=-1'), 422, /querystring\.offset: must be at least 0/);
@@ -266,7 +267,7 @@ forEachBackend('Application API: leaderboard rankings and a user’s standing', 
     const { board: hidden } = await weekly(f, { status: 'inactive' });
     const user = await f.user();
     const path = `/v1/users/${user.id}/leaderboards/${board.key}`;
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, LEADERBOARD_TABLES, async () => {
       assertError(await f.request('GET', `${path}?numEvents=101`), 422, /querystring\.numEvents: must be at most 100/);
       assertError(await f.request('GET', `${path}?numEvents=-1`), 422, /querystring\.numEvents: must be at least 0/);
       assertError(await f.request('GET', `${path}?run=yesterday`), 422, /querystring\.run: must be a date/);

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { groupId } from '../../src/leaderboards/group-id.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { LEADERBOARDS, createBoard, createMetric, developmentEnv, unique, updateBoard, type Env } from './helpers.js';
+import { LEADERBOARDS, developmentFixtures, unique, type Fixtures } from '../support/fixtures.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // 2026-03-11T12:00Z
 const ENDED_RUN = '2026-03-01'; // weekly from 03-01: ended everywhere at 2026-03-08T12:00Z
@@ -16,15 +16,15 @@ const CURRENT_RUN = '2026-03-08';
  */
 forEachBackend('leaderboard scoring state under configuration changes', (database) => {
   let laurel: TestLaurel;
-  let env: Env;
+  let env: Fixtures;
   let metric: { id: string };
   let other: { id: string };
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
-    env = await developmentEnv(laurel);
-    metric = await createMetric(laurel, env, 'lessons');
-    other = await createMetric(laurel, env, 'minutes');
+    env = await developmentFixtures(laurel);
+    metric = await env.metric({ key: 'lessons' });
+    other = await env.metric({ key: 'minutes' });
   });
   after(() => laurel.close());
 
@@ -66,7 +66,7 @@ forEachBackend('leaderboard scoring state under configuration changes', (databas
     return rows.map((row) => row.user_id);
   }
 
-  const board = (overrides: Record<string, unknown> = {}) => createBoard(laurel, env, { name: 'Lessons', key: unique('lessons'), rankBy: 'metric', metricId: metric.id, start: '2026-03-01', ...overrides });
+  const board = (overrides: Record<string, unknown> = {}) => env.leaderboardAsGiven({ name: 'Lessons', key: unique('lessons'), rankBy: 'metric', metricId: metric.id, start: '2026-03-01', ...overrides });
 
   test('re-defining what an inactive board ranks deletes its scores, places, history and throttles; other changes keep them', async () => {
     const target = await board();
@@ -74,9 +74,9 @@ forEachBackend('leaderboard scoring state under configuration changes', (databas
     for (const id of [target.id, bystander.id]) await score(id, '2026-03-01', '[]', ['u1', 'u2']);
     const full = { leaderboard_scores: 2, leaderboard_groups: 1, leaderboard_members: 2, leaderboard_rank_history: 2, leaderboard_throttles: 1 };
 
-    await updateBoard(laurel, env, { id: target.id, name: 'Renamed', description: 'd', maxParticipants: 500, end: '2026-12-31', startTime: '08:00', status: 'active' });
+    await env.update(LEADERBOARDS, { id: target.id, name: 'Renamed', description: 'd', maxParticipants: 500, end: '2026-12-31', startTime: '08:00', status: 'active' });
     assert.deepEqual(await counts(target.id), full, 'name, size, end, window and status keep the scores');
-    await updateBoard(laurel, env, { id: target.id, status: 'inactive' });
+    await env.update(LEADERBOARDS, { id: target.id, status: 'inactive' });
     assert.deepEqual(await counts(target.id), full);
 
     const changes: Record<string, unknown>[] = [
@@ -88,7 +88,7 @@ forEachBackend('leaderboard scoring state under configuration changes', (databas
     ];
     for (const change of changes) {
       await score(target.id, CURRENT_RUN, '[]', ['u3']);
-      await updateBoard(laurel, env, { id: target.id, ...change });
+      await env.update(LEADERBOARDS, { id: target.id, ...change });
       assert.deepEqual(Object.values(await counts(target.id)), [0, 0, 0, 0, 0], JSON.stringify(change));
     }
     assert.deepEqual(await counts(bystander.id), full, 'other boards keep theirs');
@@ -100,14 +100,14 @@ forEachBackend('leaderboard scoring state under configuration changes', (databas
     await score(weekly.id, CURRENT_RUN, '["London"]', ['f', 'g', 'h', 'i', 'j']);
     await score(weekly.id, CURRENT_RUN, '["Paris"]', ['k', 'l', 'm']);
 
-    await updateBoard(laurel, env, { id: weekly.id, maxParticipants: 2 });
+    await env.update(LEADERBOARDS, { id: weekly.id, maxParticipants: 2 });
     assert.deepEqual(await members(weekly.id, CURRENT_RUN, '["London"]'), ['f', 'g']);
     assert.deepEqual(await members(weekly.id, CURRENT_RUN, '["Paris"]'), ['k', 'l']);
     assert.deepEqual(await members(weekly.id, ENDED_RUN, '["London"]'), ['a', 'b', 'c', 'd', 'e']);
     assert.equal((await counts(weekly.id)).leaderboard_scores, 13, 'scores stay, so the trimmed can enter again');
 
     // Raising it again lets nobody in at once: newcomers take free places with their next change.
-    await updateBoard(laurel, env, { id: weekly.id, maxParticipants: 1000 });
+    await env.update(LEADERBOARDS, { id: weekly.id, maxParticipants: 1000 });
     assert.deepEqual(await members(weekly.id, CURRENT_RUN, '["London"]'), ['f', 'g']);
   });
 

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { fixturesFor } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { emittedCount, startWebhookSink, type WebhookSink } from '../leaderboards/webhook-sink.js';
+import { emittedCount, startWebhookSink, type WebhookSink } from '../support/webhook-sink.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 const MINUTE = 60_000;

@@ -3,40 +3,28 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import {
-  POINTS,
-  UNKNOWN_ID,
-  assertAdminSchema,
-  assertError,
-  assertNothingWritten,
-  configVersion,
-  createAttribute,
-  createIn,
-  createSystem,
-  insertUser,
-  newEnv,
-  unique,
-  updateOne,
-  type Env,
-} from './helpers.js';
+import { POINTS, UNKNOWN_ID, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertAdminSchema } from '../support/reference-schemas.js';
+import { assertError } from '../support/assert-error.js';
+import { POINTS_TABLES, assertNothingWritten, configVersion } from '../support/stored-state.js';
 
 // 2026-03-11 12:00 UTC: already 2026-03-12 in UTC+14 (Kiritimati), still 2026-03-11 in UTC-12.
 const NOW = Date.UTC(2026, 2, 11, 12);
 
 forEachBackend('points levels and boosts admin API', (database) => {
   let laurel: TestLaurel;
-  let env: Env;
+  let env: Fixtures;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
-    env = await newEnv(laurel);
+    env = await fixturesFor(laurel);
   });
   after(() => laurel.close());
 
   const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => laurel.api(method, path, { key: env.key, ...(body === undefined ? {} : { body }) });
-  const newSystem = async () => createSystem(laurel, env, { name: 'XP', key: unique('xp') });
+  const newSystem = async () => env.pointsSystem({ name: 'XP', key: unique('xp') });
   const userIn = async (tz: string | null) => {
-    const id = await insertUser(laurel, env);
+    const id = (await env.user()).id;
     await laurel.backend.db.updateTable('users').set({ tz }).where('environment_id', '=', env.id).where('id', '=', id).execute();
     return id;
   };
@@ -71,7 +59,7 @@ forEachBackend('points levels and boosts admin API', (database) => {
 
     // Another system may use the same key.
     const other = await newSystem();
-    assert.equal((await createIn(laurel, env, other.id, 'levels', [{ name: 'Gold', key: 'gold', points: 1 }])).length, 1);
+    assert.equal((await env.pointsItems(other.id, 'levels', [{ name: 'Gold', key: 'gold', points: 1 }])).length, 1);
     const none = await api('POST', path, [{ name: 'Gold', key: 'gold', points: 1 }]);
     assert.equal(none.status, 200);
   });
@@ -79,8 +67,8 @@ forEachBackend('points levels and boosts admin API', (database) => {
   test('level updates keep what is left out; key cannot change; bad values are a 422 with nothing written', async () => {
     const system = await newSystem();
     const path = `${POINTS}/${system.id}/levels`;
-    const [level] = await createIn(laurel, env, system.id, 'levels', [{ name: 'Bronze', key: 'bronze', points: 100, badge: { url: 'https://example.com/b.png' } }]);
-    const changed = await updateOne(laurel, env, path, { id: level.id, name: 'Bronze Tier', points: 150, badge: null });
+    const [level] = await env.pointsItems(system.id, 'levels', [{ name: 'Bronze', key: 'bronze', points: 100, badge: { url: 'https://example.com/b.png' } }]);
+    const changed = await env.update(path, { id: level.id, name: 'Bronze Tier', points: 150, badge: null });
     assert.deepEqual(changed, { ...level, name: 'Bronze Tier', points: 150, badge: null });
     const response = await api('PATCH', path, [{ id: level.id, description: 'd' }, { id: UNKNOWN_ID, name: 'x' }]);
     assertAdminSchema('PatchPointsLevelsResponse', response.body);
@@ -95,7 +83,7 @@ forEachBackend('points levels and boosts admin API', (database) => {
       ['POST', [{ name: 'L', key: 'l', points: 1, badge: { url: 'ftp://example.com/x.png' } }], /body\[0\]\.badge\.url: must be an absolute http or https URL/],
     ];
     for (const [method, body, pattern] of cases) {
-      await assertNothingWritten(laurel, async () => assertError(await api(method as 'POST', path, body), 422, pattern));
+      await assertNothingWritten(laurel, POINTS_TABLES, async () => assertError(await api(method as 'POST', path, body), 422, pattern));
     }
     assertError(await api('POST', `${POINTS}/${UNKNOWN_ID}/levels`, [{ name: 'L', key: 'l', points: 1 }]), 404, /Points system not found/);
   });
@@ -103,7 +91,7 @@ forEachBackend('points levels and boosts admin API', (database) => {
   test('deleting levels', async () => {
     const system = await newSystem();
     const path = `${POINTS}/${system.id}/levels`;
-    const [a, b] = await createIn(laurel, env, system.id, 'levels', [
+    const [a, b] = await env.pointsItems(system.id, 'levels', [
       { name: 'A', key: 'a', points: 0 },
       { name: 'B', key: 'b', points: 10 },
     ]);
@@ -117,7 +105,7 @@ forEachBackend('points levels and boosts admin API', (database) => {
 
   test("boosts as Trophy's AdminPointsBoost, status from the dates: a global boost in every zone's calendar, a user's in that user's", async () => {
     const system = await newSystem();
-    const plan = await createAttribute(laurel, env, unique('plan'));
+    const plan = await env.attribute(unique('plan'));
     const kiritimati = await userIn('Pacific/Kiritimati');
     const london = await userIn('Europe/London');
     const path = `${POINTS}/${system.id}/boosts`;
@@ -165,7 +153,7 @@ forEachBackend('points levels and boosts admin API', (database) => {
 
   test('multipliers out of range, userId with userAttributes, an end before the start: 422 naming the field, nothing written', async () => {
     const system = await newSystem();
-    const plan = await createAttribute(laurel, env, unique('plan'));
+    const plan = await env.attribute(unique('plan'));
     const user = await userIn(null);
     const path = `${POINTS}/${system.id}/boosts`;
     const boost = (fields: Record<string, unknown>) => ({ name: 'B', start: '2026-03-12', multiplier: 2, ...fields });
@@ -185,27 +173,27 @@ forEachBackend('points levels and boosts admin API', (database) => {
       [boost({ userAttributes: [{ attributeId: UNKNOWN_ID, attributeValue: 'pro' }] }), /body\[0\]\.userAttributes\[0\]\.attributeId: no user attribute with this id/],
     ];
     for (const [item, pattern] of cases) {
-      await assertNothingWritten(laurel, async () => assertError(await api('POST', path, [boost({}), item].reverse()), 422, pattern));
+      await assertNothingWritten(laurel, POINTS_TABLES, async () => assertError(await api('POST', path, [boost({}), item].reverse()), 422, pattern));
     }
     assertError(await api('POST', `${POINTS}/${UNKNOWN_ID}/boosts`, [boost({})]), 404, /Points system not found/);
   });
 
   test('boost updates: fields left out are kept, end null opens the window; userId is fixed, a user\'s boost takes no attribute filters', async () => {
     const system = await newSystem();
-    const plan = await createAttribute(laurel, env, unique('plan'));
+    const plan = await env.attribute(unique('plan'));
     const user = await userIn(null);
     const path = `${POINTS}/${system.id}/boosts`;
-    const [everyone, mine] = await createIn(laurel, env, system.id, 'boosts', [
+    const [everyone, mine] = await env.pointsItems(system.id, 'boosts', [
       { name: 'Everyone', start: '2026-03-01', end: '2026-03-05', multiplier: 2 },
       { name: 'Mine', start: '2026-03-12', multiplier: 2, userId: user },
     ]);
     assert.equal(everyone.status, 'finished');
-    const reopened = await updateOne(laurel, env, path, { id: everyone.id, end: null, multiplier: 3, rounding: 'up', userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
+    const reopened = await env.update(path, { id: everyone.id, end: null, multiplier: 3, rounding: 'up', userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
     assert.deepEqual(reopened, { ...everyone, status: 'active', end: null, multiplier: 3, rounding: 'up', userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
-    const cleared = await updateOne(laurel, env, path, { id: everyone.id, userAttributes: null, name: 'Everyone again' });
+    const cleared = await env.update(path, { id: everyone.id, userAttributes: null, name: 'Everyone again' });
     assert.deepEqual([cleared.name, cleared.userAttributes], ['Everyone again', []]);
 
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await api('PATCH', path, [{ id: mine.id, userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] }]), 422, /body\[0\]\.userAttributes: cannot be set on a boost for one user/);
       assertError(await api('PATCH', path, [{ id: mine.id, userId: 'someone-else' }]), 422, /body\[0\]: userId cannot be changed/);
       assertError(await api('PATCH', path, [{ id: everyone.id, end: '2026-02-01' }]), 422, /body\[0\]\.end: must not be before start \(2026-03-01\)/);
@@ -222,18 +210,18 @@ forEachBackend('points levels and boosts admin API', (database) => {
     const system = await newSystem();
     const user = await userIn(null);
     const path = `${POINTS}/${system.id}/boosts`;
-    const before = await configVersion(laurel, env);
-    const [mine] = await createIn(laurel, env, system.id, 'boosts', [{ name: 'Mine', start: '2026-03-12', multiplier: 2, userId: user }]);
-    await updateOne(laurel, env, path, { id: mine.id, multiplier: 4 });
-    assert.equal(await configVersion(laurel, env), before);
-    const [everyone] = await createIn(laurel, env, system.id, 'boosts', [{ name: 'Everyone', start: '2026-03-12', multiplier: 2 }]);
-    assert.equal(await configVersion(laurel, env), before + 1);
+    const before = await configVersion(laurel, env.id);
+    const [mine] = await env.pointsItems(system.id, 'boosts', [{ name: 'Mine', start: '2026-03-12', multiplier: 2, userId: user }]);
+    await env.update(path, { id: mine.id, multiplier: 4 });
+    assert.equal(await configVersion(laurel, env.id), before);
+    const [everyone] = await env.pointsItems(system.id, 'boosts', [{ name: 'Everyone', start: '2026-03-12', multiplier: 2 }]);
+    assert.equal(await configVersion(laurel, env.id), before + 1);
 
     const response = await api('DELETE', `${path}?ids=${mine.id},${everyone.id},${UNKNOWN_ID}`);
     assertAdminSchema('DeletePointsBoostsResponse', response.body);
     assert.deepEqual(response.body.deleted.map((d: any) => d.id).sort(), [mine.id, everyone.id].sort());
     assert.deepEqual(response.body.issues.map((i: any) => i.message), ['Points boost not found by ID']);
     assert.deepEqual((await api('GET', path)).body, []);
-    assert.equal(await configVersion(laurel, env), before + 2, "only the everyone boost's delete");
+    assert.equal(await configVersion(laurel, env.id), before + 2, "only the everyone boost's delete");
   });
 });

@@ -3,33 +3,20 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import {
-  POINTS,
-  UNKNOWN_ID,
-  assertAdminSchema,
-  assertError,
-  assertNothingWritten,
-  configVersion,
-  createAchievement,
-  createAttribute,
-  createMetric,
-  createSystem,
-  createSystems,
-  insertUser,
-  newEnv,
-  unique,
-  type Env,
-} from './helpers.js';
+import { POINTS, UNKNOWN_ID, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertAdminSchema } from '../support/reference-schemas.js';
+import { assertError } from '../support/assert-error.js';
+import { POINTS_TABLES, assertNothingWritten, configVersion } from '../support/stored-state.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12);
 
 forEachBackend('points systems admin API', (database) => {
   let laurel: TestLaurel;
-  let env: Env;
+  let env: Fixtures;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
-    env = await newEnv(laurel);
+    env = await fixturesFor(laurel);
   });
   after(() => laurel.close());
 
@@ -51,7 +38,7 @@ forEachBackend('points systems admin API', (database) => {
     assertAdminSchema('AdminPointsSystem', got.body);
     assert.deepEqual(got.body, system);
 
-    const bare = await createSystem(laurel, env, { name: 'Energy', key: unique('energy') });
+    const bare = await env.pointsSystem({ name: 'Energy', key: unique('energy') });
     assert.deepEqual({ description: bare.description, badge: bare.badge, maxPoints: bare.maxPoints, status: bare.status }, { description: '', badge: null, maxPoints: null, status: 'active' });
     assert.equal('levels' in bare, false, 'sub-entity lists only when the request had them');
 
@@ -62,11 +49,11 @@ forEachBackend('points systems admin API', (database) => {
   });
 
   test('a system brings its levels, boosts and triggers, created in the same request', async () => {
-    const metric = await createMetric(laurel, env, unique('lessons'), 'Lessons');
-    const achievement = await createAchievement(laurel, env, unique('onboarded'));
-    const plan = await createAttribute(laurel, env, unique('plan'));
+    const metric = await env.metric({ key: unique('lessons'), name: 'Lessons' });
+    const achievement = await env.achievement({ key: unique('onboarded') });
+    const plan = await env.attribute(unique('plan'));
     const key = unique('xp');
-    const [system] = await createSystems(laurel, env, [
+    const [system] = await env.pointsSystems([
       {
         name: 'XP',
         key,
@@ -114,7 +101,7 @@ forEachBackend('points systems admin API', (database) => {
   });
 
   test('a key in use, or repeated later in the request, is an issue for that item (not created, nor what it brings); the others are created', async () => {
-    const taken = (await createSystem(laurel, env, { name: 'XP', key: unique('xp') })).key;
+    const taken = (await env.pointsSystem({ name: 'XP', key: unique('xp') })).key;
     const fresh = unique('fresh');
     const response = await api('POST', POINTS, [
       { name: 'Taken', key: taken, levels: [{ name: 'L', key: 'l', points: 1 }] },
@@ -135,9 +122,9 @@ forEachBackend('points systems admin API', (database) => {
 
   test('keys are per environment: another environment may use the same key, and sees none of these systems', async () => {
     const key = unique('xp');
-    const mine = await createSystem(laurel, env, { name: 'XP', key });
-    const other = await newEnv(laurel);
-    const theirs = await createSystem(laurel, other, { name: 'XP', key });
+    const mine = await env.pointsSystem({ name: 'XP', key });
+    const other = await fixturesFor(laurel);
+    const theirs = await other.pointsSystem({ name: 'XP', key });
     assert.notEqual(theirs.id, mine.id);
     assertError(await api('GET', `${POINTS}/${mine.id}`, undefined, other.key), 404, new RegExp(`Points system not found: ${mine.id}`));
     assertError(await api('GET', `${POINTS}/${mine.id}/triggers`, undefined, other.key), 404, /Points system not found/);
@@ -146,7 +133,7 @@ forEachBackend('points systems admin API', (database) => {
   });
 
   test('update changes name, description, badge and maxPoints (null clears); key cannot change; unknown and repeated ids are issues', async () => {
-    const system = await createSystem(laurel, env, { name: 'XP', key: unique('xp'), badge: { url: 'https://example.com/a.png' }, maxPoints: 10 });
+    const system = await env.pointsSystem({ name: 'XP', key: unique('xp'), badge: { url: 'https://example.com/a.png' }, maxPoints: 10 });
     const response = await api('PATCH', POINTS, [
       { id: system.id, name: 'Experience', description: 'All of it', badge: null, maxPoints: null },
       { id: system.id, name: 'Again' },
@@ -164,13 +151,13 @@ forEachBackend('points systems admin API', (database) => {
         ['not-a-uuid', 'id must be a valid UUID'],
       ],
     );
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await api('PATCH', POINTS, [{ id: system.id, key: 'other' }]), 422, /body\[0\]: key cannot be changed/);
     });
   });
 
   test('bad input is a 422 naming the item and field, and nothing is written', async () => {
-    const metric = await createMetric(laurel, env, unique('m'));
+    const metric = await env.metric({ key: unique('m') });
     const cases: [unknown, RegExp][] = [
       [{ name: 'XP', key: 'xp' }, /body: must be a list of points systems, even for one/],
       [[{ name: 'XP' }], /body\[0\]\.key: /],
@@ -191,10 +178,10 @@ forEachBackend('points systems admin API', (database) => {
       [[{ name: 'XP', key: unique('k'), levels: [{ name: 'A', key: 'a', points: 1 }, { name: 'B', key: 'a', points: 2 }] }], /body\[0\]\.levels\[1\]\.key: "a" is used by an earlier level of this system/],
     ];
     for (const [body, pattern] of cases) {
-      await assertNothingWritten(laurel, async () => assertError(await api('POST', POINTS, body), 422, pattern));
+      await assertNothingWritten(laurel, POINTS_TABLES, async () => assertError(await api('POST', POINTS, body), 422, pattern));
     }
     // One bad item refuses the good ones beside it, and every problem is named at once.
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       const response = await api('POST', POINTS, [
         { name: 'Good', key: unique('good') },
         { name: 'Bad', key: unique('bad'), triggers: [{ type: 'time', points: 1 }, { type: 'achievement', points: 1, achievementId: UNKNOWN_ID }] },
@@ -204,9 +191,9 @@ forEachBackend('points systems admin API', (database) => {
   });
 
   test("delete removes the systems with their triggers, levels, boosts and every user's points in them; unknown ids are issues", async () => {
-    const metric = await createMetric(laurel, env, unique('m'));
-    const user = await insertUser(laurel, env);
-    const [doomed, kept] = await createSystems(laurel, env, [
+    const metric = await env.metric({ key: unique('m') });
+    const user = (await env.user()).id;
+    const [doomed, kept] = await env.pointsSystems([
       { name: 'Doomed', key: unique('doomed'), levels: [{ name: 'L', key: 'l', points: 0 }], boosts: [{ name: 'B', start: '2026-01-01', multiplier: 2, userId: user }], triggers: [{ type: 'metric', points: 1, metricId: metric.id, metricThreshold: 1 }] },
       { name: 'Kept', key: unique('kept') },
     ]);
@@ -235,11 +222,11 @@ forEachBackend('points systems admin API', (database) => {
   });
 
   test('configuration writes move the environment\'s config_version (the event path\'s cache follows it)', async () => {
-    const before = await configVersion(laurel, env);
-    const system = await createSystem(laurel, env, { name: 'XP', key: unique('xp') });
-    const afterCreate = await configVersion(laurel, env);
+    const before = await configVersion(laurel, env.id);
+    const system = await env.pointsSystem({ name: 'XP', key: unique('xp') });
+    const afterCreate = await configVersion(laurel, env.id);
     assert.ok(afterCreate > before);
     await api('PATCH', POINTS, [{ id: system.id, maxPoints: 5 }]);
-    assert.ok((await configVersion(laurel, env)) > afterCreate);
+    assert.ok((await configVersion(laurel, env.id)) > afterCreate);
   });
 });

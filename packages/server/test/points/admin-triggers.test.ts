@@ -3,29 +3,17 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import {
-  POINTS,
-  UNKNOWN_ID,
-  assertAdminSchema,
-  assertError,
-  assertNothingWritten,
-  createAchievement,
-  createAttribute,
-  createIn,
-  createMetric,
-  createSystem,
-  newEnv,
-  unique,
-  updateOne,
-  type Env,
-} from './helpers.js';
+import { POINTS, UNKNOWN_ID, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertAdminSchema } from '../support/reference-schemas.js';
+import { assertError } from '../support/assert-error.js';
+import { POINTS_TABLES, assertNothingWritten } from '../support/stored-state.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12);
 
 forEachBackend('points triggers admin API', (database) => {
   let laurel: TestLaurel;
   let clock: ManualClock;
-  let env: Env;
+  let env: Fixtures;
   let metric: { id: string; key: string; name: string };
   let achievement: { id: string; name: string };
   let plan: { id: string; key: string };
@@ -34,16 +22,16 @@ forEachBackend('points triggers admin API', (database) => {
   before(async () => {
     clock = new ManualClock(NOW);
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock });
-    env = await newEnv(laurel);
-    metric = await createMetric(laurel, env, unique('lessons'), 'Lessons');
-    achievement = await createAchievement(laurel, env, unique('onboarded'), 'Onboarded');
-    plan = await createAttribute(laurel, env, unique('plan'), 'user');
-    source = await createAttribute(laurel, env, unique('source'), 'event');
+    env = await fixturesFor(laurel);
+    metric = await env.metric({ key: unique('lessons'), name: 'Lessons' });
+    achievement = await env.achievement({ key: unique('onboarded'), name: 'Onboarded' });
+    plan = await env.attribute(unique('plan'), 'user');
+    source = await env.attribute(unique('source'), 'event');
   });
   after(() => laurel.close());
 
   const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, key = env.key) => laurel.api(method, path, { key, ...(body === undefined ? {} : { body }) });
-  const newSystem = async () => createSystem(laurel, env, { name: 'XP', key: unique('xp') });
+  const newSystem = async () => env.pointsSystem({ name: 'XP', key: unique('xp') });
   const triggersOf = (systemId: string) => `${POINTS}/${systemId}/triggers`;
   const row = (id: string) => laurel.backend.db.selectFrom('points_triggers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -96,8 +84,8 @@ forEachBackend('points triggers admin API', (database) => {
 
   test('invalid combinations, out-of-range values and unknown ids are a 422 naming item and field; nothing is written', async () => {
     const system = await newSystem();
-    const other = await newEnv(laurel);
-    const foreignMetric = await createMetric(laurel, other, unique('theirs'));
+    const other = await fixturesFor(laurel);
+    const foreignMetric = await other.metric({ key: unique('theirs') });
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ type: 'metric', points: 10, metricThreshold: 1 }, /body\[0\]\.metricId: is required for a metric trigger/],
       [{ type: 'metric', points: 10, metricId: metric.id }, /body\[0\]\.metricThreshold: is required for a metric trigger/],
@@ -122,22 +110,22 @@ forEachBackend('points triggers admin API', (database) => {
       [{ type: 'user_creation', points: 5, metricid: metric.id }, /body\[0\]: unknown field "metricid"/],
     ];
     for (const [item, pattern] of cases) {
-      await assertNothingWritten(laurel, async () => assertError(await api('POST', triggersOf(system.id), [{ type: 'user_creation', points: 1 }, item].reverse()), 422, pattern));
+      await assertNothingWritten(laurel, POINTS_TABLES, async () => assertError(await api('POST', triggersOf(system.id), [{ type: 'user_creation', points: 1 }, item].reverse()), 422, pattern));
     }
-    await assertNothingWritten(laurel, async () => assertError(await api('POST', triggersOf(UNKNOWN_ID), [{ type: 'user_creation', points: 1 }]), 404, new RegExp(`Points system not found: ${UNKNOWN_ID}`)));
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => assertError(await api('POST', triggersOf(UNKNOWN_ID), [{ type: 'user_creation', points: 1 }]), 404, new RegExp(`Points system not found: ${UNKNOWN_ID}`)));
     assertError(await api('POST', triggersOf(system.id), { type: 'user_creation', points: 1 }), 422, /must be a list of triggers, even for one/);
     assertError(await api('POST', triggersOf(system.id), Array.from({ length: 101 }, () => ({ type: 'user_creation', points: 1 }))), 422, /at most 100 triggers/);
   });
 
   test('update keeps what is left out; fields must belong to the type; type changes only while inactive, with the new type\'s required fields', async () => {
     const system = await newSystem();
-    const [t] = await createIn(laurel, env, system.id, 'triggers', [{ type: 'metric', points: 10, metricId: metric.id, metricThreshold: 3, eventAttributes: [{ attributeId: source.id, attributeValue: 'web' }] }]);
+    const [t] = await env.pointsItems(system.id, 'triggers', [{ type: 'metric', points: 10, metricId: metric.id, metricThreshold: 3, eventAttributes: [{ attributeId: source.id, attributeValue: 'web' }] }]);
     const path = triggersOf(system.id);
 
-    const renumbered = await updateOne(laurel, env, path, { id: t.id, points: 20, metricThreshold: 5, eventAttributes: null, userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
+    const renumbered = await env.update(path, { id: t.id, points: 20, metricThreshold: 5, eventAttributes: null, userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
     assert.deepEqual(renumbered, { ...t, points: 20, metricThreshold: 5, eventAttributes: [], userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }] });
 
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await api('PATCH', path, [{ id: t.id, streakLength: 7 }]), 422, /body\[0\]\.streakLength: only a streak trigger has streakLength; this is a metric trigger/);
       assertError(await api('PATCH', path, [{ id: t.id, type: 'streak' }]), 422, /body\[0\]\.streakLength: is required for a streak trigger/);
       assertError(await api('PATCH', path, [{ id: t.id, metricId: UNKNOWN_ID }]), 422, /body\[0\]\.metricId: no metric with this id/);
@@ -145,24 +133,24 @@ forEachBackend('points triggers admin API', (database) => {
     });
 
     // Retyped while inactive: the metric fields go, the streak's come.
-    const retyped = await updateOne(laurel, env, path, { id: t.id, type: 'streak', streakLength: 7 });
+    const retyped = await env.update(path, { id: t.id, type: 'streak', streakLength: 7 });
     assert.deepEqual(retyped, { id: t.id, type: 'streak', points: 20, status: 'inactive', userAttributes: [{ attributeId: plan.id, attributeValue: 'pro' }], streakLength: 7, blockIfOutOfPoints: false });
     const stored = await row(t.id);
     assert.deepEqual([stored.metric_id, stored.metric_threshold, stored.event_attributes], [null, null, '[]']);
 
     // Active: the type is fixed.
     clock.advance(60_000);
-    const active = await updateOne(laurel, env, path, { id: t.id, status: 'active' });
+    const active = await env.update(path, { id: t.id, status: 'active' });
     assert.equal(active.status, 'active');
     assert.equal((await row(t.id)).activated_at, NOW + 60_000, 'activation time');
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await api('PATCH', path, [{ id: t.id, type: 'achievement', achievementId: achievement.id }]), 422, /body\[0\]\.type: can only change while the trigger is inactive/);
     });
     // Deactivating and reactivating starts counting afresh.
-    await updateOne(laurel, env, path, { id: t.id, status: 'inactive' });
+    await env.update(path, { id: t.id, status: 'inactive' });
     assert.equal((await row(t.id)).activated_at, NOW + 60_000, 'kept while inactive');
     clock.advance(60_000);
-    await updateOne(laurel, env, path, { id: t.id, status: 'active' });
+    await env.update(path, { id: t.id, status: 'active' });
     assert.equal((await row(t.id)).activated_at, NOW + 120_000);
     clock.set(NOW);
 
@@ -179,7 +167,7 @@ forEachBackend('points triggers admin API', (database) => {
 
   test('a trigger of another system is not found through this one', async () => {
     const [first, second] = [await newSystem(), await newSystem()];
-    const [t] = await createIn(laurel, env, first.id, 'triggers', [{ type: 'user_creation', points: 1 }]);
+    const [t] = await env.pointsItems(first.id, 'triggers', [{ type: 'user_creation', points: 1 }]);
     assertError(await api('GET', `${triggersOf(second.id)}/${t.id}`), 404, /Points trigger not found/);
     const patched = await api('PATCH', triggersOf(second.id), [{ id: t.id, points: 2 }]);
     assert.deepEqual(patched.body.issues.map((i: any) => i.message), ['Points trigger not found by ID']);
@@ -187,7 +175,7 @@ forEachBackend('points triggers admin API', (database) => {
 
   test('delete archives: the trigger is no longer listed nor fires, and can be deleted only once', async () => {
     const system = await newSystem();
-    const [keep, drop] = await createIn(laurel, env, system.id, 'triggers', [
+    const [keep, drop] = await env.pointsItems(system.id, 'triggers', [
       { type: 'user_creation', points: 1, status: 'active' },
       { type: 'streak', points: 5, streakLength: 3, status: 'active' },
     ]);
@@ -206,13 +194,13 @@ forEachBackend('points triggers admin API', (database) => {
 
   test('deleting the metric or achievement a trigger counts leaves the trigger without it', async () => {
     const system = await newSystem();
-    const doomedMetric = await createMetric(laurel, env, unique('doomed'));
-    const [t] = await createIn(laurel, env, system.id, 'triggers', [{ type: 'metric', points: 1, metricId: doomedMetric.id, metricThreshold: 1 }]);
+    const doomedMetric = await env.metric({ key: unique('doomed') });
+    const [t] = await env.pointsItems(system.id, 'triggers', [{ type: 'metric', points: 1, metricId: doomedMetric.id, metricThreshold: 1 }]);
     assert.equal((await api('DELETE', `/admin/v1/metrics?ids=${doomedMetric.id}`)).status, 200);
     const shown = (await api('GET', `${triggersOf(system.id)}/${t.id}`)).body;
     assert.equal('metricId' in shown, false);
     assert.equal(shown.metricThreshold, 1);
     // It can still be changed, without naming a metric again.
-    assert.equal((await updateOne(laurel, env, triggersOf(system.id), { id: t.id, points: 2 })).points, 2);
+    assert.equal((await env.update(triggersOf(system.id), { id: t.id, points: 2 })).points, 2);
   });
 });

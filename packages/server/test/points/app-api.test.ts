@@ -3,20 +3,9 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import {
-  POINTS,
-  assertAppSchema,
-  assertError,
-  createAchievement,
-  createAttribute,
-  createIn,
-  createMetric,
-  createSystem,
-  insertUser,
-  newEnv,
-  unique,
-  type Env,
-} from './helpers.js';
+import { POINTS, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
+import { assertAppSchema } from '../support/reference-schemas.js';
+import { assertError } from '../support/assert-error.js';
 
 // 2026-03-11 12:00 UTC: already 2026-03-12 in UTC+14, still 2026-03-11 in UTC-12.
 const NOW = Date.UTC(2026, 2, 11, 12);
@@ -24,23 +13,23 @@ const ISO_NOW = new Date(NOW).toISOString();
 
 forEachBackend('Application API: points systems, boosts and levels', (database) => {
   let laurel: TestLaurel;
-  let env: Env;
+  let env: Fixtures;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
-    env = await newEnv(laurel, unique('app-points'));
+    env = await fixturesFor(laurel, unique('app-points'));
   });
   after(() => laurel.close());
 
   const get = (path: string, key: string | null = env.key) => laurel.api('GET', path, { key });
 
   test("GET /v1/points/{key}: the system as Trophy's PointsSystemResponse with its active triggers in the Application API's shape", async () => {
-    const metric = await createMetric(laurel, env, unique('words'), 'Words written');
-    const achievement = await createAchievement(laurel, env, unique('onboarding'), 'Finish onboarding');
-    const plan = await createAttribute(laurel, env, unique('plan'), 'user');
-    const source = await createAttribute(laurel, env, unique('source'), 'event');
+    const metric = await env.metric({ key: unique('words'), name: 'Words written' });
+    const achievement = await env.achievement({ key: unique('onboarding'), name: 'Finish onboarding' });
+    const plan = await env.attribute(unique('plan'), 'user');
+    const source = await env.attribute(unique('source'), 'event');
     const key = unique('xp');
-    const system = await createSystem(laurel, env, {
+    const system = await env.pointsSystem({
       name: 'XP',
       key,
       badge: { url: 'https://example.com/xp.png' },
@@ -55,7 +44,7 @@ forEachBackend('Application API: points systems, boosts and levels', (database) 
       ],
     });
     const [m, s, a, t, u, inactive] = system.triggers;
-    const [archived] = await createIn(laurel, env, system.id, 'triggers', [{ type: 'streak', points: 1, streakLength: 1, status: 'active' }]);
+    const [archived] = await env.pointsItems(system.id, 'triggers', [{ type: 'streak', points: 1, streakLength: 1, status: 'active' }]);
     assert.equal((await laurel.api('DELETE', `${POINTS}/${system.id}/triggers?ids=${archived.id}`, { key: env.key })).status, 200);
 
     const response = await get(`/v1/points/${key}`);
@@ -96,18 +85,18 @@ forEachBackend('Application API: points systems, boosts and levels', (database) 
       assertError(await get(path, null), 401, /API key/);
     }
     // A system of another environment is as unknown.
-    const other = await newEnv(laurel);
+    const other = await fixturesFor(laurel);
     const key = unique('theirs');
-    await createSystem(laurel, other, { name: 'Theirs', key });
+    await other.pointsSystem({ name: 'Theirs', key });
     assertError(await get(`/v1/points/${key}`), 404, /Points system not found/);
   });
 
   test("GET /v1/points/{key}/boosts: boosts for everyone and attribute-filtered ones (not a user's own) by start date; finished ones with includeFinished=true", async () => {
-    const plan = await createAttribute(laurel, env, unique('plan'));
-    const user = await insertUser(laurel, env);
+    const plan = await env.attribute(unique('plan'));
+    const user = (await env.user()).id;
     const key = unique('xp');
-    const system = await createSystem(laurel, env, { name: 'XP', key });
-    const [later, finished, tomorrow, , filtered] = await createIn(laurel, env, system.id, 'boosts', [
+    const system = await env.pointsSystem({ name: 'XP', key });
+    const [later, finished, tomorrow, , filtered] = await env.pointsItems(system.id, 'boosts', [
       { name: 'Later', start: '2026-04-01', multiplier: 1.5, rounding: 'nearest' },
       { name: 'Finished', start: '2026-02-01', end: '2026-02-28', multiplier: 2 },
       { name: 'Tomorrow', start: '2026-03-12', end: '2026-03-13', multiplier: 3, rounding: 'up' },
@@ -137,9 +126,9 @@ forEachBackend('Application API: points systems, boosts and levels', (database) 
 
   test('GET /v1/points/{key}/levels: every level as PointsLevel, by threshold then key; none is []', async () => {
     const key = unique('xp');
-    const system = await createSystem(laurel, env, { name: 'XP', key });
+    const system = await env.pointsSystem({ name: 'XP', key });
     assert.deepEqual((await get(`/v1/points/${key}/levels`)).body, []);
-    const [gold, bronze, silver] = await createIn(laurel, env, system.id, 'levels', [
+    const [gold, bronze, silver] = await env.pointsItems(system.id, 'levels', [
       { name: 'Gold', key: 'gold', points: 200, description: 'Top level', badge: { url: 'https://example.com/gold.png' } },
       { name: 'Bronze', key: 'bronze', points: 0, description: 'Starting level' },
       { name: 'Silver', key: 'silver', points: 50 },

@@ -5,9 +5,10 @@ import { BOOST_LIFECYCLE, boostLifecycleHandler } from '../../src/points/boost-l
 import { defineJob, JobRegistry } from '../../src/schedule/job-registry.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import { forEachBackend } from '../support/backends.js';
+import { dueAt as scheduledDueAt } from '../support/scheduled-jobs.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { emittedCount, startWebhookSink, type WebhookSink } from '../leaderboards/webhook-sink.js';
-import { POINTS, createAttribute, createIn, createSystem, newEnv, unique, updateOne, type Env } from './helpers.js';
+import { emittedCount, startWebhookSink, type WebhookSink } from '../support/webhook-sink.js';
+import { POINTS, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
 
 const utc = (iso: string) => Date.parse(iso);
 const TYPES = ['points.boost_started', 'points.boost_finished'];
@@ -30,33 +31,14 @@ forEachBackend('points boost webhooks', (database) => {
     for (const sink of sinks) await sink.close();
   });
 
-  async function setUp(): Promise<{ env: Env; sink: WebhookSink; system: any }> {
-    const env = await newEnv(laurel);
+  async function setUp(): Promise<{ env: Fixtures; sink: WebhookSink; system: any }> {
+    const env = await fixturesFor(laurel);
     const sink = await startWebhookSink(laurel, env, TYPES);
     sinks.push(sink);
-    return { env, sink, system: await createSystem(laurel, env, { name: 'XP', key: 'xp' }) };
+    return { env, sink, system: await env.pointsSystem({ name: 'XP', key: 'xp' }) };
   }
 
-  async function insertUser(env: Env, tz: string | null): Promise<string> {
-    const id = unique('user');
-    const now = clock.now();
-    await laurel.backend.db
-      .insertInto('users')
-      .values({ environment_id: env.id, id, email: null, name: null, tz, device_tokens: null, subscribe_to_emails: 1, attributes: '{}', control: 0, preferences: '{"notifications":{}}', created_at: now, updated_at: now })
-      .execute();
-    return id;
-  }
-
-  async function dueAt(env: Env, boostId: string): Promise<number | undefined> {
-    const row = await laurel.backend.db
-      .selectFrom('scheduled_jobs')
-      .select('due_at')
-      .where('environment_id', '=', env.id)
-      .where('kind', '=', BOOST_LIFECYCLE.name)
-      .where('subject', '=', boostId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : Number(row.due_at);
-  }
+  const dueAt = (env: Fixtures, boostId: string) => scheduledDueAt(laurel, env.id, BOOST_LIFECYCLE.name, boostId);
 
   async function runAt(iso: string): Promise<void> {
     clock.set(utc(iso));
@@ -67,9 +49,9 @@ forEachBackend('points boost webhooks', (database) => {
 
   test('a boost for everyone and one for an attribute: started at 10:00 UTC the day before the start, finished at 13:00 UTC the day after the end', async () => {
     const { env, sink } = await setUp();
-    const plan = await createAttribute(laurel, env, unique('plan'));
+    const plan = await env.attribute(unique('plan'));
     // Made together with their system, as POST /points allows.
-    const made = await createSystem(laurel, env, {
+    const made = await env.pointsSystem({
       name: 'Energy',
       key: 'energy',
       boosts: [
@@ -115,12 +97,10 @@ forEachBackend('points boost webhooks', (database) => {
 
   test("a user's boost: at the exact start and end of its dates in that user's zone, whichever zone", async () => {
     const { env, sink, system } = await setUp();
-    const auckland = await insertUser(env, 'Pacific/Auckland'); // UTC+12 in May
-    const losAngeles = await insertUser(env, 'America/Los_Angeles'); // UTC-7 in May
-    const noZone = await insertUser(env, null); // UTC
-    const boosts = await createIn(
-      laurel,
-      env,
+    const auckland = (await env.user({ tz: 'Pacific/Auckland' })).id; // UTC+12 in May
+    const losAngeles = (await env.user({ tz: 'America/Los_Angeles' })).id; // UTC-7 in May
+    const noZone = (await env.user({ tz: null })).id; // UTC
+    const boosts = await env.pointsItems(
       system.id,
       'boosts',
       [auckland, losAngeles, noZone].map((userId) => ({ name: `Comeback ${userId}`, start: '2026-05-20', end: '2026-05-21', multiplier: 3, userId })),
@@ -153,7 +133,7 @@ forEachBackend('points boost webhooks', (database) => {
   test('a boost created after its start is announced at once (stamped with its creation); one created already over sends nothing', async () => {
     const { env, sink, system } = await setUp();
     clock.set(utc('2026-05-25T08:30:00Z'));
-    const [running, over] = await createIn(laurel, env, system.id, 'boosts', [
+    const [running, over] = await env.pointsItems(system.id, 'boosts', [
       { name: 'Running', start: '2026-05-24', end: '2026-05-26', multiplier: 2 },
       { name: 'Over', start: '2026-05-20', end: '2026-05-23', multiplier: 2 },
     ]);
@@ -170,12 +150,12 @@ forEachBackend('points boost webhooks', (database) => {
     const { env, sink, system } = await setUp();
     clock.set(utc('2026-06-01T12:00:00Z'));
     const path = `${POINTS}/${system.id}/boosts`;
-    const [moved, openEnded, cut] = await createIn(laurel, env, system.id, 'boosts', [
+    const [moved, openEnded, cut] = await env.pointsItems(system.id, 'boosts', [
       { name: 'Moved', start: '2026-06-10', end: '2026-06-11', multiplier: 2 },
       { name: 'Open', start: '2026-06-02', multiplier: 2 },
       { name: 'Cut', start: '2026-06-02', end: '2026-06-30', multiplier: 2 },
     ]);
-    await updateOne(laurel, env, path, { id: moved.id, start: '2026-06-20', end: '2026-06-21' });
+    await env.update(path, { id: moved.id, start: '2026-06-20', end: '2026-06-21' });
     assert.equal(await dueAt(env, moved.id), utc('2026-06-19T10:00:00Z'), 'a boost not yet announced is announced at its new start');
 
     // Both others began in UTC+14 at 10:00 today: announced at once.
@@ -184,9 +164,9 @@ forEachBackend('points boost webhooks', (database) => {
     assert.equal(await dueAt(env, openEnded.id), undefined, 'an open-ended boost has nothing more to send once announced');
 
     clock.set(utc('2026-06-03T14:00:00Z'));
-    await updateOne(laurel, env, path, { id: openEnded.id, end: '2026-06-05' });
+    await env.update(path, { id: openEnded.id, end: '2026-06-05' });
     assert.equal(await dueAt(env, openEnded.id), utc('2026-06-06T13:00:00Z'), 'given an end, it finishes then, and is not announced again');
-    await updateOne(laurel, env, path, { id: cut.id, end: '2026-06-02' });
+    await env.update(path, { id: cut.id, end: '2026-06-02' });
     assert.equal(await dueAt(env, cut.id), utc('2026-06-03T13:00:00Z'), 'an announced boost whose new end has passed is due already');
     await laurel.scheduler!.runDue();
     const [finished] = await sink.waitFor('points.boost_finished', 1, of(cut.id));
@@ -196,14 +176,14 @@ forEachBackend('points boost webhooks', (database) => {
     await runAt('2026-06-06T13:00:00Z');
     await sink.waitFor('points.boost_finished', 1, of(openEnded.id));
     assert.equal(await emittedCount(laurel, env, 'points.boost_started', of(openEnded.id)), 1);
-    await updateOne(laurel, env, path, { id: openEnded.id, end: '2026-06-30' });
+    await env.update(path, { id: openEnded.id, end: '2026-06-30' });
     assert.equal(await dueAt(env, openEnded.id), undefined, 'a boost that has finished is never announced again');
   });
 
   test('deleting a boost, or its system, removes its job', async () => {
     const { env, system } = await setUp();
     clock.set(utc('2026-06-10T12:00:00Z'));
-    const [one, two] = await createIn(laurel, env, system.id, 'boosts', [
+    const [one, two] = await env.pointsItems(system.id, 'boosts', [
       { name: 'One', start: '2026-07-01', multiplier: 2 },
       { name: 'Two', start: '2026-07-01', multiplier: 2 },
     ]);
@@ -218,9 +198,9 @@ forEachBackend('points boost webhooks', (database) => {
   test('a due boost webhook is emitted once: two schedulers at once, the job run again, an edit at the due time', async () => {
     const { env, sink, system } = await setUp();
     clock.set(utc('2026-06-11T12:00:00Z'));
-    const [boost] = await createIn(laurel, env, system.id, 'boosts', [{ name: 'Once', start: '2026-06-15', end: '2026-06-16', multiplier: 2 }]);
+    const [boost] = await env.pointsItems(system.id, 'boosts', [{ name: 'Once', start: '2026-06-15', end: '2026-06-16', multiplier: 2 }]);
     clock.set(utc('2026-06-14T10:30:00Z'));
-    await updateOne(laurel, env, `${POINTS}/${system.id}/boosts`, { id: boost.id, name: 'Once, renamed' });
+    await env.update(`${POINTS}/${system.id}/boosts`, { id: boost.id, name: 'Once, renamed' });
     assert.equal(await dueAt(env, boost.id), utc('2026-06-14T10:00:00Z'), 'still due at its time: nothing was sent yet');
     const other = new Scheduler(laurel.backend, clock, new JobRegistry([defineJob(BOOST_LIFECYCLE, boostLifecycleHandler({ outbox: laurel.outbox }))]), {
       pollIntervalMs: 60_000,
@@ -234,7 +214,7 @@ forEachBackend('points boost webhooks', (database) => {
     const [started] = await sink.waitFor('points.boost_started', 1, of(boost.id));
     assert.equal(started.boost.name, 'Once, renamed');
     assert.equal(started.timestamp, '2026-06-14T10:00:00.000Z');
-    await updateOne(laurel, env, `${POINTS}/${system.id}/boosts`, { id: boost.id, name: 'Renamed again' });
+    await env.update(`${POINTS}/${system.id}/boosts`, { id: boost.id, name: 'Renamed again' });
     await laurel.scheduler!.runDue();
     assert.equal(await emittedCount(laurel, env, 'points.boost_started'), 1);
     assert.equal(await dueAt(env, boost.id), utc('2026-06-17T13:00:00Z'));

@@ -6,7 +6,7 @@ import { ConfigCache } from '../../src/environments/config-cache.js';
 import { userBoostRules } from '../../src/points/points-config.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { POINTS, createAchievement, createAttribute, createIn, createMetric, createSystem, insertUser, newEnv, unique, updateOne } from './helpers.js';
+import { POINTS, fixturesFor, unique } from '../support/fixtures.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12);
 
@@ -19,17 +19,17 @@ forEachBackend('points configuration for the event path (ConfigCache)', (databas
   after(() => laurel.close());
 
   test("the active systems' rules as the engine takes them, reloaded after every configuration write", async () => {
-    const env = await newEnv(laurel);
+    const env = await fixturesFor(laurel);
     const db = laurel.backend.db;
     const cache = new ConfigCache();
     assert.deepEqual((await cache.get(db, env.id)).points.systems, []);
 
-    const metric = await createMetric(laurel, env, unique('lessons'), 'Lessons');
-    const achievement = await createAchievement(laurel, env, unique('done'), 'Done');
-    const plan = await createAttribute(laurel, env, unique('plan'));
-    const user = await insertUser(laurel, env);
+    const metric = await env.metric({ key: unique('lessons'), name: 'Lessons' });
+    const achievement = await env.achievement({ key: unique('done'), name: 'Done' });
+    const plan = await env.attribute(unique('plan'));
+    const user = (await env.user()).id;
     const key = unique('xp');
-    const system = await createSystem(laurel, env, {
+    const system = await env.pointsSystem({
       name: 'XP',
       key,
       maxPoints: 1000,
@@ -89,11 +89,11 @@ forEachBackend('points configuration for the event path (ConfigCache)', (databas
     assert.deepEqual([...(await userBoostRules(db, env.id, unique('nobody'))).keys()], []);
 
     // Every kind of change is seen by the next read.
-    await updateOne(laurel, env, `${POINTS}/${system.id}/triggers`, { id: inactive.id, status: 'active' });
+    await env.update(`${POINTS}/${system.id}/triggers`, { id: inactive.id, status: 'active' });
     assert.deepEqual((await cache.get(db, env.id)).points.systems[0]!.rules.triggers.map((trigger) => trigger.id), [m.id, a.id, t.id, inactive.id]);
-    await updateOne(laurel, env, POINTS, { id: system.id, maxPoints: null });
+    await env.update(POINTS, { id: system.id, maxPoints: null });
     assert.equal((await cache.get(db, env.id)).points.systems[0]!.rules.maxPoints, null);
-    await createIn(laurel, env, system.id, 'levels', [{ name: 'Gold', key: 'gold', points: 500 }]);
+    await env.pointsItems(system.id, 'levels', [{ name: 'Gold', key: 'gold', points: 500 }]);
     assert.deepEqual((await cache.get(db, env.id)).points.systems[0]!.rules.levels.map((level) => level.key), ['bronze', 'silver', 'gold']);
     assert.equal((await laurel.api('DELETE', `${POINTS}/${system.id}/boosts?ids=${everyone.id}`, { key: env.key })).status, 200);
     assert.deepEqual((await cache.get(db, env.id)).points.systems[0]!.rules.boosts, []);
@@ -105,11 +105,11 @@ forEachBackend('points configuration for the event path (ConfigCache)', (databas
   });
 
   test('archived systems award nothing and are left out; disabled boosts (the dashboard\'s, not activated yet) too', async () => {
-    const env = await newEnv(laurel);
+    const env = await fixturesFor(laurel);
     const db = laurel.backend.db;
     const cache = new ConfigCache();
-    const [kept, archived] = [await createSystem(laurel, env, { name: 'Kept', key: unique('kept') }), await createSystem(laurel, env, { name: 'Old', key: unique('old') })];
-    const [draft] = await createIn(laurel, env, kept.id, 'boosts', [{ name: 'Draft', start: '2026-03-01', multiplier: 2 }]);
+    const [kept, archived] = [await env.pointsSystem({ name: 'Kept', key: unique('kept') }), await env.pointsSystem({ name: 'Old', key: unique('old') })];
+    const [draft] = await env.pointsItems(kept.id, 'boosts', [{ name: 'Draft', start: '2026-03-01', multiplier: 2 }]);
     await db.updateTable('points_systems').set({ status: 'archived' }).where('id', '=', archived.id).execute();
     await db.updateTable('points_boosts').set({ enabled: 0 }).where('id', '=', draft.id).execute();
     const config = (await cache.get(db, env.id)).points;

@@ -4,7 +4,9 @@ import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertAppSchema, assertError, assertNothingWritten } from './helpers.js';
+import { assertAppSchema } from '../support/reference-schemas.js';
+import { assertError } from '../support/assert-error.js';
+import { POINTS_TABLES, assertNothingWritten } from '../support/stored-state.js';
 
 // 2026-03-11 12:00 UTC: already 2026-03-12 in UTC+14 (Pacific/Kiritimati).
 const NOW = Date.UTC(2026, 2, 11, 12);
@@ -159,7 +161,7 @@ forEachBackend("Application API: reads of users' points", (database) => {
   test('level-summary: 422 for a system without levels, 404 for an unknown key naming the environment; nothing written', async () => {
     const f = await fixturesFor(laurel);
     const { system } = await xp(f);
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await get(f, `/v1/points/${system.key}/level-summary`), 422, /has no levels/, new RegExp(system.key));
       assertError(await get(f, '/v1/points/ghost/level-summary'), 404, /Points system not found: ghost/, new RegExp(`environment "${f.env.name}"`));
       assertError(await get(f, '/v1/points/ghost/summary'), 404, /Points system not found: ghost/);
@@ -245,7 +247,7 @@ forEachBackend("Application API: reads of users' points", (database) => {
     const f = await fixturesFor(laurel);
     const { system } = await xp(f);
     const user = await f.user();
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       for (const bad of ['0', '101', 'many', '1.5']) assertError(await get(f, `/v1/users/${user.id}/points/${system.key}?awards=${bad}`), 422, /querystring\.awards/);
       assertError(await get(f, `/v1/users/ghost/points/${system.key}`), 404, /User not found: ghost/, new RegExp(`environment "${f.env.name}"`));
       assertError(await get(f, `/v1/users/${user.id}/points/ghost`), 404, /Points system not found: ghost/, new RegExp(`environment "${f.env.name}"`));
@@ -330,7 +332,7 @@ forEachBackend("Application API: reads of users' points", (database) => {
     const { system } = await xp(f);
     const user = await f.user();
     const path = `/v1/users/${user.id}/points/${system.key}/event-summary`;
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, POINTS_TABLES, async () => {
       assertError(await get(f, `${path}?aggregation=hourly&startDate=2026-03-01&endDate=2026-03-02`), 422, /querystring\.aggregation: must be one of daily, weekly, monthly/);
       assertError(await get(f, `${path}?aggregation=daily&startDate=2026-02-30&endDate=2026-03-02`), 422, /querystring\.startDate: must be a date/);
       assertError(await get(f, `${path}?aggregation=daily&startDate=2026-03-02`), 422, /querystring\.endDate/);

@@ -3,8 +3,9 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { TIME_TICK_JOB } from '../../src/points/time-schedule.js';
 import { forEachBackend } from '../support/backends.js';
+import { dueAt as scheduledDueAt } from '../support/scheduled-jobs.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { POINTS, createMetric, createSystem, newEnv, unique, updateOne, type Env } from './helpers.js';
+import { POINTS, fixturesFor, unique, type Fixtures } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
 const utc = (iso: string) => Date.parse(iso);
@@ -23,32 +24,13 @@ forEachBackend('points time triggers', (database) => {
   });
   after(() => laurel.close());
 
-  async function insertUser(env: Env, tz: string | null = null): Promise<string> {
-    const id = unique('user');
-    const now = clock.now();
-    await laurel.backend.db
-      .insertInto('users')
-      .values({ environment_id: env.id, id, email: null, name: null, tz, device_tokens: null, subscribe_to_emails: 1, attributes: '{}', control: 0, preferences: '{"notifications":{}}', created_at: now, updated_at: now })
-      .execute();
-    return id;
-  }
-
-  async function points(env: Env, userId: string, key: string): Promise<{ total: number; awards: number[] }> {
+  async function points(env: Fixtures, userId: string, key: string): Promise<{ total: number; awards: number[] }> {
     const response = await laurel.api('GET', `/v1/users/${userId}/points/${key}?awards=100`, { key: env.key });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return { total: response.body.total, awards: response.body.awards.map((award: any) => award.awarded).reverse() };
   }
 
-  async function dueAt(env: Env, userId: string): Promise<number | undefined> {
-    const row = await laurel.backend.db
-      .selectFrom('scheduled_jobs')
-      .select('due_at')
-      .where('environment_id', '=', env.id)
-      .where('kind', '=', TIME_TICK_JOB.name)
-      .where('subject', '=', userId)
-      .executeTakeFirst();
-    return row === undefined ? undefined : Number(row.due_at);
-  }
+  const dueAt = (env: Fixtures, userId: string) => scheduledDueAt(laurel, env.id, TIME_TICK_JOB.name, userId);
 
   async function runAt(at: number): Promise<void> {
     clock.set(at);
@@ -56,12 +38,12 @@ forEachBackend('points time triggers', (database) => {
   }
 
   test('energy: +1 every 4 hours from the activation, up to maxPoints 5, refilling after a lesson spends 2', async () => {
-    const env = await newEnv(laurel);
-    const [first, second] = [await insertUser(env), await insertUser(env, 'Asia/Tokyo')];
-    const metric = await createMetric(laurel, env, 'lessons');
+    const env = await fixturesFor(laurel);
+    const [first, second] = [(await env.user()).id, (await env.user({ tz: 'Asia/Tokyo' })).id];
+    const metric = await env.metric({ key: 'lessons' });
     clock.set(utc('2026-07-01T01:00:00Z'));
     const activation = clock.now();
-    await createSystem(laurel, env, {
+    await env.pointsSystem({
       name: 'Energy',
       key: 'energy',
       maxPoints: 5,
@@ -103,10 +85,10 @@ forEachBackend('points time triggers', (database) => {
 
   test("day units fall at the user's local midnight, counted from the later of their creation and the activation", async () => {
     clock.set(utc('2026-07-05T06:00:00Z')); // 15:00 in Tokyo (UTC+9), 02:00 in New York (UTC-4)
-    const env = await newEnv(laurel);
-    const tokyo = await insertUser(env, 'Asia/Tokyo');
-    const newYork = await insertUser(env, 'America/New_York');
-    const system = await createSystem(laurel, env, { name: 'Coins', key: 'coins', triggers: [{ type: 'time', points: 10, timeUnit: 'days', timeInterval: 1, status: 'active' }] });
+    const env = await fixturesFor(laurel);
+    const tokyo = (await env.user({ tz: 'Asia/Tokyo' })).id;
+    const newYork = (await env.user({ tz: 'America/New_York' })).id;
+    const system = await env.pointsSystem({ name: 'Coins', key: 'coins', triggers: [{ type: 'time', points: 10, timeUnit: 'days', timeInterval: 1, status: 'active' }] });
     await laurel.scheduler!.runDue();
     assert.equal(await dueAt(env, tokyo), utc('2026-07-05T15:00:00Z'), 'midnight starting 07-06 in Tokyo');
     assert.equal(await dueAt(env, newYork), utc('2026-07-06T04:00:00Z'), 'midnight starting 07-06 in New York');
@@ -119,7 +101,7 @@ forEachBackend('points time triggers', (database) => {
     assert.equal(await dueAt(env, tokyo), utc('2026-07-06T15:00:00Z'));
 
     // Every 2 days instead: the schedules are made again from the same anchor, nothing is paid twice.
-    await updateOne(laurel, env, `${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, timeInterval: 2 });
+    await env.update(`${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, timeInterval: 2 });
     await laurel.scheduler!.runDue();
     assert.equal(await dueAt(env, tokyo), utc('2026-07-06T15:00:00Z'), 'the anchor date 07-05 plus 2 days: midnight starting 07-07');
     await runAt(utc('2026-07-06T15:00:00Z'));
@@ -129,13 +111,13 @@ forEachBackend('points time triggers', (database) => {
 
   test('a deactivated trigger pays nothing more: the next run drops its schedule and the job ends', async () => {
     clock.set(utc('2026-07-10T00:00:00Z'));
-    const env = await newEnv(laurel);
-    const user = await insertUser(env);
-    const system = await createSystem(laurel, env, { name: 'Gems', key: 'gems', triggers: [{ type: 'time', points: 1, timeUnit: 'hours', timeInterval: 1, status: 'active' }] });
+    const env = await fixturesFor(laurel);
+    const user = (await env.user()).id;
+    const system = await env.pointsSystem({ name: 'Gems', key: 'gems', triggers: [{ type: 'time', points: 1, timeUnit: 'hours', timeInterval: 1, status: 'active' }] });
     await laurel.scheduler!.runDue();
     await runAt(utc('2026-07-10T02:00:00Z'));
     assert.deepEqual(await points(env, user, 'gems'), { total: 2, awards: [2] });
-    await updateOne(laurel, env, `${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, status: 'inactive' });
+    await env.update(`${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, status: 'inactive' });
     await runAt(utc('2026-07-10T05:00:00Z'));
     assert.deepEqual(await points(env, user, 'gems'), { total: 2, awards: [2] });
     assert.equal(await dueAt(env, user), undefined);
@@ -143,7 +125,7 @@ forEachBackend('points time triggers', (database) => {
     assert.deepEqual(rows, []);
 
     // Active again: it counts afresh from the new activation.
-    await updateOne(laurel, env, `${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, status: 'active' });
+    await env.update(`${POINTS}/${system.id}/triggers`, { id: system.triggers[0].id, status: 'active' });
     await laurel.scheduler!.runDue();
     assert.equal(await dueAt(env, user), utc('2026-07-10T06:00:00Z'));
     await runAt(utc('2026-07-10T06:00:00Z'));
@@ -152,8 +134,8 @@ forEachBackend('points time triggers', (database) => {
 
   test('a user created after the activation is scheduled from their creation (by the pipeline, when the users API creates them)', async () => {
     clock.set(utc('2026-07-11T00:00:00Z'));
-    const env = await newEnv(laurel);
-    await createSystem(laurel, env, { name: 'Stars', key: 'stars', triggers: [{ type: 'time', points: 3, timeUnit: 'hours', timeInterval: 6, status: 'active' }] });
+    const env = await fixturesFor(laurel);
+    await env.pointsSystem({ name: 'Stars', key: 'stars', triggers: [{ type: 'time', points: 3, timeUnit: 'hours', timeInterval: 6, status: 'active' }] });
     await laurel.scheduler!.runDue();
     clock.set(utc('2026-07-11T10:30:00Z'));
     const userId = unique('user');
@@ -166,8 +148,8 @@ forEachBackend('points time triggers', (database) => {
 
   test('a user who moves to another time zone has their day triggers moved to their new midnight', async () => {
     clock.set(utc('2026-07-12T00:00:00Z'));
-    const env = await newEnv(laurel);
-    await createSystem(laurel, env, { name: 'Coins', key: 'daily-coins', triggers: [{ type: 'time', points: 10, timeUnit: 'days', timeInterval: 1, status: 'active' }] });
+    const env = await fixturesFor(laurel);
+    await env.pointsSystem({ name: 'Coins', key: 'daily-coins', triggers: [{ type: 'time', points: 10, timeUnit: 'days', timeInterval: 1, status: 'active' }] });
     await laurel.scheduler!.runDue();
     clock.set(utc('2026-07-12T12:00:00Z'));
     const userId = unique('user');

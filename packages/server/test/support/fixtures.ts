@@ -3,14 +3,15 @@
  * attributes, users, points systems (with triggers, levels and boosts) and leaderboards. Each goes
  * through Laurel's own APIs as a client would (the Admin API for configuration, the Application
  * API for users and metric events), asserts the answer and returns what the API answered, so a
- * fixture can never build a state the API would refuse. Calls go through `inject` for a
+ * fixture can never build a state the API would refuse. A test that needs a state no API can make
+ * (a streak many days long, say) writes it with a store call and says why. Calls go through `inject` for a
  * TestLaurel, or over HTTP for a server on a socket (the SDK suites). Points, rankings and history
  * come from metric events through the real write path (`event`), never from rows written by hand.
  */
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { createApiKey } from '../../src/environments/api-keys.js';
-import { createEnvironment } from '../../src/environments/environments.js';
+import { createEnvironment, findEnvironmentByName } from '../../src/environments/environments.js';
 import type { Schema } from '../../src/store/schema.js';
 import type { TestLaurel } from './laurel.js';
 
@@ -40,6 +41,13 @@ export function httpCaller(baseUrl: string): Caller {
     return { status: response.status, body: parsed };
   };
 }
+
+/** The Admin API collections the suites call. */
+export const ACHIEVEMENTS = '/admin/v1/achievements';
+export const LEADERBOARDS = '/admin/v1/leaderboards';
+export const POINTS = '/admin/v1/points';
+/** A well-formed id that names nothing. */
+export const UNKNOWN_ID = '3b241101-e2bb-4255-8caf-4136c566a962';
 
 export interface FixtureEnvironment {
   id: string;
@@ -72,12 +80,23 @@ export interface EventAnswer {
   body: any;
 }
 
-/** The builders of one environment. */
+/**
+ * The builders of one environment. It stands for the environment too (`id`, `key`), so a test can
+ * pass it where an environment is expected.
+ */
 export class Fixtures {
   constructor(
     readonly call: Caller,
     readonly env: FixtureEnvironment,
   ) {}
+
+  get id(): string {
+    return this.env.id;
+  }
+
+  get key(): string {
+    return this.env.key;
+  }
 
   /** A request with this environment's key. */
   request(method: Method, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -91,6 +110,17 @@ export class Fixtures {
 
   async attribute(key: string, type: 'user' | 'event' = 'user'): Promise<{ id: string; key: string }> {
     return (await this.created('/admin/v1/attributes', [{ name: key, key, type }]))[0];
+  }
+
+  /** An achievement (Trophy's CreateAchievementRequestItem); an active `api` achievement unless given. */
+  async achievement(input: Record<string, unknown> = {}): Promise<any> {
+    const key = (input['key'] as string | undefined) ?? unique('achievement');
+    return (await this.achievements([{ name: `Achievement ${key}`, trigger: 'api', status: 'active', ...input, key }]))[0];
+  }
+
+  /** Achievements exactly as given, in one request. */
+  achievements(items: Record<string, unknown>[]): Promise<any[]> {
+    return this.created(ACHIEVEMENTS, items);
   }
 
   /** A user made (or updated) with PUT /v1/users/{id}, Trophy's identify. */
@@ -107,13 +137,41 @@ export class Fixtures {
    */
   async pointsSystem(input: Record<string, unknown> = {}): Promise<any> {
     const key = (input['key'] as string | undefined) ?? unique('xp');
-    return (await this.created('/admin/v1/points', [{ name: `Points ${key}`, ...input, key }]))[0];
+    return (await this.pointsSystems([{ name: `Points ${key}`, ...input, key }]))[0];
+  }
+
+  /** Points systems exactly as given, in one request. */
+  pointsSystems(items: Record<string, unknown>[]): Promise<any[]> {
+    return this.created(POINTS, items);
+  }
+
+  /** Triggers, levels or boosts added to a points system. */
+  pointsItems(systemId: string, what: 'triggers' | 'levels' | 'boosts', items: Record<string, unknown>[]): Promise<any[]> {
+    return this.created(`${POINTS}/${systemId}/${what}`, items);
   }
 
   /** A leaderboard (Trophy's CreateLeaderboardRequestItem); `active` from 2026-01-01 unless given. */
   async leaderboard(input: Record<string, unknown>): Promise<any> {
     const key = (input['key'] as string | undefined) ?? unique('board');
-    return (await this.created('/admin/v1/leaderboards', [{ name: `Board ${key}`, status: 'active', start: '2026-01-01', ...input, key }]))[0];
+    return (await this.leaderboards([{ name: `Board ${key}`, status: 'active', start: '2026-01-01', ...input, key }]))[0];
+  }
+
+  /** A leaderboard exactly as given (no defaults: the Admin API's own apply). */
+  async leaderboardAsGiven(item: Record<string, unknown>): Promise<any> {
+    return (await this.leaderboards([item]))[0];
+  }
+
+  /** Leaderboards exactly as given (no defaults), in one request. */
+  leaderboards(items: Record<string, unknown>[]): Promise<any[]> {
+    return this.created(LEADERBOARDS, items);
+  }
+
+  /** PATCHes one item of a bulk-update collection (`path`), asserting 200 and no issues; returns it as updated. */
+  async update(path: string, change: Record<string, unknown>): Promise<any> {
+    const response = await this.request('PATCH', path, [change]);
+    assert.equal(response.status, 200, `${path}: ${JSON.stringify(response.body)}`);
+    assert.deepEqual(response.body.issues, [], path);
+    return response.body.updated[0];
   }
 
   /** POST /v1/metrics/{key}/event for a user, through the real write path. */
@@ -137,4 +195,11 @@ export class Fixtures {
 /** A new environment with its builders, through inject. */
 export async function fixturesFor(laurel: TestLaurel, name?: string): Promise<Fixtures> {
   return new Fixtures(injectCaller(laurel), await createFixtureEnvironment(laurel.backend.db, laurel.clock.now(), name));
+}
+
+/** The builders of the default development environment (with the key `laurel.api` sends when given none). */
+export async function developmentFixtures(laurel: TestLaurel): Promise<Fixtures> {
+  const environment = await findEnvironmentByName(laurel.backend.db, 'development');
+  assert.ok(environment, 'the development environment exists');
+  return new Fixtures(injectCaller(laurel), { id: environment.id, name: environment.name, key: laurel.keys.development });
 }

@@ -3,6 +3,7 @@
  * JSON Schema 2020-12). The document sits outside the repo and may be missing on a user's
  * machine, so callers check `loadReference()` first and skip when it returns undefined.
  */
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -217,6 +218,26 @@ function componentValidator(doc: ReferenceDoc, instance: Ajv2020, base: string, 
   };
   componentValidators.set(id, check);
   return check;
+}
+
+/**
+ * Asserts that a body matches a component schema of Trophy's Admin API document (skipped when the
+ * document is absent). `allowed` lists errors to pass over: additions Laurel makes on purpose.
+ */
+export function assertAdminSchema(schemaName: string, body: unknown, allowed?: RegExp): void {
+  const validate = adminSchemaValidator(schemaName);
+  if (!validate) return;
+  const errors = validate(body).filter((error) => !allowed?.test(error));
+  assert.deepEqual(errors, [], `${schemaName}: ${JSON.stringify(body).slice(0, 400)}`);
+}
+
+/** The same against Trophy's Application API document; `list` checks each item of an array body. */
+export function assertAppSchema(schemaName: string, body: unknown, list = false): void {
+  const validate = appSchemaValidator(schemaName);
+  if (!validate) return;
+  const items = list ? (body as unknown[]) : [body];
+  assert.ok(Array.isArray(items), `${schemaName}: expected an array`);
+  for (const item of items) assert.deepEqual(validate(item), [], `${schemaName}: ${JSON.stringify(item).slice(0, 400)}`);
 }
 
 // ---- Trophy's Application document 1.24.0 (issue 15's contract), for responses it adds.

@@ -1,14 +1,16 @@
 /**
- * A real receiver on loopback behind a webhook of one environment, for the lifecycle tests of
- * leaderboards and boosts: every body it is sent is checked (Trophy's signature, the type header,
- * Trophy's reference schema for the type) and kept, so a test can wait for what it expects and
- * count what it did not.
+ * A real receiver on loopback behind a webhook of one environment, for the suites that follow
+ * webhooks end to end (leaderboard runs, boosts, the pipeline's activity webhooks): every body it
+ * is sent is checked (Trophy's signature, the type header, Trophy's reference schema for the type)
+ * and kept, so a test can wait for what it expects and count what it did not.
  */
 import assert from 'node:assert/strict';
-import type { TestLaurel } from '../support/laurel.js';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.js';
-import { loadReference, webhookValidator } from '../support/reference-schemas.js';
-import type { Env } from '../achievements/helpers.js';
+import type { TestLaurel } from './laurel.js';
+import { startReceiver, type ReceivedRequest, type Receiver } from './receiver.js';
+import { loadReference, webhookValidator } from './reference-schemas.js';
+
+/** The environment a sink listens to (a FixtureEnvironment or Fixtures). */
+type Env = { id: string; key: string };
 
 export interface WebhookSink {
   receiver: Receiver;
