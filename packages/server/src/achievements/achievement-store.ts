@@ -8,11 +8,34 @@ import { startBackdating } from './backdate.js';
 import type { AdminIssue } from '../admin-issue.js';
 
 
-/** An achievement as the Admin API shows it: Trophy's AchievementResponse plus status and times. */
-export interface AdminAchievement extends AchievementResponse {
+/** An attribute filter as the Admin API shows it: Trophy's `{attributeId, attributeValue}` with Laurel's `{key, value}`. */
+export interface AdminAttributeFilter extends KeyValue {
+  /** null when the attribute has been deleted since. */
+  attributeId: string | null;
+  attributeValue: string;
+}
+
+/**
+ * An achievement as the Admin API shows it: Trophy's AdminAchievement (spec 1.24.0: `badge`,
+ * filters by attribute id) with Laurel's extensions: `key` on every trigger, `badgeUrl`,
+ * `metricName`, the filters' `key`/`value` and the times.
+ */
+export interface AdminAchievement extends Omit<AchievementResponse, 'userAttributes' | 'eventAttributes'> {
   status: AchievementStatus;
+  badge: { url: string } | null;
+  userAttributes: AdminAttributeFilter[];
+  eventAttributes?: AdminAttributeFilter[];
   created: string;
   updated: string;
+}
+
+/** A filter as a create or update gives it: by attribute key (Laurel) or by attribute id (Trophy). */
+export type AttributeFilterInput = { key: string; value: string } | { attributeId: string; value: string };
+
+/** Attribute ids and keys of one type, both ways. */
+interface AttributeNames {
+  keyById: Map<string, string>;
+  idByKey: Map<string, string>;
 }
 
 /** Fields a create or an update may carry (already checked for type and format by the HTTP layer). */
@@ -20,19 +43,22 @@ export interface AchievementFields {
   name?: string;
   description?: string | null;
   badgeUrl?: string | null;
+  /** Trophy's spelling of badgeUrl: `{url}`, or null for none. */
+  badge?: { url: string } | null;
   status?: AchievementStatus;
   metricKey?: string;
   metricId?: string;
   metricValue?: number;
   streakLength?: number;
   achievementIds?: string[];
-  userAttributes?: KeyValue[];
-  eventAttributes?: KeyValue[];
+  userAttributes?: AttributeFilterInput[] | null;
+  eventAttributes?: AttributeFilterInput[] | null;
 }
 
 export interface CreateAchievementInput extends AchievementFields {
   name: string;
-  key: string;
+  /** Required for `api` achievements (Trophy); made from the name for the others when left out. */
+  key?: string;
   trigger: AchievementTriggerKind;
 }
 
@@ -75,7 +101,17 @@ export async function listAchievements(db: Kysely<Schema>, environmentId: string
     .limit(limit)
     .offset(skip)
     .execute();
-  return rows.map(({ metric_name, ...row }) => toAdminAchievement(row, metric_name ?? undefined));
+  const names = await attributeNames(db, environmentId);
+  return rows.map(({ metric_name, ...row }) => toAdminAchievement(row, metric_name ?? undefined, names));
+}
+
+/** The environment's attributes by id and by `type:key`. */
+async function attributeNames(db: Kysely<Schema>, environmentId: string): Promise<AttributeNames> {
+  const rows = await db.selectFrom('attributes').select(['id', 'key', 'type']).where('environment_id', '=', environmentId).execute();
+  return {
+    keyById: new Map(rows.map((row) => [row.id, `${row.type}:${row.key}`])),
+    idByKey: new Map(rows.map((row) => [`${row.type}:${row.key}`, row.id])),
+  };
 }
 
 export async function getAchievement(db: Kysely<Schema>, environmentId: string, id: string): Promise<AdminAchievement | undefined> {
@@ -89,16 +125,32 @@ export async function getAchievement(db: Kysely<Schema>, environmentId: string, 
     .executeTakeFirst();
   if (!row) return undefined;
   const { metric_name, ...achievement } = row;
-  return toAdminAchievement(achievement, metric_name ?? undefined);
+  return toAdminAchievement(achievement, metric_name ?? undefined, await attributeNames(db, environmentId));
 }
 
-export function toAdminAchievement(row: AchievementRow, metricName: string | undefined): AdminAchievement {
+export function toAdminAchievement(row: AchievementRow, metricName: string | undefined, names: AttributeNames): AdminAchievement {
+  const { userAttributes, eventAttributes, ...response } = toAchievementResponse(row, metricName);
+  const filters = (list: readonly KeyValue[], type: 'user' | 'event'): AdminAttributeFilter[] =>
+    list.map(({ key, value }) => ({ attributeId: names.idByKey.get(`${type}:${key}`) ?? null, attributeValue: value, key, value }));
   return {
-    ...toAchievementResponse(row, metricName),
+    ...response,
+    badge: row.badge_url === null ? null : { url: row.badge_url },
     status: row.status,
+    userAttributes: filters(userAttributes, 'user'),
+    ...(eventAttributes ? { eventAttributes: filters(eventAttributes, 'event') } : {}),
     created: new Date(row.created_at).toISOString(),
     updated: new Date(row.updated_at).toISOString(),
   };
+}
+
+/**
+ * A key for an achievement created without one (Trophy asks for keys on `api` achievements only):
+ * the name in lower case with runs of other characters as `-`, made unique with `-2`, `-3`, ...
+ */
+export function keyFromName(name: string, taken: ReadonlySet<string>): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 200) || 'achievement';
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 /**
@@ -253,6 +305,7 @@ interface Context {
   metricsByKey: Map<string, MetricRow>;
   userAttributes: Set<string>;
   eventAttributes: Set<string>;
+  names: AttributeNames;
 }
 
 /**
@@ -279,7 +332,7 @@ async function loadContext(trx: Kysely<Schema>, environmentId: string, items: re
           .where('environment_id', '=', environmentId)
           .where((eb) => eb.or([...(metricKeys.size > 0 ? [eb('key', 'in', [...metricKeys])] : []), ...(metricIds.size > 0 ? [eb('id', 'in', [...metricIds])] : [])]))
           .execute();
-  const attributes = await trx.selectFrom('attributes').select(['key', 'type']).where('environment_id', '=', environmentId).execute();
+  const attributes = await trx.selectFrom('attributes').select(['id', 'key', 'type']).where('environment_id', '=', environmentId).execute();
   return {
     environmentId,
     achievements: new Map(achievements.map((row) => [row.id, row])),
@@ -288,6 +341,10 @@ async function loadContext(trx: Kysely<Schema>, environmentId: string, items: re
     metricsByKey: new Map(metrics.map((m) => [m.key, m])),
     userAttributes: new Set(attributes.filter((a) => a.type === 'user').map((a) => a.key)),
     eventAttributes: new Set(attributes.filter((a) => a.type === 'event').map((a) => a.key)),
+    names: {
+      keyById: new Map(attributes.map((a) => [a.id, `${a.type}:${a.key}`])),
+      idByKey: new Map(attributes.map((a) => [`${a.type}:${a.key}`, a.id])),
+    },
   };
 }
 
@@ -303,7 +360,8 @@ function buildRow(
   now: number,
 ): AchievementRow {
   const trigger = existing?.trigger ?? input.trigger!;
-  const key = existing?.key ?? input.key!;
+  if (!existing && input.key === undefined && trigger === 'api') problems.push('key is required for an api achievement');
+  const key = existing?.key ?? input.key ?? keyFromName(input.name ?? '', context.keys);
   if (existing) {
     if (input.key !== undefined && input.key !== existing.key) problems.push(`key cannot be changed (it is ${existing.key})`);
     if (input.trigger !== undefined && input.trigger !== existing.trigger) problems.push(`trigger cannot be changed (it is ${existing.trigger})`);
@@ -344,7 +402,7 @@ function buildRow(
     if (input.metricValue !== undefined) metricValue = input.metricValue;
     else if (!existing) problems.push('metricValue is required for a metric achievement');
     if (input.eventAttributes !== undefined) {
-      eventAttributes = input.eventAttributes;
+      eventAttributes = resolveFilters('eventAttributes', input.eventAttributes, 'event', context, problems);
       checkFilters('eventAttributes', eventAttributes, context.eventAttributes, 'event', problems);
     }
   }
@@ -370,7 +428,7 @@ function buildRow(
   }
 
   if (input.userAttributes !== undefined) {
-    userAttributes = input.userAttributes;
+    userAttributes = resolveFilters('userAttributes', input.userAttributes, 'user', context, problems);
     checkFilters('userAttributes', userAttributes, context.userAttributes, 'user', problems);
   }
 
@@ -380,7 +438,7 @@ function buildRow(
     key,
     name: input.name ?? existing?.name ?? '',
     description: input.description !== undefined ? input.description : (existing?.description ?? null),
-    badge_url: input.badgeUrl !== undefined ? input.badgeUrl : (existing?.badge_url ?? null),
+    badge_url: input.badgeUrl !== undefined ? input.badgeUrl : input.badge !== undefined ? (input.badge?.url ?? null) : (existing?.badge_url ?? null),
     trigger,
     status,
     metric_id: metricId,
@@ -393,6 +451,20 @@ function buildRow(
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
+}
+
+/** Filters by key as stored: Trophy's attribute ids turned into keys (null clears the list). */
+function resolveFilters(field: string, filters: readonly AttributeFilterInput[] | null, type: 'user' | 'event', context: Context, problems: string[]): KeyValue[] {
+  if (filters === null) return [];
+  return filters.flatMap((filter, index) => {
+    if ('key' in filter) return [{ key: filter.key, value: filter.value }];
+    const named = context.names.keyById.get(filter.attributeId);
+    if (!named || !named.startsWith(`${type}:`)) {
+      problems.push(`${field}[${index}].attributeId: ${filter.attributeId} is not a ${type} attribute of this environment`);
+      return [];
+    }
+    return [{ key: named.slice(type.length + 1), value: filter.value }];
+  });
 }
 
 function checkFilters(field: string, filters: readonly KeyValue[], declared: ReadonlySet<string>, type: 'user' | 'event', problems: string[]): void {
@@ -430,5 +502,5 @@ async function lockEnvironment(trx: Kysely<Schema>, environmentId: string): Prom
 }
 
 function view(context: Context, row: AchievementRow): AdminAchievement {
-  return toAdminAchievement(row, row.metric_id === null ? undefined : context.metricsById.get(row.metric_id)?.name);
+  return toAdminAchievement(row, row.metric_id === null ? undefined : context.metricsById.get(row.metric_id)?.name, context.names);
 }

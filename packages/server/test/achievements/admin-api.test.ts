@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import {
   ACHIEVEMENTS,
   createAchievement,
@@ -58,6 +58,7 @@ forEachBackend('achievement management API', (database) => {
       metricValue: 500,
       metricName: 'Words written',
       eventAttributes: [],
+      badge: null,
       status: 'inactive',
       created: now,
       updated: now,
@@ -88,8 +89,14 @@ forEachBackend('achievement management API', (database) => {
       },
     ]);
     assert.equal(first.status, 'active');
+    const keyValues = (filters: { key: string; value: string; attributeId: string | null; attributeValue: string }[]) =>
+      filters.map(({ key, value, attributeId, attributeValue }) => {
+        assert.equal(typeof attributeId, 'string', 'Trophy names the attribute by id');
+        assert.equal(attributeValue, value);
+        return { key, value };
+      });
     assert.deepEqual(
-      { ...streak, id: undefined, key: undefined, created: undefined, updated: undefined },
+      { ...streak, id: undefined, key: undefined, created: undefined, updated: undefined, userAttributes: keyValues(streak.userAttributes) },
       {
         id: undefined,
         key: undefined,
@@ -101,13 +108,14 @@ forEachBackend('achievement management API', (database) => {
         badgeUrl: 'https://cdn.example.com/badges/week.png',
         streakLength: 7,
         userAttributes: [{ key: 'plan', value: 'pro' }],
+        badge: { url: 'https://cdn.example.com/badges/week.png' },
         status: 'inactive',
       },
     );
     assert.deepEqual(composite.achievementIds, [first.id], 'listed once');
     assert.equal('metricId' in composite || 'streakLength' in composite || 'eventAttributes' in composite, false);
     assert.equal('achievementIds' in first, false);
-    assert.deepEqual(filtered.eventAttributes, [{ key: 'source', value: 'mobile' }]);
+    assert.deepEqual(keyValues(filtered.eventAttributes), [{ key: 'source', value: 'mobile' }]);
     assert.deepEqual(filtered.eventAttribute, { key: 'source', value: 'mobile' }, 'the deprecated single filter, when there is exactly one');
     assert.equal(filtered.metricValue, 2.5);
     assert.equal(filtered.badgeUrl, 'http://example.com/b.png', 'trimmed');
@@ -155,7 +163,7 @@ forEachBackend('achievement management API', (database) => {
       [api({ name: 5 }), /^name: must be a string$/],
       [api({ name: '   ' }), /^name: must not be empty$/],
       [api({ name: 'n'.repeat(256) }), /^name: must be at most 255/],
-      [{ name: 'X', trigger: 'api' }, /^key: is required$/],
+      [{ name: 'X', trigger: 'api' }, /^key is required for an api achievement$/],
       [api({ key: 'has space' }), /^key: must be letters, digits, - and _ only$/],
       [api({ key: 'dot.ted' }), /^key: /],
       [api({ key: taken }), /^Key already in use by another achievement$/],
@@ -323,7 +331,10 @@ forEachBackend('achievement management API', (database) => {
     ]);
     assert.equal(response.body.updated.length, 1);
     assert.equal(response.body.updated[0].name, 'Fine');
-    assert.deepEqual(response.body.updated[0].userAttributes, [{ key: 'region', value: 'eu' }]);
+    assert.deepEqual(
+      response.body.updated[0].userAttributes.map(({ key, value }: { key: string; value: string }) => ({ key, value })),
+      [{ key: 'region', value: 'eu' }],
+    );
     assert.equal(response.body.updated[0].streakLength, 3);
   });
 
@@ -463,7 +474,7 @@ forEachBackend('achievement management API', (database) => {
       ['delete', '/admin/v1/achievements'],
       ['get', '/admin/v1/achievements/{id}'],
     ] as const;
-    for (const [method, path] of ops) assert.deepEqual(doc.paths[path]?.[method]?.tags, ['Achievements (Laurel extension)'], `${method} ${path}`);
+    for (const [method, path] of ops) assert.deepEqual(doc.paths[path]?.[method]?.tags, ['Achievements'], `${method} ${path}`);
     const body = doc.paths['/admin/v1/achievements'].post.requestBody.content['application/json'].schema;
     assert.equal(body.type, 'array', 'the items are described even though each is checked on its own');
     assert.ok(doc.paths['/v1/achievements'].get);

@@ -17,10 +17,28 @@ const statuses = ['inactive', 'active', 'locked'] as const;
 const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`;
 
-const attributeFilter = z.strictObject({
-  key: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
-  value: text().max(255, 'must be at most 255 characters'),
-});
+const filterValue = text().max(255, 'must be at most 255 characters');
+
+const keyFilter = z.strictObject({ key: text().min(1, 'must not be empty').max(255, 'must be at most 255 characters'), value: filterValue });
+const idFilter = z
+  .strictObject({ attributeId: objectId().min(1, 'must not be empty'), attributeValue: filterValue })
+  .transform(({ attributeId, attributeValue }) => ({ attributeId, value: attributeValue }));
+
+/**
+ * A filter by attribute id (Trophy's `{attributeId, attributeValue}`) or by attribute key
+ * (Laurel's `{key, value}`): an object with `attributeId` is read as Trophy's, so its problems
+ * name Trophy's fields.
+ */
+const attributeFilter = z
+  .custom<{ key: string; value: string } | { attributeId: string; value: string }>(() => true)
+  .transform((value, ctx) => {
+    const schema = typeof value === 'object' && value !== null && 'attributeId' in value ? idFilter : keyFilter;
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    return z.NEVER;
+  })
+  .meta({ description: '{attributeId, attributeValue} (Trophy) or {key, value} (Laurel).' });
 
 // Trimmed because a pasted URL often carries a space or newline that would otherwise be stored and shown.
 const badgeUrl = text()
@@ -51,20 +69,23 @@ const fields = {
 const optionalFields = {
   description: fields.description.optional(),
   badgeUrl: fields.badgeUrl.optional(),
+  // Trophy's spelling of badgeUrl.
+  badge: z.strictObject({ url: badgeUrl.unwrap() }).nullable().optional(),
   status: fields.status.optional(),
   metricKey: fields.metricKey.optional(),
   metricId: fields.metricId.optional(),
   metricValue: fields.metricValue.optional(),
   streakLength: fields.streakLength.optional(),
   achievementIds: fields.achievementIds.optional(),
-  userAttributes: fields.userAttributes.optional(),
-  eventAttributes: fields.eventAttributes.optional(),
+  // null clears the filters (Trophy's update).
+  userAttributes: fields.userAttributes.nullable().optional(),
+  eventAttributes: fields.eventAttributes.nullable().optional(),
 };
 
 // Strict: a misspelt field (`metricvalue`) is a problem naming it, not silently ignored.
 export const createAchievementItem = z
-  .strictObject({ name: fields.name, key: fields.key, trigger: fields.trigger, ...optionalFields })
-  .meta({ id: 'CreateAchievement' });
+  .strictObject({ name: fields.name, key: fields.key.optional().describe('Required for api achievements; made from the name for the others when left out.'), trigger: fields.trigger, ...optionalFields })
+  .meta({ id: 'CreateAchievementRequestItem' });
 
 export const updateAchievementItem = z
   .strictObject({
@@ -76,7 +97,7 @@ export const updateAchievementItem = z
     ...optionalFields,
   })
   .refine((item) => Object.keys(item).length > 1, 'give at least one field to change besides id')
-  .meta({ id: 'UpdateAchievement' });
+  .meta({ id: 'UpdateAchievementRequestItem' });
 
 /**
  * Checks one item of a bulk body. Trophy's bulk Admin endpoints report a bad item as an issue
@@ -153,9 +174,28 @@ export const userAchievementWithStatsResponse = z
   .object({ ...achievementResponseShape, ...stats, achievedAt })
   .meta({ id: 'UserAchievementWithStatsResponse' });
 
-/** The Admin view: Trophy's AchievementResponse plus what only administrators see. */
+const adminFilter = z.object({
+  attributeId: z.string().nullable().describe('null once the attribute has been deleted.'),
+  attributeValue: z.string(),
+  key: z.string().describe('Laurel extension: the attribute key.'),
+  value: z.string().describe('Laurel extension: the same as attributeValue.'),
+});
+
+/**
+ * The Admin view: Trophy's AdminAchievement (spec 1.24.0) with Laurel's extensions (`key` on every
+ * trigger, `badgeUrl`, `metricName`, the deprecated `eventAttribute`, the filters' `key`/`value`,
+ * `created`, `updated`).
+ */
 export const adminAchievement = z
-  .object({ ...achievementResponseShape, status: z.enum(statuses), created: z.string(), updated: z.string() })
+  .object({
+    ...achievementResponseShape,
+    badge: z.object({ url: z.string() }).nullable(),
+    status: z.enum(statuses),
+    userAttributes: z.array(adminFilter),
+    eventAttributes: z.array(adminFilter).optional(),
+    created: z.string(),
+    updated: z.string(),
+  })
   .meta({ id: 'AdminAchievement' });
 
 /**

@@ -21,14 +21,15 @@ import {
 } from '../../schemas/achievements.js';
 import { adminIssue, bodyErrorResponses, deletedResource, errorResponses, idList, idParam, pagination } from '../../schemas/common.js';
 
-const tags = ['Achievements (Laurel extension)'];
+const tags = ['Achievements'];
 
 const createdResponse = z.object({ created: z.array(adminAchievement), issues: z.array(adminIssue) });
 
 /**
- * Achievement management: an extension of Trophy's Admin API (Trophy keeps achievements in its
- * dashboard) following the same conventions: arrays in, `{created|updated|deleted, issues}` out,
- * `?ids=` to delete. A bad item becomes an issue and the others are still applied.
+ * Trophy's admin achievements (spec 1.24.0): arrays in, `{created|updated|deleted, issues}` out,
+ * `?ids=` to delete. A bad item becomes an issue and the others are still applied. Laurel also
+ * takes its own spellings (filters by key, badgeUrl, metricKey) and answers its extensions beside
+ * Trophy's fields (docs/api.md).
  */
 export const achievementRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
   const { backend, clock } = deps;
