@@ -59,6 +59,8 @@ forEachBackend('Application API: GET /v1/users/{id}/wrapped', (database) => {
       await f.event('words', user, value, attributes ? { attributes } : {});
     };
     await at(noonInNewYork('2025-12-30'), ana, 5);
+    // Dee writes only in January: in the year's percentiles, not in March's.
+    await at(noonInNewYork('2026-01-15'), 'dee', 500);
     // Monday 2026-03-02: two events (ios, web), the busiest day; 23:30 in New York is already the 3rd in UTC.
     await at(noonInNewYork('2026-03-02'), ana, 10, { device: 'ios' });
     await at(Date.parse('2026-03-03T04:30:00Z'), ana, 20, { device: 'web' });
@@ -144,8 +146,11 @@ forEachBackend('Application API: GET /v1/users/{id}/wrapped', (database) => {
     const year = activity.entireYear;
     assert.deepEqual(
       [year.metrics.words.currentTotal, year.metrics.words.changeThisPeriod, year.metrics.words.percentChange, year.metrics.words.percentileThisPeriod],
-      [71, 66, 1320, 66.6],
+      [71, 66, 1320, 50],
+      'bo, cy and dee in the year: cy at or below her, 2 of 4',
     );
+    assert.equal(year.points.xp.percentileThisPeriod, 50);
+    assert.equal(activity.mostActiveMonth.metrics.words.percentileThisPeriod, 66.6, 'March without dee');
     assert.deepEqual(year.longestStreak, { length: 3, frequency: 'daily', periodStart: '2026-03-02', periodEnd: '2026-03-04', started: '2026-03-02' });
     assert.deepEqual(year.achievements.map((a: any) => a.key), ['fifty']);
     assert.equal(year.leaderboards.weekly.rank, 1);
