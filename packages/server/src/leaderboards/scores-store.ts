@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Entry, HistoryRow, RankedEntry, RunScore } from '../engine/leaderboards/index.js';
-import { prepared } from '../store/prepared.js';
+import { prepared, preparedRows } from '../store/prepared.js';
 import type { Schema } from '../store/schema.js';
 import { pageStatement } from './ranking-reads.js';
 
@@ -150,50 +150,52 @@ export async function latestHistory(trx: Kysely<Schema>, leaderboardId: string, 
 
 // ---- Writes.
 
-export async function saveScore(trx: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, score: StoredScore, now: number): Promise<void> {
-  const values = { total: score.total, value: score.value, reached_at: score.reachedAt, group_key: score.groupKey, updated_at: now };
-  await trx
+const upsertScore = prepared((db, leaderboardId: string, runStart: string, userId: string, total: number, value: number, reachedAt: number, groupKey: string | null, now: number) => {
+  const values = { total, value, reached_at: reachedAt, group_key: groupKey, updated_at: now };
+  return db
     .insertInto('leaderboard_scores')
     .values({ leaderboard_id: leaderboardId, run_start: runStart, user_id: userId, ...values })
-    .onConflict((oc) => oc.columns(['leaderboard_id', 'run_start', 'user_id']).doUpdateSet(values))
-    .execute();
+    .onConflict((oc) => oc.columns(['leaderboard_id', 'run_start', 'user_id']).doUpdateSet(values));
+});
+
+export async function saveScore(trx: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string, score: StoredScore, now: number): Promise<void> {
+  await upsertScore(trx, leaderboardId, runStart, userId, score.total, score.value, score.reachedAt, score.groupKey, now);
 }
+
+const insertGroup = prepared((db, leaderboardId: string, runStart: string, groupId: string, groupKey: string) =>
+  db.insertInto('leaderboard_groups').values({ leaderboard_id: leaderboardId, run_start: runStart, group_id: groupId, group_key: groupKey }).onConflict((oc) => oc.doNothing()),
+);
 
 /** Names a group in a run (its id is a hash of the key: group-id.ts), once. */
 export async function ensureGroup(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string, groupKey: string): Promise<void> {
-  await trx.insertInto('leaderboard_groups').values({ leaderboard_id: leaderboardId, run_start: runStart, group_id: groupId, group_key: groupKey }).onConflict((oc) => oc.doNothing()).execute();
+  await insertGroup(trx, leaderboardId, runStart, groupId, groupKey);
 }
+
+const upsertMember = prepared((db, leaderboardId: string, runStart: string, userId: string, groupId: string, value: number, reachedAt: number) => {
+  const values = { group_id: groupId, value, reached_at: reachedAt };
+  return db
+    .insertInto('leaderboard_members')
+    .values({ leaderboard_id: leaderboardId, run_start: runStart, user_id: userId, ...values })
+    .onConflict((oc) => oc.columns(['leaderboard_id', 'run_start', 'user_id']).doUpdateSet(values));
+});
 
 /** The user's place (at most one per run): in `groupId` with this value. */
 export async function saveMember(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string, entry: Entry): Promise<void> {
-  const values = { group_id: groupId, value: entry.value, reached_at: entry.reachedAt };
-  await trx
-    .insertInto('leaderboard_members')
-    .values({ leaderboard_id: leaderboardId, run_start: runStart, user_id: entry.userId, ...values })
-    .onConflict((oc) => oc.columns(['leaderboard_id', 'run_start', 'user_id']).doUpdateSet(values))
-    .execute();
+  await upsertMember(trx, leaderboardId, runStart, entry.userId, groupId, entry.value, entry.reachedAt);
 }
+
+const removeMember = prepared((db, leaderboardId: string, runStart: string, userId: string) =>
+  db.deleteFrom('leaderboard_members').where('leaderboard_id', '=', leaderboardId).where('run_start', '=', runStart).where('user_id', '=', userId),
+);
 
 export async function deleteMember(trx: Kysely<Schema>, leaderboardId: string, runStart: string, userId: string): Promise<void> {
-  await trx.deleteFrom('leaderboard_members').where('leaderboard_id', '=', leaderboardId).where('run_start', '=', runStart).where('user_id', '=', userId).execute();
+  await removeMember(trx, leaderboardId, runStart, userId);
 }
 
-export async function saveHistory(trx: Kysely<Schema>, leaderboardId: string, runStart: string, rows: readonly (HistoryRow & { userId: string })[]): Promise<void> {
-  if (rows.length === 0) return;
-  await trx
+const upsertHistory = preparedRows((db, rows: Schema['leaderboard_rank_history'][]) =>
+  db
     .insertInto('leaderboard_rank_history')
-    .values(
-      rows.map((row) => ({
-        leaderboard_id: leaderboardId,
-        run_start: runStart,
-        user_id: row.userId,
-        date: row.date,
-        previous_rank: row.previousRank,
-        rank: row.rank,
-        previous_value: row.previousValue,
-        value: row.value,
-      })),
-    )
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['leaderboard_id', 'run_start', 'user_id', 'date']).doUpdateSet((eb) => ({
         previous_rank: eb.ref('excluded.previous_rank'),
@@ -201,6 +203,22 @@ export async function saveHistory(trx: Kysely<Schema>, leaderboardId: string, ru
         previous_value: eb.ref('excluded.previous_value'),
         value: eb.ref('excluded.value'),
       })),
-    )
-    .execute();
+    ),
+);
+
+export async function saveHistory(trx: Kysely<Schema>, leaderboardId: string, runStart: string, rows: readonly (HistoryRow & { userId: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await upsertHistory(
+    trx,
+    rows.map((row) => ({
+      leaderboard_id: leaderboardId,
+      run_start: runStart,
+      user_id: row.userId,
+      date: row.date,
+      previous_rank: row.previousRank,
+      rank: row.rank,
+      previous_value: row.previousValue,
+      value: row.value,
+    })),
+  );
 }

@@ -12,6 +12,7 @@ import { toVisibleLeaderboard } from '../leaderboards/leaderboard-views.js';
 import { leaderboardWithRankings, readWebhookRankings } from '../leaderboards/leaderboard-webhook.js';
 import { jobKind, type JobHandler } from '../schedule/job-kind.js';
 import { scheduleJob } from '../schedule/jobs.js';
+import { preparedRows } from '../store/prepared.js';
 import type { Schema, UserRow } from '../store/schema.js';
 import { toWebhookUser } from '../users/user-store.js';
 import type { PipelineInput } from './change.js';
@@ -204,28 +205,30 @@ async function readStates(trx: Kysely<Schema>, environmentId: string, keys: read
   return states;
 }
 
+const upsertPointsThrottles = preparedRows((db, rows: Schema['points_changed_throttles'][]) =>
+  db
+    .insertInto('points_changed_throttles')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['system_id', 'user_id']).doUpdateSet((eb) => ({ last_sent_at: eb.ref('excluded.last_sent_at'), pending: eb.ref('excluded.pending'), updated_at: eb.ref('excluded.updated_at') })),
+    ),
+);
+
+const upsertBoardThrottles = preparedRows((db, rows: Schema['leaderboard_throttles'][]) =>
+  db
+    .insertInto('leaderboard_throttles')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['leaderboard_id', 'type', 'user_id']).doUpdateSet((eb) => ({ last_sent_at: eb.ref('excluded.last_sent_at'), pending: eb.ref('excluded.pending'), updated_at: eb.ref('excluded.updated_at') })),
+    ),
+);
+
 async function writeStates(trx: Kysely<Schema>, environmentId: string, updates: readonly { key: ThrottleKey; state: ThrottleState<Pending> }[], now: number): Promise<void> {
   const values = (state: ThrottleState<Pending>) => ({ last_sent_at: state.lastSentAt, pending: state.pending === null ? null : JSON.stringify(state.pending), updated_at: now });
   const points = updates.flatMap(({ key, state }) => (key.type === 'points.changed' ? [{ system_id: key.systemId, user_id: key.userId, environment_id: environmentId, ...values(state) }] : []));
-  if (points.length > 0) {
-    await trx
-      .insertInto('points_changed_throttles')
-      .values(points)
-      .onConflict((oc) =>
-        oc.columns(['system_id', 'user_id']).doUpdateSet((eb) => ({ last_sent_at: eb.ref('excluded.last_sent_at'), pending: eb.ref('excluded.pending'), updated_at: eb.ref('excluded.updated_at') })),
-      )
-      .execute();
-  }
+  if (points.length > 0) await upsertPointsThrottles(trx, points);
   const boards = updates.flatMap(({ key, state }) =>
     key.type === 'points.changed' ? [] : [{ leaderboard_id: key.leaderboardId, type: key.type, user_id: 'userId' in key ? key.userId : '', ...values(state) }],
   );
-  if (boards.length > 0) {
-    await trx
-      .insertInto('leaderboard_throttles')
-      .values(boards)
-      .onConflict((oc) =>
-        oc.columns(['leaderboard_id', 'type', 'user_id']).doUpdateSet((eb) => ({ last_sent_at: eb.ref('excluded.last_sent_at'), pending: eb.ref('excluded.pending'), updated_at: eb.ref('excluded.updated_at') })),
-      )
-      .execute();
-  }
+  if (boards.length > 0) await upsertBoardThrottles(trx, boards);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Award, MetricTriggerProgress } from '../engine/points/index.js';
 import { newId } from '../store/ids.js';
+import { preparedRows } from '../store/prepared.js';
 import type { Schema } from '../store/schema.js';
 
 /**
@@ -47,49 +48,35 @@ export async function loadTriggerProgress(trx: Kysely<Schema>, environmentId: st
   );
 }
 
-export async function saveUserPoints(
-  trx: Kysely<Schema>,
-  rows: readonly { environmentId: string; userId: string; systemId: string; total: number; levelId: string | null }[],
-  now: number,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await trx
+const upsertUserPoints = preparedRows((db, rows: Schema['user_points'][]) =>
+  db
     .insertInto('user_points')
-    .values(rows.map((row) => ({ environment_id: row.environmentId, user_id: row.userId, system_id: row.systemId, total: row.total, level_id: row.levelId, created_at: now, updated_at: now })))
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['environment_id', 'user_id', 'system_id']).doUpdateSet((eb) => ({
         total: eb.ref('excluded.total'),
         level_id: eb.ref('excluded.level_id'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
-    )
-    .execute();
-}
+    ),
+);
 
-export async function saveTriggerProgress(
+export async function saveUserPoints(
   trx: Kysely<Schema>,
-  rows: readonly { environmentId: string; userId: string; systemId: string; triggerId: string; progress: StoredProgress }[],
+  rows: readonly { environmentId: string; userId: string; systemId: string; total: number; levelId: string | null }[],
   now: number,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await trx
+  await upsertUserPoints(
+    trx,
+    rows.map((row) => ({ environment_id: row.environmentId, user_id: row.userId, system_id: row.systemId, total: row.total, level_id: row.levelId, created_at: now, updated_at: now })),
+  );
+}
+
+const upsertTriggerProgress = preparedRows((db, rows: Schema['user_points_triggers'][]) =>
+  db
     .insertInto('user_points_triggers')
-    .values(
-      rows.map(({ progress: p, ...row }) => ({
-        environment_id: row.environmentId,
-        user_id: row.userId,
-        trigger_id: row.triggerId,
-        system_id: row.systemId,
-        activated_at: p.activatedAt,
-        progress: p.progress,
-        high_water: p.highWater,
-        firings: p.firings,
-        anchor_at: null,
-        counted_until: null,
-        next_due_at: null,
-        updated_at: now,
-      })),
-    )
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['environment_id', 'user_id', 'trigger_id']).doUpdateSet((eb) => ({
         activated_at: eb.ref('excluded.activated_at'),
@@ -98,8 +85,32 @@ export async function saveTriggerProgress(
         firings: eb.ref('excluded.firings'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
-    )
-    .execute();
+    ),
+);
+
+export async function saveTriggerProgress(
+  trx: Kysely<Schema>,
+  rows: readonly { environmentId: string; userId: string; systemId: string; triggerId: string; progress: StoredProgress }[],
+  now: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await upsertTriggerProgress(
+    trx,
+    rows.map(({ progress: p, ...row }) => ({
+      environment_id: row.environmentId,
+      user_id: row.userId,
+      trigger_id: row.triggerId,
+      system_id: row.systemId,
+      activated_at: p.activatedAt,
+      progress: p.progress,
+      high_water: p.highWater,
+      firings: p.firings,
+      anchor_at: null,
+      counted_until: null,
+      next_due_at: null,
+      updated_at: now,
+    })),
+  );
 }
 
 /** An award as recorded: the engine's award with its id, system and the user's local date. */
@@ -112,23 +123,23 @@ export function recordedAward(award: Award, systemId: string): RecordedAward {
   return { ...award, id: newId(), systemId };
 }
 
+const insertAwardRows = preparedRows((db, rows: Schema['points_awards'][]) => db.insertInto('points_awards').values(rows));
+
 export async function insertAwards(trx: Kysely<Schema>, environmentId: string, userId: string, awards: readonly RecordedAward[], day: string, now: number): Promise<void> {
   if (awards.length === 0) return;
-  await trx
-    .insertInto('points_awards')
-    .values(
-      awards.map((award) => ({
-        id: award.id,
-        environment_id: environmentId,
-        user_id: userId,
-        system_id: award.systemId,
-        trigger_id: award.triggerId,
-        awarded: award.awarded,
-        total: award.total,
-        boost_ids: JSON.stringify(award.boostIds),
-        day,
-        created_at: now,
-      })),
-    )
-    .execute();
+  await insertAwardRows(
+    trx,
+    awards.map((award) => ({
+      id: award.id,
+      environment_id: environmentId,
+      user_id: userId,
+      system_id: award.systemId,
+      trigger_id: award.triggerId,
+      awarded: award.awarded,
+      total: award.total,
+      boost_ids: JSON.stringify(award.boostIds),
+      day,
+      created_at: now,
+    })),
+  );
 }
