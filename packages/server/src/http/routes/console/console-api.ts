@@ -4,6 +4,7 @@ import { requireSession } from '../../auth.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { environmentRoutes } from './environments.js';
 import { failedJobRoutes } from './failed-jobs.js';
+import { leaderboardRunRoutes } from './leaderboard-runs.js';
 import { memberRoutes } from './members.js';
 import { sessionRoutes } from './session.js';
 import { signInRoutes } from './sign-in.js';
@@ -26,6 +27,7 @@ export function consoleApi(deps: HttpDependencies) {
       requireSession(scope, db, deps.clock, { beforePasswordChange: false });
       await scope.register(memberRoutes, deps);
       await scope.register(environmentRoutes, deps);
+      await scope.register(leaderboardRunRoutes, deps);
       await scope.register(failedJobRoutes, deps);
     });
   };
