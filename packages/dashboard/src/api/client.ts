@@ -91,6 +91,8 @@ function safeJson(text: string): unknown {
 /** Shorthands bound to one environment, for pages that live inside it. */
 export function environmentApi(environment: string) {
   return {
+    /** The environment's id, for routes that name it in the path (the console's). */
+    environment,
     get: <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) =>
       request<T>('GET', path, { environment, ...(query ? { query } : {}), ...(signal ? { signal } : {}) }),
     post: <T>(path: string, body?: unknown, query?: RequestOptions['query']) => request<T>('POST', path, { environment, body, ...(query ? { query } : {}) }),

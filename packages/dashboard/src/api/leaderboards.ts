@@ -66,7 +66,9 @@ export function leaderboardsApi(api: EnvironmentApi) {
   };
 }
 
-// ---- Rankings: the Application API's reads (GET /v1/leaderboards/{key}, GET /v1/users/{id}/leaderboards/{key}).
+// ---- Rankings: the Application API's reads (GET /v1/leaderboards, /v1/leaderboards/{key}, /v1/users/{id}/leaderboards/{key}),
+// and the console's list of a board's runs. The server decides which boards users see, their
+// status, breakdown keys and runs; the pages show its answers and work none of them out.
 
 export interface LeaderboardRanking {
   userId: string;
@@ -76,14 +78,26 @@ export interface LeaderboardRanking {
   value: number;
 }
 
-/** The board as users see it (breakdowns by attribute key), with the status it has now. */
+/**
+ * Trophy's LeaderboardResponse with the status it has now: a board users can see (never
+ * inactive), breakdowns by attribute key (a deleted attribute left out), what it ranks by name.
+ */
 export interface VisibleLeaderboard {
   id: string;
   key: string;
   name: string;
-  status: 'scheduled' | 'active' | 'finished';
+  status: Exclude<LeaderboardStatus, 'inactive'>;
+  rankBy: RankBy;
   breakdownAttributes: string[];
+  metricKey?: string;
+  metricName?: string;
+  pointsSystemKey?: string;
+  pointsSystemName?: string;
+  description: string | null;
   maxParticipants: number;
+  /** null on a perpetual board: one run. */
+  runUnit: RunUnit | null;
+  runInterval: number | null;
 }
 
 export interface LeaderboardWithRankings extends VisibleLeaderboard {
@@ -106,11 +120,28 @@ export interface RankingsQuery {
   userAttributes?: string;
 }
 
+/** One run of a board: local dates, end inclusive (null on a perpetual board without an end). */
+export interface LeaderboardRun {
+  index: number;
+  start: string;
+  end: string | null;
+}
+
+/** GET /console/v1/environments/{id}/leaderboards/{id}/runs: the run read without `run=`, then the ended ones, newest first. */
+export interface LeaderboardRuns {
+  current: LeaderboardRun;
+  past: LeaderboardRun[];
+}
+
 const board = (key: string) => `/v1/leaderboards/${encodeURIComponent(key)}`;
 
 export function rankingsApi(api: EnvironmentApi) {
   return {
+    /** Every board users can see, finished ones included. */
+    visible: () => api.get<VisibleLeaderboard[]>('/v1/leaderboards', { includeFinished: true }),
     rankings: (key: string, query: RankingsQuery) => api.get<LeaderboardWithRankings>(board(key), { ...query }),
+    runs: (id: string, limit: number) =>
+      api.get<LeaderboardRuns>(`/console/v1/environments/${encodeURIComponent(api.environment)}/leaderboards/${encodeURIComponent(id)}/runs`, { limit }),
     /** The user's rank in the run of their local today, and their recent history. */
     forUser: (userId: string, key: string) => api.get<UserLeaderboard>(`/v1/users/${encodeURIComponent(userId)}/leaderboards/${encodeURIComponent(key)}`, { numEvents: 7 }),
   };

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshot } from './support/browser.js';
 import { assertFirstError } from './support/forms.js';
+import { assertNoSidewaysScroll, assertNothingCut } from './support/layout.js';
 import { startLaurel, type LaurelProcess } from './support/laurel-process.js';
 import { createOwner, type OwnerSession } from './support/seed.js';
 
@@ -271,6 +272,13 @@ test('dashboard: a points system and a weekly leaderboard, made in the browser',
       [day(0), day(-1), day(-2), day(-3)],
       'the current run first, then every earlier one',
     );
+    const environment = (await session.call('GET', '/console/v1/environments')).find((e: any) => e.name === 'development');
+    const listed = await session.call('GET', `/console/v1/environments/${environment.id}/leaderboards/${board.id}/runs`);
+    assert.deepEqual(
+      await run.locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+      [listed.current.start, ...listed.past.map((r: any) => r.start)],
+      'the picker offers the runs the server lists, none worked out by the page',
+    );
     const today = await session.call('GET', `/v1/leaderboards/daily-lessons?run=${day(0)}`);
     assert.deepEqual(today.rankings.map((r: any) => [r.userId, r.value]), [['ann', 2]]);
     await rankings.getByTestId('ranking-row').waitFor();
@@ -298,8 +306,46 @@ test('dashboard: a points system and a weekly leaderboard, made in the browser',
     const standing = await session.call('GET', '/v1/users/bob/leaderboards/weekly-lessons');
     assert.equal(standing.rank, 1);
     const row = page.getByTestId('user-standing').filter({ hasText: 'Weekly lessons per city' });
-    await row.getByText(`#${standing.rank}`).waitFor();
-    assert.match(await row.innerText(), new RegExp(`#1\\s+${standing.value} lessons`));
+    await row.getByTestId('standing-rank').waitFor();
+    assert.equal(await row.getByTestId('standing-rank').innerText(), `#${standing.rank}`);
+    assert.equal(await row.getByTestId('standing-score').innerText(), `${standing.value} lessons`);
+    const daily = await session.call('GET', '/v1/users/bob/leaderboards/daily-lessons');
+    assert.equal(daily.rank, null, 'Bob sent no lessons today on the daily board');
+    await page.getByTestId('user-standing').filter({ hasText: 'Daily lessons' }).getByText('Not ranked in this run').waitFor();
     await screenshot(page, 'user-points-and-ranks');
+  });
+
+  await t.test('at 375 px: the awards with their boosts, the ranks and a ranking fit their cards, nothing cut', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    try {
+      // A boost for everyone under way today: Ann's next firing is boosted, and the award says by what.
+      await session.call('POST', `/admin/v1/points/${systemId}/boosts`, [{ name: 'Launch day', start: day(0), end: day(0), multiplier: 3, rounding: 'down' }]);
+      await session.call('POST', '/v1/metrics/lessons/event', { user: { id: 'ann' }, value: 3 });
+      const answer = await session.call('GET', '/v1/users/ann/points/xp');
+      const boosted = answer.awards.find((award: any) => award.boosts.length > 0);
+      assert.ok(boosted, `an award with a boost: ${JSON.stringify(answer.awards)}`);
+      await page.goto(`${laurel.url}/env/development/users/ann`);
+      const points = page.getByTestId('user-points').filter({ hasText: 'XP' });
+      await points.getByTestId('award-row').first().waitFor();
+      assert.equal(await points.getByTestId('award-row').count(), answer.awards.length);
+      const first = points.getByTestId('award-row').first();
+      assert.match(await first.innerText(), new RegExp(`${answer.awards[0].awarded} points[\\s\\S]*Metric: Lessons completed`));
+      await points.getByText(`${boosted.boosts[0].name} ×${boosted.boosts[0].multiplier}`).first().waitFor();
+      await page.getByTestId('user-standing').first().getByTestId('standing-rank').waitFor();
+      await assertNoSidewaysScroll(page, "a user's page at 375 px");
+      await assertNothingCut(page.getByRole('region', { name: 'Points' }), "a user's points at 375 px");
+      await assertNothingCut(page.getByRole('region', { name: 'Leaderboards' }), "a user's ranks at 375 px");
+
+      await page.getByTestId('user-standing').filter({ hasText: 'Weekly lessons per city' }).getByRole('link').click();
+      const rankings = page.getByRole('region', { name: 'Rankings' });
+      await rankings.getByLabel('City').fill('London');
+      await rankings.getByRole('button', { name: 'Show ranking' }).click();
+      await rankings.getByTestId('ranking-row').first().waitFor();
+      await assertNoSidewaysScroll(page, 'a ranking at 375 px');
+      await assertNothingCut(rankings, 'a ranking at 375 px');
+      await screenshot(page, 'leaderboard-rankings-375');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
   });
 });

@@ -11,9 +11,8 @@ import { describeRuns, describeSpan, describeWindow, STATUS_LABEL, STATUS_TONE }
 import { LeaderboardDialog } from './leaderboards/LeaderboardDialog';
 import { useLeaderboard } from './leaderboards/queries';
 import { Rankings } from './leaderboards/Rankings';
-import { scoreFormatter } from './leaderboards/score';
 import { usePointsSystems } from './points/queries';
-import { useAttributes, useMetrics, useStreakSettings } from './queries';
+import { useAttributes, useMetrics } from './queries';
 
 /** One leaderboard: its configuration, and its rankings per run and per breakdown group, live for the run under way. */
 export default function LeaderboardPage() {
@@ -54,10 +53,8 @@ function BoardContents({ board }: { board: Leaderboard }) {
   const metrics = useMetrics();
   const systems = usePointsSystems();
   const attributes = useAttributes();
-  const streak = useStreakSettings();
   const metricsById = new Map(metrics.data?.map((m) => [m.id, m]));
   const systemsById = new Map(systems.data?.map((s) => [s.id, s]));
-  const formatScore = scoreFormatter(board, metricsById, systemsById, streak.data?.frequency);
   const hours = describeWindow(board);
   const ranks =
     board.rankBy === 'streak'
@@ -102,7 +99,7 @@ function BoardContents({ board }: { board: Leaderboard }) {
             <dd>{formatNumber(board.maxParticipants)} per ranking</dd>
           </dl>
         </Card>
-        {attributes.data ? <Rankings board={board} attributes={attributes.data} formatScore={formatScore} /> : <Loading what="rankings" />}
+        {attributes.data ? <Rankings board={board} attributes={attributes.data} /> : <Loading what="rankings" />}
       </div>
       {editing && <LeaderboardDialog board={board} onClose={() => setEditing(false)} />}
     </>

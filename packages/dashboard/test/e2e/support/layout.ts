@@ -1,6 +1,6 @@
 /** Layout checks that a person on a phone would make: nothing scrolls sideways, every control can be tapped. */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * The page never scrolls sideways: the document is no wider than the window. When it is, the
@@ -66,4 +66,26 @@ export async function assertDialogFits(page: Page, what: string): Promise<void> 
   const inside = await dialog.locator('.modal-body').evaluate((body) => ({ scrollWidth: body.scrollWidth, clientWidth: body.clientWidth }));
   assert.ok(inside.scrollWidth <= inside.clientWidth, `${what}: the dialog's content is ${inside.scrollWidth} px wide in ${inside.clientWidth} px`);
   await assertNoSidewaysScroll(page, what);
+}
+
+/**
+ * Nothing inside `scope` is cut: no descendant reaches past its left or right edge, and no box
+ * inside it scrolls sideways (a table that scrolls hides its last columns on a phone).
+ */
+export async function assertNothingCut(scope: Locator, what: string): Promise<void> {
+  const found = await scope.evaluate((root) => {
+    const outer = root.getBoundingClientRect();
+    const cut: string[] = [];
+    for (const element of [root, ...Array.from(root.querySelectorAll('*'))]) {
+      if (cut.length >= 5) break;
+      const box = element.getBoundingClientRect();
+      const name = `${element.tagName.toLowerCase()}.${Array.from(element.classList).join('.')} "${(element.textContent ?? '').trim().slice(0, 40)}"`;
+      if (box.width > 0 && (box.right > outer.right + 0.5 || box.left < outer.left - 0.5)) cut.push(`${name} spans ${Math.round(box.left)}-${Math.round(box.right)} px`);
+      else if (element.scrollWidth > element.clientWidth + 0.5 && ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(element).overflowX)) {
+        cut.push(`${name} scrolls: ${element.scrollWidth} px in ${element.clientWidth} px`);
+      }
+    }
+    return { cut, left: Math.round(outer.left), right: Math.round(outer.right) };
+  });
+  assert.deepEqual(found.cut, [], `${what}: cut at the edges of ${found.left}-${found.right} px`);
 }

@@ -6,7 +6,6 @@ import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatNumber } from '../../../ui/format';
 import { Badge, RelativeTime } from '../../../ui/misc';
-import { Table } from '../../../ui/table';
 import { signedPoints, TRIGGER_TYPE_LABEL } from '../points/describe';
 import { usePointsSystems } from '../points/queries';
 import { configKeys } from '../queries';
@@ -76,29 +75,29 @@ function SystemPoints({ userId, system }: { userId: string; system: PointsSystem
           {points.data.awards.length === 0 ? (
             <p className="muted">No awards yet.</p>
           ) : (
-            <Table compact columns={[{ label: 'Points', numeric: true }, 'For', 'When', { label: 'Total after', numeric: true }]}>
+            // A list, not a table: four columns do not fit a phone, and a table that scrolls sideways hides the time.
+            <ol className="award-list" aria-label={`Latest ${system.name} awards`}>
               {points.data.awards.map((award) => (
-                <tr key={award.id} data-testid="award-row">
-                  <td className="numeric">{signedPoints(award.awarded)}</td>
-                  <td className="cell-medium">
-                    <div>{describeAwardTrigger(award.trigger)}</div>
-                    {award.boosts.length > 0 && (
-                      <div className="cell-sub">
-                        {award.boosts.map((boost) => (
-                          <Badge key={boost.id} tone="info">
-                            {boost.name} ×{formatNumber(boost.multiplier)}
-                          </Badge>
-                        ))}
-                      </div>
-                    )}
-                  </td>
-                  <td className="nowrap">
-                    <RelativeTime iso={award.date} />
-                  </td>
-                  <td className="numeric">{formatNumber(award.total)}</td>
-                </tr>
+                <li key={award.id} className="award" data-testid="award-row">
+                  <div className="award-line">
+                    <span className="award-points">{signedPoints(award.awarded)}</span>
+                    <span className="award-trigger">{describeAwardTrigger(award.trigger)}</span>
+                  </div>
+                  {award.boosts.length > 0 && (
+                    <div className="award-boosts">
+                      {award.boosts.map((boost) => (
+                        <Badge key={boost.id} tone="info">
+                          {boost.name} ×{formatNumber(boost.multiplier)}
+                        </Badge>
+                      ))}
+                    </div>
+                  )}
+                  <div className="cell-sub">
+                    <RelativeTime iso={award.date} /> · total after: {formatNumber(award.total)}
+                  </div>
+                </li>
               ))}
-            </Table>
+            </ol>
           )}
         </>
       )}
