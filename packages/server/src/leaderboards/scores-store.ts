@@ -44,6 +44,8 @@ export async function readScore(trx: Kysely<Schema>, leaderboardId: string, runS
 
 /** A group's size and, when the group is full or one place from it, its two lowest members (lowest first). */
 export interface GroupStats {
+  /** The group has its leaderboard_groups row already (ensureGroup has nothing to do). */
+  named: boolean;
   size: number;
   /**
    * Enough to know the threshold after any one change. Read only when `size + 1 >= maxParticipants`:
@@ -76,9 +78,9 @@ const groupSize = prepared((db, leaderboardId: string, runStart: string, groupId
 export async function readGroupStats(trx: Kysely<Schema>, leaderboardId: string, runStart: string, groupId: string, maxParticipants: number): Promise<GroupStats> {
   const [row] = await groupSize(trx, leaderboardId, runStart, groupId);
   const size = Number(row?.size ?? 0);
-  if (size === 0 || size + 1 < maxParticipants) return { size, lowest: [] };
+  if (size === 0 || size + 1 < maxParticipants) return { named: row !== undefined, size, lowest: [] };
   const rows = await lowestTwo(trx, leaderboardId, runStart, groupId);
-  return { size, lowest: rows.map((row) => ({ userId: row.user_id, value: Number(row.value), reachedAt: Number(row.reached_at) })) };
+  return { named: true, size, lowest: rows.map((row) => ({ userId: row.user_id, value: Number(row.value), reachedAt: Number(row.reached_at) })) };
 }
 
 const aheadOf = prepared((db, leaderboardId: string, runStart: string, groupId: string, userId: string, value: number, reachedAt: number) =>

@@ -215,7 +215,7 @@ async function place(
         writes.push((w) => deleteMember(w, board.id, run.start, evicted.userId));
         passed.push({ userId: evicted.userId, previousRank: stats.size, rank: null, previousValue: evicted.value, value: null });
       }
-      writes.push((w) => ensureGroup(w, board.id, run.start, target, key));
+      if (!stats.named) writes.push((w) => ensureGroup(w, board.id, run.start, target, key));
       writes.push((w) => saveMember(w, board.id, run.start, target, entry));
       const size = evicting ? stats.size : stats.size + 1;
       return { rank: to, others: passed, threshold: thresholdOf(size, worse(evicting ? secondLowest : lowest, entry)) };
