@@ -39,6 +39,16 @@ export function TextField({ label, hint, error, ...input }: InputProps) {
   );
 }
 
+/** A whole number (a count, a length, a threshold): steps of 1 and the numeric keypad on a phone. */
+export function WholeNumberField(props: InputProps) {
+  return <TextField type="number" step={1} inputMode="numeric" {...props} />;
+}
+
+/** A number that may have decimals (an amount, a multiplier): the decimal keypad on a phone. */
+export function DecimalField(props: InputProps) {
+  return <TextField type="number" step="any" inputMode="decimal" {...props} />;
+}
+
 type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | undefined };
 
 export function TextAreaField({ label, hint, error, ...textarea }: TextAreaProps) {
@@ -46,6 +56,22 @@ export function TextAreaField({ label, hint, error, ...textarea }: TextAreaProps
     <Field label={label} hint={hint} error={error}>
       {(a11y) => <textarea className="input" {...a11y} {...textarea} />}
     </Field>
+  );
+}
+
+/** The optional description of a configured thing (achievement, level, board): prose, up to Trophy's 1,000 characters. */
+export function DescriptionField({ value, onChange, error }: { value: string; onChange: (value: string) => void; error?: string | undefined }) {
+  return (
+    <TextAreaField
+      label="Description"
+      className="input input-prose"
+      rows={2}
+      maxLength={1000}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+      hint="Optional; shown to users by your app."
+    />
   );
 }
 

@@ -6,7 +6,7 @@ import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { ErrorNotice, Loading, Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { Checkbox, clearOnEdit, FormActions, requiredMessage, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { Checkbox, clearOnEdit, DecimalField, DescriptionField, FormActions, requiredMessage, SelectField, TextField, WholeNumberField } from '../../../ui/form';
 import { Badge } from '../../../ui/misc';
 import { placeErrors } from '../../../ui/server-errors';
 import { BadgeUrlField } from '../badge';
@@ -238,11 +238,8 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
                 ) : undefined
               }
             />
-            <TextField
+            <DecimalField
               label="Threshold"
-              type="number"
-              step="any"
-              inputMode="decimal"
               value={state.metricValue}
               onChange={(e) => set('metricValue', e.target.value)}
               error={error('metricValue')}
@@ -264,12 +261,9 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
       {state.trigger === 'streak' && (
         <>
           <div className="grid-2">
-            <TextField
+            <WholeNumberField
               label="Streak length"
-              type="number"
               min={1}
-              step={1}
-              inputMode="numeric"
               value={state.streakLength}
               onChange={(e) => set('streakLength', e.target.value)}
               error={error('streakLength')}
@@ -339,16 +333,7 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
       />
 
       <div className="grid-2">
-        <TextAreaField
-          label="Description"
-          className="input input-prose"
-          rows={2}
-          maxLength={1000}
-          value={state.description}
-          onChange={(e) => set('description', e.target.value)}
-          error={error('description')}
-          hint="Optional; shown to users by your app."
-        />
+        <DescriptionField value={state.description} onChange={(description) => set('description', description)} error={error('description')} />
         <BadgeUrlField value={state.badgeUrl} onChange={(url) => set('badgeUrl', url)} error={error('badgeUrl')} />
       </div>
 

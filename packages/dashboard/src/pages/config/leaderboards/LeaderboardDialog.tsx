@@ -7,7 +7,7 @@ import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { Checkbox, clearOnEdit, FormActions, requiredMessage, SelectField, TextAreaField, TextField } from '../../../ui/form';
+import { Checkbox, clearOnEdit, DescriptionField, FormActions, requiredMessage, SelectField, TextField, WholeNumberField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
 import { usePointsSystems } from '../points/queries';
@@ -306,12 +306,9 @@ function LeaderboardForm({ original, attributes, onClose }: { original: Leaderbo
         />
         {!streak && state.runs === 'custom' && (
           <div className="grid-2">
-            <TextField
+            <WholeNumberField
               label="Run length"
-              type="number"
               min={1}
-              step={1}
-              inputMode="numeric"
               value={state.runInterval}
               onChange={(e) => set('runInterval', e.target.value)}
               readOnly={locked('runInterval')}
@@ -363,13 +360,10 @@ function LeaderboardForm({ original, attributes, onClose }: { original: Leaderbo
           error={error('status')}
           hint={STATUS_HINT[state.status]}
         />
-        <TextField
+        <WholeNumberField
           label="Maximum participants"
-          type="number"
           min={1}
           max={1000}
-          step={1}
-          inputMode="numeric"
           placeholder="1000"
           value={state.maxParticipants}
           onChange={(e) => set('maxParticipants', e.target.value)}
@@ -397,16 +391,7 @@ function LeaderboardForm({ original, attributes, onClose }: { original: Leaderbo
         />
       </div>
 
-      <TextAreaField
-        label="Description"
-        className="input input-prose"
-        rows={2}
-        maxLength={1000}
-        value={state.description}
-        onChange={(e) => set('description', e.target.value)}
-        error={error('description')}
-        hint="Optional; shown to users by your app."
-      />
+      <DescriptionField value={state.description} onChange={(description) => set('description', description)} error={error('description')} />
 
       {server?.form && <Notice kind="error">{server.form}</Notice>}
       <FormActions submitLabel={original ? 'Save changes' : 'Create leaderboard'} pending={mutation.isPending} onCancel={onClose} />

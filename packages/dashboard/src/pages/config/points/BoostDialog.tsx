@@ -5,7 +5,7 @@ import type { PointsBoost, PointsBoostInput, Rounding } from '../../../api/point
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { clearOnEdit, FormActions, problemsOf, requiredMessage, SelectField, TextField } from '../../../ui/form';
+import { clearOnEdit, DecimalField, FormActions, problemsOf, requiredMessage, SelectField, TextField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { FilterRows } from '../achievements/FilterRows';
 import { useAttributes, useInvalidate } from '../queries';
@@ -158,12 +158,9 @@ function BoostForm({ systemId, original, attributes, onClose }: { systemId: stri
         <TextField label="End date" type="date" value={state.end} onChange={(e) => set('end', e.target.value)} error={error('end')} hint="Optional, inclusive. Empty: no end." />
       </div>
       <div className="grid-2">
-        <TextField
+        <DecimalField
           label="Multiplier"
-          type="number"
-          step="any"
           min={0}
-          inputMode="decimal"
           value={state.multiplier}
           onChange={(e) => set('multiplier', e.target.value)}
           error={error('multiplier')}

@@ -4,7 +4,7 @@ import type { PointsLevel, PointsLevelInput } from '../../../api/points';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { clearOnEdit, FormActions, problemsOf, requiredMessage, TextAreaField, TextField } from '../../../ui/form';
+import { clearOnEdit, DescriptionField, FormActions, problemsOf, requiredMessage, TextField, WholeNumberField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { BadgeUrlField } from '../badge';
 import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
@@ -86,27 +86,15 @@ function LevelForm({ systemId, original, onClose }: { systemId: string; original
           <KeyField value={key} onChange={setKey} error={error('key')} hint="Letters, digits, - and _, unique in this system. It cannot change later." />
         )}
       </div>
-      <TextField
+      <WholeNumberField
         label="Points"
-        type="number"
         min={0}
-        step={1}
-        inputMode="numeric"
         value={state.points}
         onChange={(e) => set('points', e.target.value)}
         error={error('points')}
         hint="A user holds the highest level whose points their total has reached; a level at 0 holds from the start."
       />
-      <TextAreaField
-        label="Description"
-        className="input input-prose"
-        rows={2}
-        maxLength={1000}
-        value={state.description}
-        onChange={(e) => set('description', e.target.value)}
-        error={error('description')}
-        hint="Optional; shown to users by your app."
-      />
+      <DescriptionField value={state.description} onChange={(description) => set('description', description)} error={error('description')} />
       <BadgeUrlField value={state.badgeUrl} onChange={(url) => set('badgeUrl', url)} error={error('badge')} />
       {original && (
         <Notice kind="info">

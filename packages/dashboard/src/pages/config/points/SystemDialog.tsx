@@ -4,7 +4,7 @@ import type { PointsSystem, PointsSystemInput } from '../../../api/points';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { clearOnEdit, FormActions, problemsOf, requiredMessage, TextAreaField, TextField } from '../../../ui/form';
+import { clearOnEdit, DescriptionField, FormActions, problemsOf, requiredMessage, TextField, WholeNumberField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { BadgeUrlField } from '../badge';
 import { KEY_IN_USE, KeyField, keyProblem, useSuggestedKey } from '../key';
@@ -99,12 +99,9 @@ function SystemForm({ original, onClose, onCreated }: { original: PointsSystem |
           }
         />
       )}
-      <TextField
+      <WholeNumberField
         label="Maximum points"
-        type="number"
         min={1}
-        step={1}
-        inputMode="numeric"
         placeholder="No cap"
         value={state.maxPoints}
         onChange={(e) => set('maxPoints', e.target.value)}
@@ -115,16 +112,7 @@ function SystemForm({ original, onClose, onCreated }: { original: PointsSystem |
             : 'Optional. Totals never go above it (awards are cut to fit), nor below 0.'
         }
       />
-      <TextAreaField
-        label="Description"
-        className="input input-prose"
-        rows={2}
-        maxLength={1000}
-        value={state.description}
-        onChange={(e) => set('description', e.target.value)}
-        error={error('description')}
-        hint="Optional; shown to users by your app."
-      />
+      <DescriptionField value={state.description} onChange={(description) => set('description', description)} error={error('description')} />
       <BadgeUrlField value={state.badgeUrl} onChange={(url) => set('badgeUrl', url)} error={error('badge')} />
       {server?.form && <Notice kind="error">{server.form}</Notice>}
       <FormActions submitLabel={original ? 'Save changes' : 'Create points system'} pending={mutation.isPending} onCancel={onClose} />

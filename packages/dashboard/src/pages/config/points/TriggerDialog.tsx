@@ -7,7 +7,7 @@ import { useEnvironment } from '../../../app/environment';
 import { Modal } from '../../../ui/dialog';
 import { Notice } from '../../../ui/feedback';
 import { useFocusFirstError } from '../../../ui/focus-first-error';
-import { Checkbox, clearOnEdit, FormActions, SelectField, TextField } from '../../../ui/form';
+import { Checkbox, clearOnEdit, FormActions, SelectField, WholeNumberField } from '../../../ui/form';
 import { placeErrors } from '../../../ui/server-errors';
 import { periodWord } from '../achievements/describe';
 import { FilterRows } from '../achievements/FilterRows';
@@ -188,11 +188,8 @@ function TriggerForm({ systemId, original, attributes, onClose }: { systemId: st
           error={error('type')}
           hint={typeFixed ? 'An active trigger keeps its type: set it inactive first to change it.' : 'What earns (or costs) the points.'}
         />
-        <TextField
+        <WholeNumberField
           label="Points"
-          type="number"
-          step={1}
-          inputMode="numeric"
           value={state.points}
           onChange={(e) => set('points', e.target.value)}
           error={error('points')}
@@ -217,12 +214,9 @@ function TriggerForm({ systemId, original, attributes, onClose }: { systemId: st
                 ) : undefined
               }
             />
-            <TextField
+            <WholeNumberField
               label="Amount"
-              type="number"
               min={1}
-              step={1}
-              inputMode="numeric"
               value={state.metricThreshold}
               onChange={(e) => set('metricThreshold', e.target.value)}
               error={error('metricThreshold')}
@@ -249,12 +243,9 @@ function TriggerForm({ systemId, original, attributes, onClose }: { systemId: st
 
       {state.type === 'streak' && (
         <div className="grid-2">
-          <TextField
+          <WholeNumberField
             label="Streak length"
-            type="number"
             min={1}
-            step={1}
-            inputMode="numeric"
             value={state.streakLength}
             onChange={(e) => set('streakLength', e.target.value)}
             error={error('streakLength')}
@@ -276,12 +267,9 @@ function TriggerForm({ systemId, original, attributes, onClose }: { systemId: st
 
       {state.type === 'time' && (
         <div className="grid-2">
-          <TextField
+          <WholeNumberField
             label="Interval"
-            type="number"
             min={1}
-            step={1}
-            inputMode="numeric"
             value={state.timeInterval}
             onChange={(e) => set('timeInterval', e.target.value)}
             error={error('timeInterval')}

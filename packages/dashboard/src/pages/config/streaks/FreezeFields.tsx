@@ -1,4 +1,4 @@
-import { Checkbox, TextField } from '../../../ui/form';
+import { Checkbox, WholeNumberField } from '../../../ui/form';
 import { FREEZE_LABELS, type StreakDraft } from './draft';
 
 type Freezes = StreakDraft['freezes'];
@@ -7,13 +7,10 @@ type Freezes = StreakDraft['freezes'];
 export function FreezeFields({ freezes, errors, onChange }: { freezes: Freezes; errors: Record<string, string>; onChange: (freezes: Freezes) => void }) {
   const set = <K extends keyof Freezes>(field: K, value: Freezes[K]) => onChange({ ...freezes, [field]: value });
   const count = (field: keyof typeof FREEZE_LABELS, hint: string, min: number, max?: number) => (
-    <TextField
+    <WholeNumberField
       label={FREEZE_LABELS[field]}
-      type="number"
-      inputMode="numeric"
       min={min}
       max={max}
-      step={1}
       value={freezes[field]}
       onChange={(e) => set(field, e.target.value)}
       error={errors[`freezes.${field}`]}
