@@ -15,6 +15,7 @@ export type Change =
   | FreezesGrantedChange
   | StreakRestoredChange
   | StreakRescheduledChange
+  | StreakPreferencesChange
   | StreakResetChange
   | TimeTickChange
   | AchievementsBackdatedChange;
@@ -70,6 +71,16 @@ export interface StreakRescheduledChange {
   kind: 'streak_rescheduled';
   /** When the settings were saved. */
   startedAt: number;
+}
+
+/**
+ * `PATCH /users/{id}/preferences` set `streak.enabled` or days off (the user's row already holds
+ * them): turned off, the length anything reads goes to 0; turned back on, the streak starts afresh.
+ */
+export interface StreakPreferencesChange {
+  kind: 'streak_preferences';
+  /** The user's `streak.enabled` before the write. */
+  wasEnabled: boolean;
 }
 
 /**

@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { ConfigCache } from '../environments/config-cache.js';
 import { errors } from '../errors.js';
-import type { Schema } from '../store/schema.js';
-import { loadStreakSettings } from '../streaks/streak-settings.js';
-import { loadUserStreak, saveState, scheduleNext } from '../streaks/user-streak.js';
+import { runPipeline, type PipelineDeps } from '../pipeline/run-pipeline.js';
+import type { Backend } from '../store/backends/backend.js';
 import { preferencesOf, type StreakPreferences, type UserPreferences } from './preferences.js';
-import { requireUser } from './user-store.js';
+import { findUser } from './user-store.js';
 
 export interface PreferencesUpdate {
   notifications?: UserPreferences['notifications'] | undefined;
@@ -12,22 +11,30 @@ export interface PreferencesUpdate {
 }
 
 /**
- * `PATCH /users/{id}/preferences`: notification types merge one by one; streak metrics and mode
- * need personalisation (403); `streak.enabled` is always allowed and reschedules the user's streak.
+ * `PATCH /users/{id}/preferences`, in one transaction: notification types merge one by one; streak
+ * metrics, mode and days off need personalisation (403); `streak.enabled` is always allowed. The
+ * user's row is written here; a change of `streak.enabled` or days off then goes through the
+ * pipeline as a `streak_preferences` change (its streak stage decides the length and the schedule,
+ * and streak leaderboards follow the length).
  */
-export async function updatePreferences(db: Kysely<Schema>, environmentId: string, userId: string, update: PreferencesUpdate, now: number): Promise<UserPreferences> {
-  return db.transaction().execute(async (trx) => {
-    const row = await requireUser(trx, environmentId, userId);
-    const settings = await loadStreakSettings(trx, environmentId);
+export async function updatePreferences(
+  deps: PipelineDeps & { backend: Backend; configCache: ConfigCache },
+  environmentId: string,
+  userId: string,
+  update: PreferencesUpdate,
+  now: number,
+): Promise<UserPreferences> {
+  return deps.backend.db.transaction().execute(async (trx) => {
+    // Locked (PostgreSQL) like the other streak writes, so one user's writes run one at a time.
+    const row = await findUser(trx, environmentId, userId, deps.backend.supportsSkipLocked);
+    if (!row) throw errors.notFound('User', userId);
+    const config = await deps.configCache.get(trx, environmentId);
     const streak = update.streak;
     if (streak && (streak.metrics !== undefined || streak.evaluationMode !== undefined || streak.daysOff !== undefined)) {
-      if (!settings.personalization) throw errors.forbidden('Streak personalization is not enabled for this environment: only streak.enabled can be set');
+      if (!config.streakSettings.personalization) throw errors.forbidden('Streak personalization is not enabled for this environment: only streak.enabled can be set');
       const keys = (streak.metrics ?? []).map((metric) => metric.key);
-      if (keys.length > 0) {
-        const found = await trx.selectFrom('metrics').select('key').where('environment_id', '=', environmentId).where('key', 'in', keys).execute();
-        const missing = keys.filter((key) => !found.some((metric) => metric.key === key));
-        if (missing.length > 0) throw errors.business(`streak.metrics: unknown metric keys: ${missing.join(', ')}`);
-      }
+      const missing = keys.filter((key) => !config.metricsByKey.has(key));
+      if (missing.length > 0) throw errors.business(`streak.metrics: unknown metric keys: ${missing.join(', ')}`);
     }
     const current = preferencesOf(row);
     const next: UserPreferences = {
@@ -38,13 +45,9 @@ export async function updatePreferences(db: Kysely<Schema>, environmentId: strin
     await trx.updateTable('users').set({ preferences, updated_at: now }).where('environment_id', '=', environmentId).where('id', '=', row.id).execute();
 
     if (streak?.enabled !== undefined || streak?.daysOff !== undefined) {
-      const userStreak = await loadUserStreak(trx, environmentId, { ...row, preferences }, settings, now);
-      // The streak was 0 while off: switched back on, it starts afresh instead of settling the gap.
-      if (streak.enabled === true && current.streak?.enabled === false) {
-        userStreak.state = { ...userStreak.state, length: 0, started: null, lastPeriodStart: null, lastExtendedAt: null };
-        await saveState(trx, userStreak, now);
-      }
-      await scheduleNext(trx, userStreak, now);
+      const user = { ...row, preferences, updated_at: now };
+      const change = { kind: 'streak_preferences', wasEnabled: current.streak?.enabled !== false } as const;
+      await runPipeline(trx, deps, { environmentId, user, userCreated: false, tzChanged: false, change, config, now });
     }
     return next;
   });

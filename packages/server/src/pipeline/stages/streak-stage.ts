@@ -68,6 +68,8 @@ export const streakStage: Stage<unknown, StreakFacts> = {
         return restored(trx, input);
       case 'streak_rescheduled':
         return rescheduled(trx, input, change.startedAt);
+      case 'streak_preferences':
+        return preferences(trx, input, change.wasEnabled);
       case 'streak_reset':
         return reset(trx, input);
       case 'time_tick':
@@ -145,6 +147,21 @@ async function rescheduled(trx: Kysely<Schema>, input: PipelineInput, startedAt:
   }
   writes.push((w) => scheduleNext(w, streak, input.now));
   return { facts: { ...NO_STREAK, streak }, writes, events: [] };
+}
+
+/**
+ * The user switched their streak off or on, or changed their days off. Off: the length anything
+ * reads is 0 (the stored streak is kept, the wake-up removed). Back on: the streak starts afresh at
+ * 0, freezes kept; it was 0 all along, so nothing is settled as a loss. Nothing is sent.
+ */
+async function preferences(trx: Kysely<Schema>, input: PipelineInput, wasEnabled: boolean): Promise<StageResult<StreakFacts>> {
+  const streak = await load(trx, input);
+  const lengthAtStart = streak.settings.enabled && wasEnabled ? streak.state.length : 0;
+  const restart = !wasEnabled && streakEnabledFor(input.user);
+  if (restart) streak.state = { ...streak.state, length: 0, started: null, lastPeriodStart: null, lastExtendedAt: null };
+  const writes = persist(streak, { records: [], changed: restart }, input.now, true);
+  const facts: StreakFacts = { ...NO_STREAK, streak, lengthBefore: lengthAtStart, lengthChanged: currentLength(streak) !== lengthAtStart };
+  return { facts, writes, events: [] };
 }
 
 /**

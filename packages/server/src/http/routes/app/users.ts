@@ -67,7 +67,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
       body: preferencesUpdate,
       response: { 200: preferencesResponse, ...bodyErrorResponses, 403: errorBody },
     },
-    handler: async (request) => updatePreferences(db, request.environmentId, request.params.id, request.body, clock.now()),
+    handler: async (request) => updatePreferences(deps, request.environmentId, request.params.id, request.body, clock.now()),
   });
 
   app.get('/users/:id/metrics', {
