@@ -71,6 +71,8 @@ const lookupOf = (what: string, id: string): Lookup => ({ what, id });
 export const errors = {
   unauthorized: clientError('unauthorized', 401, () => 'Missing or invalid API key: send X-API-KEY: {prefix}.{secret}'),
   forbidden: clientError('forbidden', 403, (message: string) => message),
+  /** An application API key used outside what its user may do: another user, a server-only route, the Admin or console API (http/access-policy.ts). */
+  applicationKeyForbidden: clientError('application_key_forbidden', 403, (message: string) => message),
   setupTokenMissing: clientError(
     'setup_token_missing',
     403,

@@ -4,6 +4,9 @@ import { createAddressPolicy } from '../delivery/ssrf-guard.js';
 import { resolveDatabaseUrl, resolveFromProjectRoot } from './database-url.js';
 import { parseDuration } from './duration.js';
 import { parseRateLimit, type RateLimits } from './rate-limits.js';
+import { parseCorsOrigins, type CorsOrigins } from './cors-origins.js';
+
+export type { CorsOrigins } from './cors-origins.js';
 
 /**
  * Every setting Laurel reads from the environment, with its default and why.
@@ -97,6 +100,18 @@ const envSchema = z.object({
   LAUREL_RATE_LIMIT_EVENTS: rateLimit(),
   LAUREL_RATE_LIMIT_APPLICATION: rateLimit(),
   LAUREL_RATE_LIMIT_ADMIN: rateLimit(),
+  /** Web origins that may call the Application API from a browser (config/cors-origins.ts): `*`, `off` or a list. */
+  LAUREL_CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value, ctx) => {
+      const origins = parseCorsOrigins(value);
+      if (typeof origins === 'object' && 'problem' in origins) {
+        ctx.addIssue({ code: 'custom', message: origins.problem });
+        return z.NEVER;
+      }
+      return origins;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: human-readable lines in development mode on a terminal, JSON otherwise (a log collector reads JSON). */
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
@@ -133,6 +148,8 @@ export interface Config {
   schedulerConcurrency: number;
   /** Each API tier's limit per environment; a tier without one is not limited. */
   rateLimits: RateLimits;
+  /** LAUREL_CORS_ORIGINS: who may call /v1 from a browser on another origin. */
+  corsOrigins: CorsOrigins;
   delivery: {
     retryScheduleMs: number[];
     timeoutMs: number;
@@ -168,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardDir: e.LAUREL_DASHBOARD_DIR ? resolveFromProjectRoot(e.LAUREL_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     schedulerConcurrency: e.LAUREL_SCHEDULER_CONCURRENCY,
     rateLimits: { events: e.LAUREL_RATE_LIMIT_EVENTS, application: e.LAUREL_RATE_LIMIT_APPLICATION, admin: e.LAUREL_RATE_LIMIT_ADMIN },
+    corsOrigins: e.LAUREL_CORS_ORIGINS,
     delivery: {
       retryScheduleMs: e.LAUREL_RETRY_SCHEDULE,
       timeoutMs: e.LAUREL_DELIVERY_TIMEOUT,

@@ -45,11 +45,18 @@ export function parseApiKey(value: string): { prefix: string; secret: string; ki
   return match ? { prefix: match[1]!, secret: match[3]!, kind: match[2] === undefined ? undefined : KIND_OF_MARK.get(match[2]) } : undefined;
 }
 
-function hashSecret(secret: string): string {
+/** What is stored of a secret (application keys store the same). */
+export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-function randomPrefix(kind: EnvironmentKind): string {
+/** Whether a presented secret is the one whose hash is stored, in constant time. */
+export function secretMatches(secretHash: string, secret: string): boolean {
+  return timingSafeEqual(Buffer.from(secretHash, 'hex'), Buffer.from(hashSecret(secret), 'hex'));
+}
+
+/** A new prefix marked with the environment's kind: `prod_k3x9a0b2`. */
+export function randomPrefix(kind: EnvironmentKind): string {
   const bytes = randomBytes(8);
   return `${KEY_MARKS[kind]}_${Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join('')}`;
 }
@@ -93,9 +100,7 @@ export async function authenticateApiKey(db: Kysely<Schema>, presented: string):
   if (!parsed) return undefined;
   const row = await findKeyByPrefix(db, parsed.prefix);
   if (!row || row.revoked_at !== null) return undefined;
-  const expected = Buffer.from(row.secret_hash, 'hex');
-  const actual = Buffer.from(hashSecret(parsed.secret), 'hex');
-  if (!timingSafeEqual(expected, actual)) return undefined;
+  if (!secretMatches(row.secret_hash, parsed.secret)) return undefined;
   return { keyId: row.id, environmentId: row.environment_id };
 }
 

@@ -8,7 +8,10 @@ import {
   type FastifyPluginAsyncZod,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { requireApiKeyOrSession } from './auth.js';
+import { enforceAccessPolicies } from './access-policy.js';
+import { refuseApplicationKeys, requireApiKeyOrSession } from './auth.js';
+import { allowCrossOrigin } from './cors.js';
+import { recordRouteTable } from './route-table.js';
 import { dashboard } from './dashboard.js';
 import type { HttpDependencies } from './dependencies.js';
 import { nameEnvironmentInNotFound } from './environment-in-not-found.js';
@@ -25,6 +28,7 @@ import { adminUserRoutes } from './routes/admin/users.js';
 import { webhookRoutes } from './routes/admin/webhooks.js';
 import { webhookEventRoutes } from './routes/admin/webhook-events.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.js';
+import { applicationApiKeyRoutes } from './routes/admin/application-api-keys.js';
 import { leaderboardAdminRoutes } from './routes/admin/leaderboards.js';
 import { pointsAdminRoutes } from './routes/admin/points.js';
 import { environmentRoutes } from './routes/admin/environments.js';
@@ -60,6 +64,7 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  recordRouteTable(app);
   // The API speaks JSON only; Fastify's built-in text/plain parser let a JSON body sent as text reach
   // validation as a string ("expected array, received string") instead of being refused with 415.
   app.removeContentTypeParser('text/plain');
@@ -97,12 +102,18 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
   /**
    * A scope whose every route needs X-API-KEY (or a dashboard session), with these route plugins in
    * it; its 404s for what a request names say which environment was searched (both APIs alike).
+   * The Admin API refuses application keys outright; the Application API takes them where each
+   * route's access policy allows (http/access-policy.ts), and answers CORS for them.
    */
-  const authenticated = (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[]) => async (scope: FastifyInstance) => {
-    requireApiKeyOrSession(scope, deps.backend.db, deps.clock);
-    nameEnvironmentInNotFound(scope, deps.backend.db);
-    for (const plugin of plugins) await scope.register(plugin, deps);
-  };
+  const authenticated =
+    (plugins: readonly FastifyPluginAsyncZod<HttpDependencies>[], api: 'admin' | 'application') => async (scope: FastifyInstance) => {
+      // Before authentication, so a preflight (which carries no key) is answered.
+      if (api === 'application') await allowCrossOrigin(scope, deps.config.corsOrigins);
+      requireApiKeyOrSession(scope, deps.backend.db, deps.clock, { applicationKeys: api === 'application' ? 'allow' : 'refuse' });
+      if (api === 'application') enforceAccessPolicies(scope);
+      nameEnvironmentInNotFound(scope, deps.backend.db);
+      for (const plugin of plugins) await scope.register(plugin, deps);
+    };
 
   await app.register(
     authenticated([
@@ -116,18 +127,25 @@ export async function buildApp(deps: HttpDependencies, logger?: FastifyBaseLogge
       achievementRoutes,
       streakAdminRoutes,
       apiKeyRoutes,
+      applicationApiKeyRoutes,
       adminUserRoutes,
       leaderboardAdminRoutes,
       pointsAdminRoutes,
       settingsRoutes,
       environmentRoutes,
-    ]),
+    ], 'admin'),
     { prefix: '/admin/v1' },
   );
   // Trophy's Application API. `Tenant-ID` is accepted and ignored: Laurel environments are single-tenant.
-  await app.register(authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes, wrappedRoutes]), {
+  await app.register(authenticated([metricEventRoutes, userRoutes, achievementListRoutes, achievementCompletionRoutes, streakRoutes, leaderboardRoutes, pointsRoutes, wrappedRoutes], 'application'), {
     prefix: '/v1',
   });
-  await app.register(consoleApi(deps), { prefix: '/console/v1' });
+  await app.register(
+    async (scope) => {
+      refuseApplicationKeys(scope);
+      await scope.register(consoleApi(deps));
+    },
+    { prefix: '/console/v1' },
+  );
   return app;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Account } from '../console/accounts.js';
 import { csrfTokenMatches, resumeSession, type Session } from '../console/sessions.js';
 import { authenticateApiKey, touchApiKey } from '../environments/api-keys.js';
+import { authenticateApplicationKey, looksLikeApplicationKey, touchApplicationKey } from '../environments/application-api-keys.js';
 import { findEnvironment } from '../environments/environments.js';
 import type { Schema } from '../store/schema.js';
 import { errors } from '../errors.js';
@@ -14,10 +15,24 @@ export interface SignedIn {
   account: Account;
 }
 
+/**
+ * Who is calling: an environment's admin key, a dashboard member signed in (with the environment
+ * X-Laurel-Environment names), or an application key, which acts for one user of its environment
+ * only (http/access-policy.ts says where it may go).
+ */
+export type Principal =
+  | { kind: 'environment-key'; environmentId: string }
+  | { kind: 'session'; environmentId: string }
+  | { kind: 'application-key'; environmentId: string; userId: string };
+
+export type PrincipalKind = Principal['kind'];
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The environment of the API key (or the session's X-Laurel-Environment) that authenticated this request; every query is scoped to it. */
     environmentId: string;
+    /** Who authenticated this request (null only before the auth hook ran). */
+    principal: Principal | null;
     /** On console routes that need a session: who is signed in. */
     signedIn: SignedIn | null;
   }
@@ -32,26 +47,66 @@ const MAX_ECHOED_LENGTH = 100;
 /**
  * Authenticates every route of the plugin it is registered in (/admin/v1 and /v1) by `X-API-KEY`,
  * or, when no key is sent, by the dashboard's session cookie plus `X-Laurel-Environment`. A key
- * wins when both are present, and a request with a key never looks at cookies.
+ * wins when both are present, and a request with a key never looks at cookies. `applicationKeys`
+ * says whether the scope takes application keys at all: the Admin API refuses them (403) as soon
+ * as one authenticates, before any route runs.
  */
-export function requireApiKeyOrSession(app: FastifyInstance, db: Kysely<Schema>, clock: Clock): void {
+export function requireApiKeyOrSession(
+  app: FastifyInstance,
+  db: Kysely<Schema>,
+  clock: Clock,
+  { applicationKeys }: { applicationKeys: 'allow' | 'refuse' } = { applicationKeys: 'refuse' },
+): void {
   const touched = new Map<string, number>();
   app.decorateRequest('environmentId', '');
+  app.decorateRequest('principal', null);
+  const touch = async (keyId: string, write: (now: number) => Promise<void>) => {
+    const now = clock.now();
+    if ((touched.get(keyId) ?? 0) + TOUCH_INTERVAL_MS < now) {
+      touched.set(keyId, now);
+      await write(now);
+    }
+  };
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers['x-api-key'];
     const presented = Array.isArray(header) ? header[0] : header;
     if (presented === undefined) {
-      request.environmentId = await environmentOfSession(request, db, clock);
+      const environmentId = await environmentOfSession(request, db, clock);
+      request.environmentId = environmentId;
+      request.principal = { kind: 'session', environmentId };
       return;
     }
     if (!presented) throw errors.unauthorized();
+    if (looksLikeApplicationKey(presented)) {
+      const key = await authenticateApplicationKey(db, presented);
+      if (!key) throw errors.unauthorized();
+      if (applicationKeys === 'refuse') throw errors.applicationKeyForbidden(APPLICATION_KEY_REFUSED);
+      request.environmentId = key.environmentId;
+      request.principal = { kind: 'application-key', environmentId: key.environmentId, userId: key.userId };
+      await touch(key.keyId, (now) => touchApplicationKey(db, key.keyId, now));
+      return;
+    }
     const key = await authenticateApiKey(db, presented);
     if (!key) throw errors.unauthorized();
     request.environmentId = key.environmentId;
-    const now = clock.now();
-    if ((touched.get(key.keyId) ?? 0) + TOUCH_INTERVAL_MS < now) {
-      touched.set(key.keyId, now);
-      await touchApiKey(db, key.keyId, now);
+    request.principal = { kind: 'environment-key', environmentId: key.environmentId };
+    await touch(key.keyId, (now) => touchApiKey(db, key.keyId, now));
+  });
+}
+
+const APPLICATION_KEY_REFUSED = 'An application API key can only call the Application API (/v1) for its own user: use an admin API key here';
+
+/**
+ * For scopes that authenticate by session only (the console API): a request carrying an
+ * application key is refused with 403 before anything else, whether the key is valid or not, so
+ * a key leaked from a web page never reaches the dashboard's own API.
+ */
+export function refuseApplicationKeys(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const header = request.headers['x-api-key'];
+    const presented = Array.isArray(header) ? header[0] : header;
+    if (presented !== undefined && looksLikeApplicationKey(presented)) {
+      throw errors.applicationKeyForbidden('An application API key cannot call the console API: it takes a dashboard session only');
     }
   });
 }

@@ -12,6 +12,7 @@ import * as leaderboards from './migrations/0010-leaderboards.js';
 import * as leaderboardGroupSizes from './migrations/0011-leaderboard-group-sizes.js';
 import * as rateLimitCounters from './migrations/0013-rate-limit-counters.js';
 import * as newerAdmin from './migrations/0014-newer-admin.js';
+import * as applicationApiKeys from './migrations/0015-application-api-keys.js';
 import type { Schema } from './schema.js';
 
 /** Migrations live in code (no file globbing at run time) and run the same on both backends. */
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0011-leaderboard-group-sizes': leaderboardGroupSizes,
   '0013-rate-limit-counters': rateLimitCounters,
   '0014-newer-admin': newerAdmin,
+  '0015-application-api-keys': applicationApiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,7 @@ import type { AchievementStatus, AchievementTriggerKind } from '../engine/achiev
 export interface Schema {
   environments: EnvironmentTable;
   api_keys: ApiKeyTable;
+  application_api_keys: ApplicationApiKeyTable;
   webhooks: WebhookTable;
   webhook_secrets: WebhookSecretTable;
   events: EventTable;
@@ -76,6 +77,20 @@ export interface ApiKeyTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/** A key bound to one user, for client-side use on the Application API only (0015). */
+export interface ApplicationApiKeyTable {
+  id: string;
+  environment_id: string;
+  /** The user the key acts for; the key goes when the user does. */
+  user_id: string;
+  /** `app_{mark}_{8 chars}`: the public half, safe to show and log. */
+  prefix: string;
+  /** SHA-256 of the secret half. */
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
 }
 
 export interface WebhookTable {

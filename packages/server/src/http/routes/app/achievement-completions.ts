@@ -6,6 +6,7 @@ import { userAchievementResponse } from '../../schemas/achievements.js';
 import { metricEventPointsResponse } from '../../schemas/app.js';
 import { bodyErrorResponses, objectId } from '../../schemas/common.js';
 import { upsertedUser } from '../../schemas/users.js';
+import { ownUser } from '../../access-policy.js';
 
 const completionResponse = z
   .object({ completionId: z.string(), achievement: userAchievementResponse, points: z.record(z.string(), metricEventPointsResponse) })
@@ -13,6 +14,7 @@ const completionResponse = z
 
 export const achievementCompletionRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
   app.post('/achievements/:key/complete', {
+    config: { access: ownUser({ body: ['user', 'id'] }) },
     schema: {
       tags: ['Achievements'],
       summary: 'Complete an API-triggered achievement for a user',

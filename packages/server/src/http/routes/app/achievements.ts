@@ -4,6 +4,7 @@ import { listWithStats } from '../../../achievements/achievement-queries.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { achievementWithStatsResponse, userAttributesQuery } from '../../schemas/achievements.js';
 import { errorBody } from '../../schemas/common.js';
+import { anyRead } from '../../access-policy.js';
 
 const tags = ['Achievements'];
 
@@ -12,6 +13,7 @@ export const achievementListRoutes: FastifyPluginAsyncZod<HttpDependencies> = as
   const db = deps.backend.db;
 
   app.get('/achievements', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get all achievements and their completion stats',

@@ -4,10 +4,12 @@ import { recordMetricEvent } from '../../../metrics/record-event.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { bodyErrorResponses, objectId } from '../../schemas/common.js';
 import { eventResponse, idempotencyHeaders, metricEventBody } from '../../schemas/app.js';
+import { ownUser } from '../../access-policy.js';
 
 /** `POST /metrics/{key}/event`: the core write of the platform. */
 export const metricEventRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
   app.post('/metrics/:key/event', {
+    config: { access: ownUser({ body: ['user', 'id'] }) },
     schema: {
       tags: ['Metrics'],
       summary: 'Record a metric event for a user',

@@ -17,6 +17,7 @@ import {
   userLeaderboardWithHistory,
   visibleLeaderboard,
 } from '../../schemas/leaderboards.js';
+import { anyRead, ownUserInPath } from '../../access-policy.js';
 
 const tags = ['Leaderboards'];
 const responses = { 401: errorBody, 404: errorBody, 422: errorBody };
@@ -27,6 +28,7 @@ export const leaderboardRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
   const db = backend.db;
 
   app.get('/leaderboards', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get all leaderboards',
@@ -44,6 +46,7 @@ export const leaderboardRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
   });
 
   app.get('/leaderboards/:key', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get a leaderboard with its rankings',
@@ -57,6 +60,7 @@ export const leaderboardRoutes: FastifyPluginAsyncZod<HttpDependencies> = async 
   });
 
   app.get('/users/:id/leaderboards/:key', {
+    config: { access: ownUserInPath },
     schema: {
       tags: ['Users'],
       summary: "Get a user's rank and history on a leaderboard",

@@ -27,6 +27,7 @@ import {
   userPointsQuery,
   userPointsResponse,
 } from '../../schemas/points.js';
+import { anyRead, ownUserInPath } from '../../access-policy.js';
 
 const tags = ['Points'];
 const userTags = ['Users'];
@@ -44,6 +45,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   const db = backend.db;
 
   app.get('/points/:key', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get a points system with its triggers',
@@ -55,6 +57,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/points/:key/boosts', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: "Get a points system's boosts",
@@ -68,6 +71,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/points/:key/levels', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: "Get a points system's levels",
@@ -79,6 +83,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/points/:key/summary', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get a breakdown of users by points',
@@ -95,6 +100,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/points/:key/level-summary', {
+    config: { access: anyRead },
     schema: {
       tags,
       summary: 'Get a breakdown of users by level',
@@ -112,6 +118,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/users/:id/points/:key', {
+    config: { access: ownUserInPath },
     schema: {
       tags: userTags,
       summary: "Get a user's points",
@@ -129,6 +136,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/users/:id/points/:key/boosts', {
+    config: { access: ownUserInPath },
     schema: {
       tags: userTags,
       summary: "Get a user's active boosts",
@@ -145,6 +153,7 @@ export const pointsRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/users/:id/points/:key/event-summary', {
+    config: { access: ownUserInPath },
     schema: {
       tags: userTags,
       summary: "A user's points over time, for charts",

@@ -4,6 +4,7 @@ import { requireUser } from '../../../users/user-store.js';
 import type { HttpDependencies } from '../../dependencies.js';
 import { errorResponses, idParam } from '../../schemas/common.js';
 import { bulkStreakResponse, streakQuery, streakResponse, userIdsQuery } from '../../schemas/streaks.js';
+import { anyRead, ownUserInPath } from '../../access-policy.js';
 
 /**
  * Trophy's streak reads. Both show the streak as of now: a rollover that is due but not run yet
@@ -14,6 +15,7 @@ export const streakRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   const db = backend.db;
 
   app.get('/users/:id/streak', {
+    config: { access: ownUserInPath },
     schema: {
       tags: ['Users'],
       summary: "Get a user's streak status",
@@ -30,6 +32,7 @@ export const streakRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app,
   });
 
   app.get('/streaks', {
+    config: { access: anyRead },
     schema: {
       tags: ['Streaks'],
       summary: 'Get the streak lengths of a list of users',

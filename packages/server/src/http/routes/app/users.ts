@@ -14,6 +14,7 @@ import { errors } from '../../../errors.js';
 import { bodyErrorResponses, errorBody, errorResponses, objectId } from '../../schemas/common.js';
 import { metricResponse, summaryPoint, userAchievementWithStats } from '../../schemas/app.js';
 import { preferencesResponse, preferencesUpdate, updatedUser, upsertedUser, user, userIdParam } from '../../schemas/users.js';
+import { ownUser, ownUserInPath } from '../../access-policy.js';
 
 const tags = ['Users'];
 const MAX_SUMMARY_DAYS = 400;
@@ -31,6 +32,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   const db = backend.db;
 
   app.post('/users', {
+    config: { access: ownUser({ body: ['id'] }) },
     schema: { tags, summary: 'Create a user', body: upsertedUser, response: { 201: user, ...bodyErrorResponses } },
     handler: async (request, reply) => {
       const row = await writeUser(deps, request.environmentId, request.body, 'create', clock.now());
@@ -39,26 +41,31 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 
   app.get('/users/:id', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: 'Get a user', params: userIdParam, response: { 200: user, ...errorResponses } },
     handler: async (request) => toUser(await requireUser(db, request.environmentId, request.params.id)),
   });
 
   app.put('/users/:id', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: 'Identify a user (create or update)', params: userIdParam, body: updatedUser, response: { 200: user, ...bodyErrorResponses } },
     handler: async (request) => toUser(await writeUser(deps, request.environmentId, { ...request.body, id: request.params.id }, 'identify', clock.now())),
   });
 
   app.patch('/users/:id', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: 'Update a user', params: userIdParam, body: updatedUser, response: { 200: user, ...bodyErrorResponses } },
     handler: async (request) => toUser(await writeUser(deps, request.environmentId, { ...request.body, id: request.params.id }, 'update', clock.now())),
   });
 
   app.get('/users/:id/preferences', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: "Get a user's preferences", params: userIdParam, response: { 200: preferencesResponse, ...errorResponses } },
     handler: async (request) => preferencesOf(await requireUser(db, request.environmentId, request.params.id)),
   });
 
   app.patch('/users/:id/preferences', {
+    config: { access: ownUserInPath },
     schema: {
       tags,
       summary: "Update a user's preferences",
@@ -71,6 +78,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 
   app.get('/users/:id/metrics', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: "A user's progress on every active metric", params: userIdParam, response: { 200: z.array(metricResponse), ...errorResponses } },
     handler: async (request) => {
       const { environmentId } = request;
@@ -81,6 +89,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 
   app.get('/users/:id/metrics/:key', {
+    config: { access: ownUserInPath },
     schema: { tags, summary: "A user's progress on one metric", params: userIdParam.extend({ key: objectId() }), response: { 200: metricResponse, ...errorResponses } },
     handler: async (request) => {
       const { environmentId } = request;
@@ -93,6 +102,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 
   app.get('/users/:id/metrics/:key/event-summary', {
+    config: { access: ownUserInPath },
     schema: {
       tags,
       summary: "A user's metric over time, for charts",
@@ -117,6 +127,7 @@ export const userRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, d
   });
 
   app.get('/users/:id/achievements', {
+    config: { access: ownUserInPath },
     schema: {
       tags,
       summary: "A user's achievements",

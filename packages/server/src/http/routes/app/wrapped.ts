@@ -5,6 +5,7 @@ import type { HttpDependencies } from '../../dependencies.js';
 import { errorResponses } from '../../schemas/common.js';
 import { userIdParam } from '../../schemas/users.js';
 import { wrappedQuery, wrappedResponse } from '../../schemas/wrapped.js';
+import { ownUserInPath } from '../../access-policy.js';
 
 /** Trophy's year in review: GET /users/{id}/wrapped. */
 export const wrappedRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app, deps) => {
@@ -12,6 +13,7 @@ export const wrappedRoutes: FastifyPluginAsyncZod<HttpDependencies> = async (app
   const db = backend.db;
 
   app.get('/users/:id/wrapped', {
+    config: { access: ownUserInPath },
     schema: {
       tags: ['Users'],
       summary: "Get a user's wrapped data",
