@@ -73,6 +73,9 @@ forEachBackend('pipeline: streak preferences', (database) => {
     assert.deepEqual(await storedStreak(f, 'ada'), { length: 2, freezes: 1, started: '2026-03-11' }, 'the stored streak is kept as it was');
     assert.equal(await dueAt(laurel, f.id, 'streak', 'ada'), undefined, 'nothing left to wake up for');
     assert.deepEqual(await streakWebhooks(f, 'ada'), sentBefore, 'no streak webhook for turning it off');
+    const changed = await laurel.backend.db.selectFrom('events').select(['payload', 'created_at']).where('environment_id', '=', f.id).where('type', '=', 'leaderboard.changed').orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(Number(changed.created_at), clock.now(), 'the rankings changed: leaderboard.changed, the last one sent an hour before');
+    assert.deepEqual(JSON.parse(changed.payload).leaderboard.rankings.map((r: any) => [r.userId, r.rank, r.value]), [['bob', 1, 1], ['cy', 2, 1]]);
     const history = await f.request('GET', '/v1/users/ada/leaderboards/streaks');
     assert.equal(history.status, 200, JSON.stringify(history.body));
     assert.equal(history.body.rank, null);
