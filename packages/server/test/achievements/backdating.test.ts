@@ -4,7 +4,7 @@ import type { ManualClock } from '../../src/clock.js';
 import { insertCompletions } from '../../src/achievements/completions.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { createWebhook } from '../http/admin-api.js';
+import { createWebhook } from '../support/webhooks.js';
 import {
   ACHIEVEMENTS,
   completions,

@@ -5,7 +5,7 @@ import { insertCompletions } from '../../src/achievements/completions.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import { createAchievement, createAchievements, insertAttribute, insertMetric, insertUser, newEnv, updateAchievement, type Env } from './helpers.js';
 
 /** Checks each item against Trophy's schema of that name (skipped when the reference document is not on this machine). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import { request, setUpOwner } from '../console/console.js';
 import { count, createAchievement, createMetric, sendEvent } from './setup.js';
 

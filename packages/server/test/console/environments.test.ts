@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLaurel } from '../../src/laurel.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import { request, setUpOwner, signIn, OWNER, type Browser } from './console.js';
 
 const BOOTSTRAP_KEY = 'bootstrp.bootstrap-key-secret-0123456789';

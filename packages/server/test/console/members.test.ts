@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError } from '../http/admin-api.js';
+import { WEBHOOKS } from '../support/webhooks.js';
+import { assertError } from '../support/assert-error.js';
 import { OWNER, addMember, request, setUpOwner, signIn, type Browser } from './console.js';
 
 forEachBackend('console: members', (database) => {

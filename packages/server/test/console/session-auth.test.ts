@@ -3,7 +3,9 @@ import { after, before, test } from 'node:test';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError, assertNothingWritten, createWebhook, listWebhooks, webhookInput } from '../http/admin-api.js';
+import { WEBHOOKS, createWebhook, listWebhooks, webhookInput } from '../support/webhooks.js';
+import { assertError } from '../support/assert-error.js';
+import { WEBHOOK_TABLES, assertNothingWritten } from '../support/stored-state.js';
 import { request, setUpOwner, type Browser } from './console.js';
 
 /** /admin/v1 and /v1 with the dashboard's session cookie instead of an API key. */
@@ -23,7 +25,7 @@ forEachBackend('console: the admin and application APIs with a session', (databa
     assertError(await request(laurel, 'GET', WEBHOOKS, { as: browser }), 400, /X-Laurel-Environment/);
     assertError(await request(laurel, 'GET', WEBHOOKS, { as: browser, environment: '' }), 400, /X-Laurel-Environment/);
     assertError(await request(laurel, 'GET', WEBHOOKS, { as: browser, environment: 'nowhere' }), 400, /X-Laurel-Environment/, /nowhere/);
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, WEBHOOK_TABLES, async () => {
       assertError(await request(laurel, 'POST', WEBHOOKS, { as: browser, environment: 'nowhere', body: [webhookInput()] }), 400, /X-Laurel-Environment/);
     });
     assertError(await request(laurel, 'GET', '/v1/achievements', { as: browser }), 400, /X-Laurel-Environment/);
@@ -46,7 +48,7 @@ forEachBackend('console: the admin and application APIs with a session', (databa
     assert.equal(listed.status, 200);
     assert.ok(!listed.body.some((w: any) => w.id === productionHook.id));
     assertError(await request(laurel, 'GET', `${WEBHOOKS}/${productionHook.id}`, { as: browser, environment: 'development' }), 404);
-    await assertNothingWritten(laurel, async () => {
+    await assertNothingWritten(laurel, WEBHOOK_TABLES, async () => {
       const deleted = await request(laurel, 'DELETE', `${WEBHOOKS}?ids=${productionHook.id}`, { as: browser, environment: 'development' });
       assert.equal(deleted.status, 200);
       assert.deepEqual(deleted.body.deleted, []);
@@ -55,7 +57,7 @@ forEachBackend('console: the admin and application APIs with a session', (databa
 
   test('a state change without the CSRF token, or with a wrong one, is 403 and creates nothing; with it, 201', async () => {
     for (const csrf of [false, 'not-the-token', `${browser.csrfToken}x`]) {
-      await assertNothingWritten(laurel, async () => {
+      await assertNothingWritten(laurel, WEBHOOK_TABLES, async () => {
         assertError(await request(laurel, 'POST', WEBHOOKS, { as: browser, csrf, environment: 'development', body: [webhookInput()] }), 403, /X-CSRF-Token/);
       });
     }

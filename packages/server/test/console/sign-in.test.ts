@@ -5,7 +5,7 @@ import { LOGIN_WINDOW_MS } from '../../src/console/login-throttle.js';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/console/sessions.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import { OWNER, request, setCookieOf, signIn, type Browser } from './console.js';
 
 const HOUR = 60 * 60 * 1000;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createMetric, sendEvent } from '../app-api/setup.js';
-import { assertError, newEnvironmentKey } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { fixturesFor } from '../support/fixtures.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
@@ -39,7 +40,7 @@ forEachBackend('metric stats', (database) => {
   });
 
   test('another environment counts only its own metrics and users', async () => {
-    const key = await newEnvironmentKey(laurel, 'metric-stats-elsewhere');
+    const key = (await fixturesFor(laurel, 'metric-stats-elsewhere')).key;
     assert.deepEqual(await stats(key), []);
     const words = await createMetric(laurel, 'words', key);
     const response = await laurel.api('POST', '/v1/metrics/words/event', { key, body: { user: { id: 'u1' }, value: 1 } });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { createMetric, sendEvent } from '../app-api/setup.js';
-import { assertError, newEnvironmentKey } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { fixturesFor } from '../support/fixtures.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
@@ -40,7 +41,7 @@ forEachBackend('admin user list and user events', (database) => {
       assert.equal(response.status, 201, JSON.stringify(response.body));
       clock.advance(60_000);
     }
-    otherKey = await newEnvironmentKey(laurel, 'users-elsewhere');
+    otherKey = (await fixturesFor(laurel, 'users-elsewhere')).key;
     const other = await laurel.api('POST', '/v1/users', { key: otherKey, body: { id: 'alice-elsewhere', email: 'alice@example.com' } });
     assert.equal(other.status, 201);
   });

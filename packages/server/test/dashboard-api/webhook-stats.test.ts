@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startHarness, type Harness } from '../delivery/helpers.js';
-import { assertError, newEnvironmentKey } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { fixturesFor } from '../support/fixtures.js';
 
 const STATS = '/admin/v1/webhooks/stats';
 const HOUR = 3_600_000;
@@ -70,7 +71,7 @@ forEachBackend('webhook delivery stats', (database) => {
   });
 
   test("another environment sees only its own webhooks, and none of this one's deliveries", async () => {
-    const key = await newEnvironmentKey(h.laurel, 'stats-isolation');
+    const key = (await fixturesFor(h.laurel, 'stats-isolation')).key;
     assert.deepEqual(await stats('', key), []);
     const own = await h.createWebhook({ url: 'https://example.com/other', key });
     assert.deepEqual(await stats('', key), [

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { adminSchemaValidator } from '../support/reference-schemas.js';
-import { assertError, newEnvironmentKey } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { fixturesFor } from '../support/fixtures.js';
 
 const ATTRIBUTES = '/admin/v1/attributes';
 const UNKNOWN_ID = '3b241101-e2bb-4255-8caf-4136c566a962';
@@ -71,7 +72,7 @@ forEachBackend('attributes admin API', (database) => {
   });
 
   test('list returns the oldest first, 10 by default, and pages with limit and skip', async () => {
-    const key = await newEnvironmentKey(laurel, 'attribute-paging');
+    const key = (await fixturesFor(laurel, 'attribute-paging')).key;
     const items = Array.from({ length: 24 }, (_, i) => ({ name: `Attribute ${i}`, key: `key-${i}`, type: i % 2 ? 'user' : 'event' }));
     const created = await create(items, key);
     assert.equal(created.status, 201);

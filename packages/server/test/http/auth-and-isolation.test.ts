@@ -4,7 +4,10 @@ import { createApiKey, parseApiKey, revokeApiKey } from '../../src/environments/
 import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError, assertNothingWritten, createWebhook, listWebhooks, newEnvironmentKey, webhookInput, type ApiResponse } from './admin-api.js';
+import { WEBHOOKS, createWebhook, listWebhooks, webhookInput } from '../support/webhooks.js';
+import { assertError, type ApiResponse } from '../support/assert-error.js';
+import { WEBHOOK_TABLES, assertNothingWritten } from '../support/stored-state.js';
+import { fixturesFor } from '../support/fixtures.js';
 
 /** Asserts the answer never repeats the key (whole, or its secret half) that was presented. */
 function assertKeyNotEchoed(response: ApiResponse, key: string): void {
@@ -49,9 +52,9 @@ forEachBackend('admin API keys', (database) => {
       const responses = [
         await laurel.api('GET', WEBHOOKS, options),
         await laurel.api('GET', '/admin/v1/webhook-event-types', options),
-        await assertNothingWritten(laurel, () => laurel.api('POST', WEBHOOKS, { ...options, body: [webhookInput()] })),
+        await assertNothingWritten(laurel, WEBHOOK_TABLES, () => laurel.api('POST', WEBHOOKS, { ...options, body: [webhookInput()] })),
         // Authentication comes before validation: a bad key learns nothing about the body.
-        await assertNothingWritten(laurel, () => laurel.api('POST', WEBHOOKS, { ...options, rawBody: '{oops' })),
+        await assertNothingWritten(laurel, WEBHOOK_TABLES, () => laurel.api('POST', WEBHOOKS, { ...options, rawBody: '{oops' })),
       ];
       for (const response of responses) {
         assertError(response, 401, /Missing or invalid API key/, /X-API-KEY/);
@@ -101,7 +104,7 @@ forEachBackend('environment isolation', (database) => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
     keys['development'] = laurel.keys.development;
     keys['production'] = laurel.keys.production;
-    keys['staging'] = await newEnvironmentKey(laurel, 'staging');
+    keys['staging'] = (await fixturesFor(laurel, 'staging')).key;
     for (const [environment, key] of Object.entries(keys)) {
       const webhook = await createWebhook(laurel, { name: `${environment} hook` }, key);
       const sent = await laurel.api('POST', `${WEBHOOKS}/${webhook.id}/test`, { key, body: { type: 'streak.extended' } });
@@ -150,7 +153,7 @@ forEachBackend('environment isolation', (database) => {
         test('every call on it is 404, and nothing is written', async () => {
           const { webhook, deliveryId } = owned[owner]!;
           for (const [method, path, body] of callsOn(webhook.id, deliveryId)) {
-            const response = await assertNothingWritten(laurel, () =>
+            const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () =>
               laurel.api(method, path, { key: keys[intruder]!, ...(body === undefined ? {} : { body }) }),
             );
             assertError(response, 404, new RegExp(`Webhook not found: ${webhook.id}`));
@@ -161,13 +164,13 @@ forEachBackend('environment isolation', (database) => {
           const id = owned[owner]!.webhook.id;
           const key = keys[intruder]!;
           const issue = { id, severity: 'error', message: 'Webhook not found by ID' };
-          const updated = await assertNothingWritten(laurel, () =>
+          const updated = await assertNothingWritten(laurel, WEBHOOK_TABLES, () =>
             laurel.api('PATCH', WEBHOOKS, { key, body: [{ id, name: 'taken over', url: 'https://attacker.example' }] }),
           );
           assert.equal(updated.status, 200);
           assert.deepEqual(updated.body, { updated: [], issues: [issue] });
 
-          const deleted = await assertNothingWritten(laurel, () => laurel.api('DELETE', `${WEBHOOKS}?ids=${id}`, { key }));
+          const deleted = await assertNothingWritten(laurel, WEBHOOK_TABLES, () => laurel.api('DELETE', `${WEBHOOKS}?ids=${id}`, { key }));
           assert.equal(deleted.status, 200);
           assert.deepEqual(deleted.body, { deleted: [], issues: [issue] });
         });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError, rawRequest } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { rawRequest } from './raw-request.js';
 
 const SCRIPT = 'console.log("laurel dashboard");\n';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLaurel } from '../../src/laurel.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
 
 const KEYS = '/admin/v1/api-keys';
 const secret = () => randomBytes(32).toString('base64url');

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
 
 const STREAM = '/admin/v1/webhook-events/stream';
 const listeners = (eventId: string) => `/admin/v1/webhook-events/${eventId}/listeners`;

@@ -6,7 +6,8 @@ import { newId } from '../../src/store/ids.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { adminSchemaValidator } from '../support/reference-schemas.js';
-import { assertError, newEnvironmentKey } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { fixturesFor } from '../support/fixtures.js';
 
 const METRICS = '/admin/v1/metrics';
 const UNKNOWN_ID = '3b241101-e2bb-4255-8caf-4136c566a962';
@@ -72,7 +73,7 @@ forEachBackend('metrics admin API', (database) => {
   });
 
   test('list returns the oldest first, 10 by default, and pages with limit and skip', async () => {
-    const key = await newEnvironmentKey(laurel, 'metric-paging');
+    const key = (await fixturesFor(laurel, 'metric-paging')).key;
     const items = Array.from({ length: 23 }, (_, i) => ({ name: `Metric ${i}`, key: `m${i}` }));
     assert.equal((await create(items, key)).status, 201);
     const page = async (query: string) => {

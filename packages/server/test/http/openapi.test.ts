@@ -7,7 +7,8 @@ import { catalog } from '../../src/events/catalog.js';
 import { eventAreas, eventTypes, type EventType } from '../../src/events/event-types.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError, createWebhook, webhookInput } from './admin-api.js';
+import { WEBHOOKS, createWebhook, webhookInput } from '../support/webhooks.js';
+import { assertError } from '../support/assert-error.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule.default;

@@ -6,7 +6,10 @@ import { generateWebhookSecret } from '../../src/webhooks/secrets.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { standardVerify, startReceiver, trophyVerify, type ReceivedRequest, type Receiver } from '../support/receiver.js';
-import { WEBHOOKS, assertError, assertNothingWritten, createWebhook, rawRequest } from './admin-api.js';
+import { WEBHOOKS, createWebhook } from '../support/webhooks.js';
+import { assertError } from '../support/assert-error.js';
+import { WEBHOOK_TABLES, assertNothingWritten } from '../support/stored-state.js';
+import { rawRequest } from './raw-request.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -145,7 +148,7 @@ forEachBackend('webhook secrets', (database) => {
   ] as const) {
     test(`a rotation with ${title} is refused with 422, and the secret stays as it was`, async () => {
       const created = await createWebhook(laurel);
-      const response = await assertNothingWritten(laurel, () => laurel.api('POST', `${WEBHOOKS}/${created.id}/secret/rotate`, { body }));
+      const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () => laurel.api('POST', `${WEBHOOKS}/${created.id}/secret/rotate`, { body }));
       assertError(response, 422, pattern);
       assert.deepEqual(await getSecret(created.id), { secret: created.secret, previousSecrets: [] });
     });

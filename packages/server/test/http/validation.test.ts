@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError, assertNothingWritten, createWebhook, rawRequest, webhookInput, type ApiResponse } from './admin-api.js';
+import { WEBHOOKS, createWebhook, webhookInput } from '../support/webhooks.js';
+import { assertError, type ApiResponse } from '../support/assert-error.js';
+import { WEBHOOK_TABLES, assertNothingWritten } from '../support/stored-state.js';
+import { rawRequest } from './raw-request.js';
 
 /** [what is wrong, the request, expected status, patterns the message must match] */
 type Case<Input> = [title: string, input: Input, status: number, ...patterns: RegExp[]];
@@ -113,7 +116,7 @@ forEachBackend('management API input validation', (database) => {
 
   /** Sends the request, asserts nothing was stored, then that the answer is the expected `{error}`. */
   async function refused(send: () => Promise<ApiResponse>, status: number, patterns: RegExp[]): Promise<void> {
-    assertError(await assertNothingWritten(laurel, send), status, ...patterns);
+    assertError(await assertNothingWritten(laurel, WEBHOOK_TABLES, send), status, ...patterns);
   }
 
   describe('create', () => {

@@ -10,7 +10,8 @@ import { setUpOwner } from '../console/console.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { assertError, createWebhook } from './admin-api.js';
+import { assertError } from '../support/assert-error.js';
+import { createWebhook } from '../support/webhooks.js';
 
 const STREAM = '/admin/v1/webhook-events/stream';
 

@@ -3,7 +3,10 @@ import { after, before, test } from 'node:test';
 import type { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { WEBHOOKS, assertError, assertNothingWritten, createWebhook, listWebhooks, newEnvironmentKey, webhookInput } from './admin-api.js';
+import { WEBHOOKS, createWebhook, listWebhooks, webhookInput } from '../support/webhooks.js';
+import { assertError } from '../support/assert-error.js';
+import { WEBHOOK_TABLES, assertNothingWritten } from '../support/stored-state.js';
+import { fixturesFor } from '../support/fixtures.js';
 
 const withoutSecret = ({ secret: _secret, ...webhook }: Record<string, unknown>) => webhook;
 
@@ -89,7 +92,7 @@ forEachBackend('webhook management API', (database) => {
   });
 
   test('list returns the oldest first, 10 by default, and pages with limit and skip', async () => {
-    const key = await newEnvironmentKey(laurel, 'paging');
+    const key = (await fixturesFor(laurel, 'paging')).key;
     const batch = await laurel.api('POST', WEBHOOKS, { key, body: Array.from({ length: 24 }, () => webhookInput()) });
     assert.equal(batch.status, 201);
     clock.advance(1_000);
@@ -262,7 +265,7 @@ forEachBackend('webhook management API', (database) => {
 
   test('a test event on a disabled webhook is refused with 422, and nothing is queued', async () => {
     const created = await createWebhook(laurel, { enabled: false });
-    const response = await assertNothingWritten(laurel, () =>
+    const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () =>
       laurel.api('POST', `${WEBHOOKS}/${created.id}/test`, { body: { type: 'achievement.completed' } }),
     );
     assertError(response, 422, new RegExp(`Webhook ${created.id} is disabled`), /enable it/);
@@ -270,7 +273,7 @@ forEachBackend('webhook management API', (database) => {
 
   test('a test event of an unknown type is refused with 422 naming the type', async () => {
     const created = await createWebhook(laurel);
-    const response = await assertNothingWritten(laurel, () =>
+    const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () =>
       laurel.api('POST', `${WEBHOOKS}/${created.id}/test`, { body: { type: 'user.created' } }),
     );
     assertError(response, 422, /body\.type: unknown event type "user\.created"/, /achievement\.completed/);
@@ -294,13 +297,13 @@ forEachBackend('webhook management API', (database) => {
       ['POST', `${WEBHOOKS}/${id}/recover`, { since: new Date(0).toISOString() }],
     ];
     for (const [method, path, body] of calls) {
-      const response = await assertNothingWritten(laurel, () => laurel.api(method, path, body === undefined ? {} : { body }));
+      const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () => laurel.api(method, path, body === undefined ? {} : { body }));
       assertError(response, 404, new RegExp(`Webhook not found: ${id}`));
     }
   });
 
   test('a misspelt field is refused with its name, not silently ignored', async () => {
-    const response = await assertNothingWritten(laurel, () =>
+    const response = await assertNothingWritten(laurel, WEBHOOK_TABLES, () =>
       laurel.api('POST', WEBHOOKS, { body: [{ ...webhookInput(), enable: false }] }),
     );
     assertError(response, 422, /enable/);
@@ -309,7 +312,7 @@ forEachBackend('webhook management API', (database) => {
   });
 
   test('webhooks created in one call are listed in the order they were sent', async () => {
-    const key = await newEnvironmentKey(laurel, 'ordering');
+    const key = (await fixturesFor(laurel, 'ordering')).key;
     const names = ['first', 'second', 'third', 'fourth', 'fifth'];
     const response = await laurel.api('POST', WEBHOOKS, { body: names.map((name) => webhookInput({ name })), key });
     assert.equal(response.status, 201);

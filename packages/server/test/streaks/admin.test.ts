@@ -5,7 +5,7 @@ import { startOfLocalDay } from '../../src/engine/streaks/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { loadReference, webhookValidator } from '../support/reference-schemas.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import {
   FREEZES,
   PAUSES,

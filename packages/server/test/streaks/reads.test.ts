@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { newId } from '../../src/store/ids.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { assertError } from '../http/admin-api.js';
+import { assertError } from '../support/assert-error.js';
 import {
   assertApplicationReference,
   day,
