@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshot } from './support/browser.js';
 import { docsScreenshot } from './support/docs-images.js';
 import { startLaurel, type LaurelProcess } from './support/laurel-process.js';
-import { assertDialogFits, assertNoSidewaysScroll, assertTappable } from './support/layout.js';
+import { assertDialogFits, assertNoSidewaysScroll, assertNothingCut, assertTappable } from './support/layout.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { createOwner, seedEverything, type OwnerSession, type Seeded } from './support/seed.js';
 
@@ -253,6 +253,8 @@ test('dashboard: every page at 375, 768 and 1280 px', { skip: browserSkipReason,
     await docsScreenshot(page, 'dashboard-375-leaderboard');
 
     await open(page, `/env/development/users/${encodeURIComponent(seeded.longUserId)}`, 'Ten lessons');
+    // Each achievement shows when it was completed without scrolling: nothing in the card is cut.
+    await assertNothingCut(page.getByRole('region', { name: 'Achievements' }), "a user's achievements at 375 px");
     await page.getByRole('button', { name: 'Copy user ID' }).tap();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), seeded.longUserId);
     await context.close();

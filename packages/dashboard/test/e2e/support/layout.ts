@@ -74,7 +74,10 @@ export async function assertDialogFits(page: Page, what: string): Promise<void> 
  */
 export async function assertNothingCut(scope: Locator, what: string): Promise<void> {
   const found = await scope.evaluate((root) => {
-    const outer = root.getBoundingClientRect();
+    // The scope's own box counts only as far as the screen: a card that grew past the window
+    // would otherwise hold whatever pushed it there.
+    const box0 = root.getBoundingClientRect();
+    const outer = { left: Math.max(box0.left, 0), right: Math.min(box0.right, document.documentElement.clientWidth) };
     const cut: string[] = [];
     for (const element of [root, ...Array.from(root.querySelectorAll('*'))]) {
       if (cut.length >= 5) break;

@@ -3,7 +3,6 @@ import { Card } from '../../../ui/card';
 import { ErrorNotice, Loading } from '../../../ui/feedback';
 import { formatPercent } from '../../../ui/format';
 import { Badge, RelativeTime } from '../../../ui/misc';
-import { Table } from '../../../ui/table';
 import { describeRule } from '../achievements/describe';
 import { configKeys, useAchievements, useConfigApi, useMetrics, useStreakSettings } from '../queries';
 
@@ -37,19 +36,21 @@ export function UserAchievements({ userId }: { userId: string }) {
       ) : sorted.length === 0 ? (
         <p className="muted">No active achievements in this environment yet.</p>
       ) : (
-        <Table compact columns={['Achievement', 'Completes when', 'Completed', { label: 'Rarity', numeric: true }]}>
+        // A list, not a table: on a phone a table of four columns scrolls and hides when it was completed.
+        <ul className="achievement-list" aria-label="The user's achievements">
           {sorted.map((achievement) => (
-            <tr key={achievement.id} className={achievement.achievedAt ? undefined : 'row-muted'}>
-              <td>
-                <div className="cell-title">{achievement.name}</div>
-                <div className="cell-sub mono">{achievement.key}</div>
-              </td>
-              <td>{describeRule(achievement, metricsById, byId, streak.data?.frequency)}</td>
-              <td>{achievement.achievedAt ? <RelativeTime iso={achievement.achievedAt} /> : <Badge>Not yet</Badge>}</td>
-              <td className="numeric">{achievement.rarity === undefined ? '—' : formatPercent(achievement.rarity)}</td>
-            </tr>
+            <li key={achievement.id} className={achievement.achievedAt ? 'user-achievement' : 'user-achievement row-muted'} data-testid="user-achievement">
+              <div className="user-achievement-line">
+                <span className="cell-title break-anywhere">{achievement.name}</span>
+                {achievement.achievedAt ? <RelativeTime iso={achievement.achievedAt} /> : <Badge>Not yet</Badge>}
+              </div>
+              <div className="cell-sub">
+                <span className="mono">{achievement.key}</span> · {describeRule(achievement, metricsById, byId, streak.data?.frequency)}
+                {achievement.rarity === undefined ? null : <> · {formatPercent(achievement.rarity)} of users</>}
+              </div>
+            </li>
           ))}
-        </Table>
+        </ul>
       )}
     </Card>
   );
