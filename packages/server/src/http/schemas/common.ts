@@ -43,9 +43,10 @@ export const idParam = z.object({ id: objectId() });
 
 /**
  * Error responses every authenticated route can give, for the OpenAPI document: 400 malformed
- * request, 401 key, 404 unknown id or route, 422 invalid value.
+ * request, 401 key, 403 an application API key outside what its user may do (http/access-policy.ts),
+ * 404 unknown id or route, 422 invalid value.
  */
-export const errorResponses = { 400: errorBody, 401: errorBody, 404: errorBody, 422: errorBody } as const;
+export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody } as const;
 
 /** Routes that take a JSON body can also answer 413 (too large) and 415 (not JSON). */
 export const bodyErrorResponses = { ...errorResponses, 413: errorBody, 415: errorBody } as const;

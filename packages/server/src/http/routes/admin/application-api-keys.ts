@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApplicationKeys, deleteApplicationKeys } from '../../../environments/application-api-keys.js';
 import type { HttpDependencies } from '../../dependencies.js';
-import { adminIssue, bodyErrorResponses, deletedResource, errorBody, errorResponses, idList, objectId } from '../../schemas/common.js';
+import { adminIssue, bodyErrorResponses, deletedResource, errorResponses, idList, objectId } from '../../schemas/common.js';
 
 const tags = ['Application API keys'];
 const MAX_KEYS = 100;
@@ -42,7 +42,7 @@ export const applicationApiKeyRoutes: FastifyPluginAsyncZod<HttpDependencies> = 
       description:
         'One key per item, bound to that user; at most 100 per request. The whole key (`key`) is answered only here. A user that does not exist is an error issue for that item (by `index` and `userId`). Answers 201 if at least one key was created, else 200.',
       body: createBody,
-      response: { 200: createResponse, 201: createResponse, 403: errorBody, ...bodyErrorResponses },
+      response: { 200: createResponse, 201: createResponse, ...bodyErrorResponses },
     },
     handler: async (request, reply) => {
       const result = await createApplicationKeys(
@@ -62,7 +62,7 @@ export const applicationApiKeyRoutes: FastifyPluginAsyncZod<HttpDependencies> = 
       description:
         'Give ids as ?ids=a,b or ?ids=a&ids=b (at most 100). A deleted key stops working at once and cannot be recovered. An id that is not a UUID, or no key of this environment, is an issue.',
       querystring: z.object({ ids: idList }),
-      response: { 200: deleteResponse, 403: errorBody, ...errorResponses },
+      response: { 200: deleteResponse, ...errorResponses },
     },
     handler: async (request) => deleteApplicationKeys(db, request.environmentId, request.query.ids),
   });
