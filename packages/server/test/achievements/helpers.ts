@@ -3,32 +3,25 @@
  * database for what other APIs own (metrics, attributes, users, totals, events, streaks).
  */
 import assert from 'node:assert/strict';
-import { createApiKey } from '../../src/environments/api-keys.js';
-import { createEnvironment, findEnvironmentByName } from '../../src/environments/environments.js';
+import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { newId } from '../../src/store/ids.js';
+import { ACHIEVEMENTS, createFixtureEnvironment, unique } from '../support/fixtures.js';
 import type { TestLaurel } from '../support/laurel.js';
 
-export const ACHIEVEMENTS = '/admin/v1/achievements';
+export { ACHIEVEMENTS, unique };
 
 export interface Env {
   id: string;
   key: string;
 }
 
-let sequence = 0;
-/** A unique suffix, so tests sharing a database never collide on keys. */
-export const unique = (prefix: string): string => `${prefix}-${++sequence}`;
-
 export async function developmentEnv(laurel: TestLaurel): Promise<Env> {
   const env = await findEnvironmentByName(laurel.backend.db, 'development');
   return { id: env!.id, key: laurel.keys.development };
 }
 
-export async function newEnv(laurel: TestLaurel, name = unique('env')): Promise<Env> {
-  const db = laurel.backend.db;
-  const environment = await createEnvironment(db, name, laurel.clock.now());
-  assert.ok(environment, `environment ${name} already exists`);
-  return { id: environment.id, key: (await createApiKey(db, environment.id, `test-${name}`, laurel.clock.now())).key };
+export async function newEnv(laurel: TestLaurel, name?: string): Promise<Env> {
+  return createFixtureEnvironment(laurel.backend.db, laurel.clock.now(), name);
 }
 
 export async function insertMetric(laurel: TestLaurel, env: Env, key = unique('metric'), name = `Metric ${key}`): Promise<{ id: string; key: string; name: string }> {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
-import { startSdkServer, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
+import { unique } from '../support/fixtures.js';
+import { startSdkServer, type SdkEnvironment, type SdkServer } from './helpers.js';
 
 /**
  * Issue 14's conformance case: a Trophy client app, unchanged, against Laurel. An operator sets up

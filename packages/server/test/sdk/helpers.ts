@@ -11,17 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { TrophyApi, TrophyApiClient, TrophyApiError } from '@trophyso/node';
 import { TrophyApi as LegacyTrophyApi, TrophyApiClient as LegacyTrophyApiClient, TrophyApiError as LegacyTrophyApiError } from '@trophyso/node-1.0.21';
 import { ManualClock } from '../../src/clock.js';
-import { createApiKey } from '../../src/environments/api-keys.js';
-import { createEnvironment } from '../../src/environments/environments.js';
 import { catalogue } from '../../src/errors.js';
-import { Fixtures, httpCaller } from '../support/fixtures.js';
+import { Fixtures, createFixtureEnvironment, httpCaller, unique } from '../support/fixtures.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
 export { LegacyTrophyApi, LegacyTrophyApiClient, TrophyApi, TrophyApiClient, TrophyApiError };
-
-let sequence = 0;
-/** A unique id with a readable prefix (the tests of a file share one database). */
-export const unique = (prefix: string): string => `${prefix}-${process.pid}-${++sequence}`;
 
 /** A request the server received from the SDK (recognised by its X-Fern-Language header). */
 export interface SdkHit {
@@ -90,11 +84,9 @@ export async function startSdkServer(databaseUrl: string, now = Date.UTC(2026, 2
     legacyClient,
     close: () => laurel.close(),
     async environment() {
-      const db = laurel.backend.db;
-      const created = await createEnvironment(db, unique('sdk').toLowerCase(), clock.now());
-      assert.ok(created);
-      const key = (await createApiKey(db, created.id, 'sdk-test', clock.now())).key;
-      const fixtures = new Fixtures(httpCaller(url), { id: created.id, name: created.name, key });
+      const created = await createFixtureEnvironment(laurel.backend.db, clock.now(), unique('sdk'));
+      const key = created.key;
+      const fixtures = new Fixtures(httpCaller(url), created);
       const admin: SdkEnvironment['admin'] = async (method, path, body, expect) => {
         const response = await fetch(`${url}/admin/v1${path}`, {
           method,
@@ -181,6 +173,3 @@ export async function expectSdkError(server: SdkServer, call: () => Promise<unkn
 export function lastStatus(server: SdkServer): number | undefined {
   return server.hits[server.hits.length - 1]?.status;
 }
-
-export const DAY_MS = 86_400_000;
-

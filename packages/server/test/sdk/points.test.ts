@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
-import { expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
+import { unique } from '../support/fixtures.js';
+import { expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, type SdkEnvironment, type SdkServer } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12);
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
-import { DAY_MS, expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, unique, type SdkEnvironment, type SdkServer } from './helpers.js';
+import { unique } from '../support/fixtures.js';
+import { DAY_MS } from '../support/time.js';
+import { expectSdkError, lastStatus, sdkRequests, startSdkServer, TrophyApi, type SdkEnvironment, type SdkServer } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11 12:00 UTC
 /** 12:00 UTC on 2026-03-(11 + n). */
