@@ -141,7 +141,7 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
     assert.equal((await list(other)).length, 1);
   });
 
-  test('what a board names goes with the metric and attributes: renamed, or deleted (left out)', async () => {
+  test('what a board names goes with the metric and attributes: renamed, or deleted (left out); a breakdown attribute cannot be deleted', async () => {
     const env = await fixturesFor(laurel);
     const metric = await env.metric({ key: 'minutes', name: 'Minutes' });
     const city = await env.attribute('city');
@@ -150,9 +150,9 @@ forEachBackend('Application API: GET /v1/leaderboards', (database) => {
     assert.equal((await laurel.api('PATCH', '/admin/v1/metrics', { key: env.key, body: [{ id: metric.id, name: 'Minutes read' }] })).status, 200);
     assert.equal((await list(env))[0].metricName, 'Minutes read');
 
-    assert.equal((await laurel.api('DELETE', `/admin/v1/attributes?ids=${city.id}`, { key: env.key })).status, 200);
-    assert.deepEqual([(await list(env))[0].breakdownAttributes, (await list(env))[0].breakdownAttribute], [['plan'], 'plan']);
-    // The Admin API still shows the ids the board was given.
+    // An attribute a board breaks down by cannot be deleted: the board keeps both (and, with two, no single breakdownAttribute).
+    assertError(await laurel.api('DELETE', `/admin/v1/attributes?ids=${city.id}`, { key: env.key }), 400, /user attribute city/, /leaderboard m\b/, /nothing was deleted/);
+    assert.deepEqual([(await list(env))[0].breakdownAttributes, (await list(env))[0].breakdownAttribute], [['city', 'plan'], null]);
     const [admin] = (await laurel.api('GET', LEADERBOARDS, { key: env.key })).body;
     assert.deepEqual(admin.breakdownAttributes, [city.id, plan.id]);
 
