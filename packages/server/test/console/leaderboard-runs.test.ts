@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../support/assert-error.js';
-import { createBoard, createMetric, developmentEnv, newEnv, type Env } from '../leaderboards/helpers.js';
+import { developmentFixtures, fixturesFor, type Fixtures } from '../support/fixtures.js';
 import { request, setUpOwner, type Browser } from './console.js';
 
 // Tuesday 10 March 2026, noon UTC: the runs below are worked out by hand from this date.
@@ -13,21 +13,21 @@ const NOW = Date.UTC(2026, 2, 10, 12);
 forEachBackend('console: leaderboard runs', (database) => {
   let laurel: TestLaurel;
   let browser: Browser;
-  let dev: Env;
+  let dev: Fixtures;
   let metricId: string;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'], clock: new ManualClock(NOW) });
     browser = await setUpOwner(laurel);
-    dev = await developmentEnv(laurel);
-    metricId = (await createMetric(laurel, dev, 'lessons')).id;
+    dev = await developmentFixtures(laurel);
+    metricId = (await dev.metric({ key: 'lessons' })).id;
   });
   after(() => laurel?.close());
 
   const runs = (environmentId: string, boardId: string, query = '') =>
     request(laurel, 'GET', `/console/v1/environments/${environmentId}/leaderboards/${boardId}/runs${query}`, { as: browser });
 
-  const board = (item: Record<string, unknown>) => createBoard(laurel, dev, { name: `Board ${item.key}`, rankBy: 'metric', metricId, status: 'active', ...item });
+  const board = (item: Record<string, unknown>) => dev.leaderboardAsGiven({ name: `Board ${item.key}`, rankBy: 'metric', metricId, status: 'active', ...item });
 
   test('a weekly board: the run containing today, then the ended runs newest first, as many as limit', async () => {
     const weekly = await board({ key: 'weekly', start: '2026-02-24', runUnit: 'day', runInterval: 7 });
@@ -74,7 +74,7 @@ forEachBackend('console: leaderboard runs', (database) => {
 
   test("unknown ids and another environment's board are 404; a bad limit 422; no session 401", async () => {
     const weekly = await board({ key: 'weekly-2', start: '2026-02-24', runUnit: 'day', runInterval: 7 });
-    const other = await newEnv(laurel);
+    const other = await fixturesFor(laurel);
     assertError(await runs(dev.id, 'missing'), 404, /Leaderboard not found: missing/);
     assertError(await runs(other.id, weekly.id), 404, /Leaderboard not found/);
     assertError(await runs('no-such-environment', weekly.id), 404, /Environment not found: no-such-environment/);
