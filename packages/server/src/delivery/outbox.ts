@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { newId } from '../store/ids.js';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { EventType } from '../events/event-types.js';
 import type { Backend } from '../store/backends/backend.js';
 import { rowSet } from '../store/row-set.js';
-import type { Schema } from '../store/schema.js';
+import { preparedRows } from '../store/prepared.js';
+import type { DeliveryTable, EventTable, Schema } from '../store/schema.js';
 
 export const DELIVERY_CHANNEL = 'laurel_deliveries';
 
@@ -116,9 +117,15 @@ export function createOutbox(backend: Backend, wakeLocalWorker: (wakeUp: WakeUp)
       }
 
       const planned = plan(inputs, events, await subscribersByEnvironment(trx, inputs));
-      await insertEvents.execute(trx);
+      // SQLite: one change's few events and deliveries (a metric event's five or so) are plain
+      // multi-row inserts, prepared once per row count: the JSON row set escaped every payload a
+      // second time for SQLite to parse back, which made these two the costliest statements of a
+      // metric event. Larger batches keep the row set (one parameter, however many rows).
+      if (events.length <= MAX_PREPARED_ROWS) await insertEventRows(trx, events.map((event) => ({ ...event, created_at: now })));
+      else await insertEvents.execute(trx);
       if (planned.deliveries.length > 0) {
-        await insertDeliveries(planned.deliveries).execute(trx);
+        if (planned.deliveries.length <= MAX_PREPARED_ROWS) await insertDeliveryRows(trx, planned.deliveries.map((delivery) => pendingDelivery(delivery, now)));
+        else await insertDeliveries(planned.deliveries).execute(trx);
         await announce(trx, planned.webhookIds, now);
       }
       return planned.results;
@@ -154,6 +161,16 @@ interface NewDelivery {
   webhook_id: string;
   environment_id: string;
   event_type: string;
+}
+
+/** Up to this many rows, SQLite's outbox writes are prepared multi-row inserts (store/prepared.ts's limit). */
+const MAX_PREPARED_ROWS = 8;
+
+const insertEventRows = preparedRows((db, rows: EventTable[]) => db.insertInto('events').values(rows));
+const insertDeliveryRows = preparedRows((db, rows: Insertable<DeliveryTable>[]) => db.insertInto('deliveries').values(rows));
+
+function pendingDelivery(delivery: NewDelivery, now: number): Insertable<DeliveryTable> {
+  return { ...delivery, status: 'pending', attempts: 0, next_attempt_at: now, next_trigger: 'first', created_at: now, updated_at: now };
 }
 
 const EVENT_COLUMNS = { id: 'text', environment_id: 'text', type: 'text', payload: 'text' } as const;
