@@ -14,6 +14,7 @@ import { ConfigCache } from './environments/config-cache.js';
 import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironments, oldestEnvironmentOfKind } from './environments/environments.js';
 import { buildApp } from './http/app.js';
+import { ANNIVERSARY_JOB, ANNIVERSARY_WALK, anniversaryHandler, anniversaryWalk } from './achievements/anniversary.js';
 import { BACKDATE_WALK, backdateWalk } from './achievements/backdate.js';
 import { LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler } from './leaderboards/leaderboard-lifecycle.js';
 import { EVENT_BATCH_JOB, eventBatchHandler } from './metrics/event-batches.js';
@@ -131,6 +132,8 @@ export async function createLaurel(options: LaurelOptions): Promise<Laurel> {
       defineJob(THROTTLED_WEBHOOK, throttledWebhookHandler({ outbox })),
       defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate }))),
       defineJob(BACKDATE_WALK, walkHandler(backdateWalk({ lockForUpdate }))),
+      defineJob(ANNIVERSARY_WALK, walkHandler(anniversaryWalk())),
+      defineJob(ANNIVERSARY_JOB, anniversaryHandler({ outbox, configCache, lockForUpdate })),
       defineJob(LEADERBOARD_LIFECYCLE, leaderboardLifecycleHandler({ outbox })),
       defineJob(BOOST_LIFECYCLE, boostLifecycleHandler({ outbox })),
       defineJob(TIME_TICK_JOB, timeTickHandler({ outbox, configCache, lockForUpdate })),

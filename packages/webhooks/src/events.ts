@@ -64,7 +64,7 @@ export interface WebhookUser extends User {
   subscribedToEmails: boolean;
 }
 
-export type AchievementTrigger = 'metric' | 'streak' | 'api' | 'achievement';
+export type AchievementTrigger = 'metric' | 'streak' | 'api' | 'achievement' | 'anniversary';
 
 export interface AchievementResponse {
   id: string;
@@ -74,6 +74,8 @@ export interface AchievementResponse {
   badgeUrl: string | null;
   key?: string;
   streakLength?: number;
+  /** Only for `anniversary` achievements: the whole years after the user's sign-up date. */
+  anniversaryYears?: number;
   achievementIds?: string[];
   metricId?: string;
   metricValue?: number;

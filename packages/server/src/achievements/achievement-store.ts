@@ -4,6 +4,7 @@ import type { AchievementResponse } from '../events/payloads.js';
 import { newId } from '../store/ids.js';
 import type { AchievementRow, AchievementStatus, AchievementTriggerKind, MetricRow, Schema } from '../store/schema.js';
 import { toAchievementResponse } from './achievement-view.js';
+import { startAnniversaryWalk } from './anniversary.js';
 import { startBackdating } from './backdate.js';
 import type { AdminIssue } from '../admin-issue.js';
 
@@ -50,6 +51,7 @@ export interface AchievementFields {
   metricId?: string;
   metricValue?: number;
   streakLength?: number;
+  anniversaryYears?: number;
   achievementIds?: string[];
   userAttributes?: AttributeFilterInput[] | null;
   eventAttributes?: AttributeFilterInput[] | null;
@@ -80,6 +82,7 @@ const triggerFields: Record<string, AchievementTriggerKind> = {
   metricValue: 'metric',
   eventAttributes: 'metric',
   streakLength: 'streak',
+  anniversaryYears: 'anniversary',
   achievementIds: 'achievement',
 };
 
@@ -170,6 +173,7 @@ export async function createAchievements(
     const created: AchievementRow[] = [];
     const issues: Issue[] = [];
     let live = false;
+    let anniversaries = false;
     for (const [index, item] of items.entries()) {
       const problems = item.ok ? [] : [...item.problems];
       const row = item.ok ? buildRow(context, undefined, item.value, problems, now) : undefined;
@@ -178,12 +182,14 @@ export async function createAchievements(
         context.keys.add(row.key);
         created.push(row);
         live ||= row.status === 'active';
+        anniversaries ||= row.status === 'active' && row.trigger === 'anniversary';
       } else {
         if (problems.length === 0) problems.push('Key already in use by another achievement');
         for (const message of problems) issues.push({ index, severity: 'error', message });
       }
     }
     if (live) await startBackdating(trx, environmentId, now);
+    if (anniversaries) await startAnniversaryWalk(trx, environmentId, now);
     return { created: created.map((row) => view(context, row)), issues };
   });
 }
@@ -204,6 +210,7 @@ export async function updateAchievements(
     const updated: AchievementRow[] = [];
     const issues: Issue[] = [];
     let live = false;
+    let anniversaries = false;
     for (const [index, item] of items.entries()) {
       if (!item.ok) {
         // Issues of an update name the achievement; an item without a readable id is named by its index.
@@ -231,6 +238,7 @@ export async function updateAchievements(
         row.metric_id !== existing.metric_id ||
         row.metric_value !== existing.metric_value ||
         row.streak_length !== existing.streak_length ||
+        row.anniversary_years !== existing.anniversary_years ||
         row.prerequisite_ids !== existing.prerequisite_ids ||
         row.user_attributes !== existing.user_attributes ||
         row.event_attributes !== existing.event_attributes;
@@ -239,12 +247,15 @@ export async function updateAchievements(
       // or coming (back) to life, is counted again from its events by the backdating walk, a chunk
       // of users at a time (backdate.ts), never in the request.
       live ||= activated || (ruleChanged && row.status !== 'inactive');
+      // Users' anniversary jobs follow an anniversary achievement going live, or its years changing while live.
+      anniversaries ||= row.trigger === 'anniversary' && (activated || (row.anniversary_years !== existing.anniversary_years && row.status !== 'inactive'));
       // The same id may be changed twice in one request; show its final state once.
       const previous = updated.findIndex((r) => r.id === row.id);
       if (previous >= 0) updated.splice(previous, 1);
       updated.push(row);
     }
     if (live) await startBackdating(trx, environmentId, now);
+    if (anniversaries) await startAnniversaryWalk(trx, environmentId, now);
     return { updated: updated.map((row) => view(context, row)), issues };
   });
 }
@@ -386,6 +397,7 @@ function buildRow(
   let metricId = existing?.metric_id ?? null;
   let metricValue = existing?.metric_value ?? null;
   let streakLength = existing?.streak_length ?? null;
+  let anniversaryYears = existing?.anniversary_years ?? null;
   let prerequisites = existing ? prerequisitesOf(existing) : [];
   let eventAttributes = existing ? (JSON.parse(existing.event_attributes) as KeyValue[]) : [];
   let userAttributes = existing ? (JSON.parse(existing.user_attributes) as KeyValue[]) : [];
@@ -410,6 +422,11 @@ function buildRow(
   if (trigger === 'streak') {
     if (input.streakLength !== undefined) streakLength = input.streakLength;
     else if (!existing) problems.push('streakLength is required for a streak achievement');
+  }
+
+  if (trigger === 'anniversary') {
+    if (input.anniversaryYears !== undefined) anniversaryYears = input.anniversaryYears;
+    else if (!existing) problems.push('anniversaryYears is required for an anniversary achievement');
   }
 
   if (trigger === 'achievement') {
@@ -444,7 +461,7 @@ function buildRow(
     metric_id: metricId,
     metric_value: metricValue,
     streak_length: streakLength,
-    anniversary_years: existing?.anniversary_years ?? null,
+    anniversary_years: anniversaryYears,
     prerequisite_ids: JSON.stringify(prerequisites),
     user_attributes: JSON.stringify(userAttributes.map(({ key, value }) => ({ key, value }))),
     event_attributes: JSON.stringify(eventAttributes.map(({ key, value }) => ({ key, value }))),

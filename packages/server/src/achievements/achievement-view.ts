@@ -11,6 +11,7 @@ export function toRule(row: AchievementRow): AchievementRule {
     metricId: row.metric_id,
     metricValue: row.metric_value,
     streakLength: row.streak_length,
+    ...(row.trigger === 'anniversary' ? { anniversaryYears: row.anniversary_years } : {}),
     prerequisiteIds: JSON.parse(row.prerequisite_ids) as string[],
     userAttributes: JSON.parse(row.user_attributes) as KeyValue[],
     eventAttributes: JSON.parse(row.event_attributes) as KeyValue[],
@@ -40,6 +41,7 @@ export function toAchievementResponse(row: AchievementRow, metricName: string | 
     if (rule.eventAttributes.length === 1) response.eventAttribute = rule.eventAttributes[0]!;
   }
   if (row.trigger === 'streak' && row.streak_length !== null) response.streakLength = row.streak_length;
+  if (row.trigger === 'anniversary' && row.anniversary_years !== null) response.anniversaryYears = row.anniversary_years;
   if (row.trigger === 'achievement') response.achievementIds = [...rule.prerequisiteIds];
   return response;
 }

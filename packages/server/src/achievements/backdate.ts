@@ -1,6 +1,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { ActiveRules } from './achievement-queries.js';
+import { yearsSince } from '../engine/achievements/anniversary.js';
 import { attributesMatch, type KeyValue } from '../engine/achievements/qualify.js';
+import { localDate } from '../engine/streaks/index.js';
 import type { StreakSettings } from '../engine/streaks/index.js';
 import { ConfigCache } from '../environments/config-cache.js';
 import { runSilently } from '../pipeline/run-pipeline.js';
@@ -48,7 +50,7 @@ export function backdateWalk(deps: { lockForUpdate: boolean }): UserWalk {
       const users = await lockUsers(trx, environmentId, userIds, deps.lockForUpdate);
       const config = await new ConfigCache().get(trx, environmentId);
       await rebuildProgress(trx, environmentId, config.rules, userIds);
-      const progress = await readProgress(trx, environmentId, config.rules, config.streakSettings, users);
+      const progress = await readProgress(trx, environmentId, config.rules, config.streakSettings, users, startedAt);
       for (const user of users) {
         const change: AchievementsBackdatedChange = { kind: 'achievements_backdated', progress: progress.get(user.id)!, at: startedAt };
         // Stamped with the time of the change that started the walk, however long after it the chunk runs.
@@ -108,6 +110,8 @@ async function readProgress(
   rules: ActiveRules,
   streakSettings: StreakSettings,
   users: readonly UserRow[],
+  /** When the walk was started: anniversaries are judged on the users' local day then. */
+  at: number,
 ): Promise<Map<string, AchievementsBackdatedChange['progress']>> {
   const userIds = users.map((user) => user.id);
   const live = rules.rules.filter((rule) => rule.trigger !== 'api');
@@ -160,6 +164,7 @@ async function readProgress(
         filteredTotals: filteredTotals.get(user.id) ?? new Map(),
         streakLength: streakEnabledFor(user) ? (streaks.get(user.id) ?? 0) : 0,
         completed: completed.get(user.id) ?? new Set(),
+        ...(user.sign_up_date !== null ? { yearsSinceSignUp: yearsSince(user.sign_up_date, localDate(at, user.tz)) } : {}),
       },
     ]),
   );

@@ -5,6 +5,7 @@ import type { Schema, UserRow } from '../store/schema.js';
 import type { UpsertedUserInput, UserFields } from './user-input.js';
 import { prepared } from '../store/prepared.js';
 import { localDate } from '../engine/streaks/index.js';
+import { scheduleUserAnniversaries } from '../achievements/anniversary-schedule.js';
 
 /**
  * How a write treats a user that does or doesn't exist yet:
@@ -48,7 +49,10 @@ export async function upsertUser(
   if (!existing) {
     const row = newUserRow(environmentId, input, now);
     const inserted = await trx.insertInto('users').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows === 1n) return { user: row, created: true };
+    if (inserted.numInsertedOrUpdatedRows === 1n) {
+      if (row.sign_up_date !== null) await scheduleUserAnniversaries(trx, environmentId, row, now);
+      return { user: row, created: true };
+    }
     // Another transaction created the same user a moment ago: update it like an existing one.
     existing = await findUser(trx, environmentId, input.id, lockForUpdate);
     if (!existing) throw new Error(`user ${input.id} vanished during upsert`);
@@ -64,6 +68,10 @@ export async function upsertUser(
     .where('environment_id', '=', environmentId)
     .where('id', '=', input.id)
     .execute();
+  // Anniversary days start at the user's local midnight: a new sign-up date or time zone moves their job.
+  if (changes.sign_up_date !== undefined || (changes.tz !== undefined && updated.sign_up_date !== null)) {
+    await scheduleUserAnniversaries(trx, environmentId, updated, now);
+  }
   return { user: updated, created: false, previous: existing };
 }
 

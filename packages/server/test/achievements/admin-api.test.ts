@@ -168,7 +168,7 @@ forEachBackend('achievement management API', (database) => {
       [api({ key: 'dot.ted' }), /^key: /],
       [api({ key: taken }), /^Key already in use by another achievement$/],
       [{ name: 'X', key: unique('k') }, /^trigger: is required$/],
-      [api({ trigger: 'points' }), /^trigger: must be one of metric, streak, api, achievement$/],
+      [api({ trigger: 'points' }), /^trigger: must be one of metric, streak, api, achievement, anniversary$/],
       [api({ nmae: 'typo' }), /unknown field nmae/],
       [api({ description: 7 }), /^description: must be a string$/],
       [api({ badgeUrl: 'ftp://example.com/b.png' }), /^badgeUrl: must be an absolute http or https URL/],

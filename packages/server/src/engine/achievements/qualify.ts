@@ -1,5 +1,5 @@
 /** How an achievement is completed and whether it takes completions: the rules below decide by them, storage keeps them. */
-export type AchievementTriggerKind = 'metric' | 'streak' | 'api' | 'achievement';
+export type AchievementTriggerKind = 'metric' | 'streak' | 'api' | 'achievement' | 'anniversary';
 export type AchievementStatus = 'inactive' | 'active' | 'locked';
 
 export interface KeyValue {
@@ -15,6 +15,8 @@ export interface AchievementRule {
   metricId: string | null;
   metricValue: number | null;
   streakLength: number | null;
+  /** Whole years after the user's sign-up date (anniversary trigger). */
+  anniversaryYears?: number | null;
   prerequisiteIds: readonly string[];
   userAttributes: readonly KeyValue[];
   eventAttributes: readonly KeyValue[];
@@ -28,6 +30,11 @@ export interface UserProgress {
   /** Achievement id -> sum of the events matching its event-attribute filters (filtered metric achievements only). */
   filteredTotals: ReadonlyMap<string, number>;
   streakLength: number;
+  /**
+   * Whole years since the user's sign-up date, as of their today (anniversary achievements);
+   * absent where the caller does not judge anniversaries (they fire from their scheduled job).
+   */
+  yearsSinceSignUp?: number;
   completed: ReadonlySet<string>;
 }
 
@@ -48,6 +55,8 @@ function conditionHolds(rule: AchievementRule, progress: UserProgress, completed
       return rule.streakLength !== null && progress.streakLength >= rule.streakLength;
     case 'achievement':
       return rule.prerequisiteIds.length > 0 && rule.prerequisiteIds.every((id) => completed.has(id));
+    case 'anniversary':
+      return rule.anniversaryYears != null && progress.yearsSinceSignUp !== undefined && progress.yearsSinceSignUp >= rule.anniversaryYears;
     case 'api':
       return false; // only POST /achievements/{key}/complete completes these
   }

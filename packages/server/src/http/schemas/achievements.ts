@@ -9,7 +9,7 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 /** Items per create or update call, like Trophy's other bulk Admin endpoints. */
 export const MAX_ACHIEVEMENT_ITEMS = 100;
 
-const triggers = ['metric', 'streak', 'api', 'achievement'] as const;
+const triggers = ['metric', 'streak', 'api', 'achievement', 'anniversary'] as const;
 const statuses = ['inactive', 'active', 'locked'] as const;
 
 // ---- What clients send (Admin API, a Laurel extension: Trophy keeps achievements in its dashboard).
@@ -61,6 +61,8 @@ const fields = {
   // JSON cannot carry NaN or Infinity and zod refuses them too, so this is any finite number.
   metricValue: z.number(),
   streakLength: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+  // Trophy: whole years since the user's sign-up, at least 1.
+  anniversaryYears: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
   achievementIds: z.array(objectId()).min(1, 'must list at least one achievement'),
   userAttributes: z.array(attributeFilter),
   eventAttributes: z.array(attributeFilter),
@@ -76,6 +78,7 @@ const optionalFields = {
   metricId: fields.metricId.optional(),
   metricValue: fields.metricValue.optional(),
   streakLength: fields.streakLength.optional(),
+  anniversaryYears: fields.anniversaryYears.optional(),
   achievementIds: fields.achievementIds.optional(),
   // null clears the filters (Trophy's update).
   userAttributes: fields.userAttributes.nullable().optional(),
@@ -149,6 +152,7 @@ const achievementResponseShape = {
   badgeUrl: z.string().nullable(),
   key: z.string().optional(),
   streakLength: z.number().int().optional(),
+  anniversaryYears: z.number().int().optional().describe('Only for anniversary achievements: the whole years after sign-up.'),
   achievementIds: z.array(z.string()).optional(),
   metricId: z.string().optional(),
   metricValue: z.number().optional(),
