@@ -155,6 +155,13 @@ export const serverErrors = {
     'The database is busy: another process held its write lock for too long. Nothing was written; send the request again',
     1,
   ),
+  // PostgreSQL refused, dropped or timed out the connection (a restart, a failover, max_connections).
+  databaseUnavailable: serverError(
+    'database_unavailable',
+    503,
+    'The database cannot be reached right now. Nothing was written; send the request again',
+    5,
+  ),
   /** A Laurel bug: the details go to the log, never to the client. */
   internal: serverError('internal_error', 500, 'Internal server error'),
 } as const;

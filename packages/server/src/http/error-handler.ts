@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiError, errors, serverErrors } from '../errors.js';
-import { isDatabaseBusy } from '../store/database-errors.js';
+import { isDatabaseBusy, isDatabaseUnreachable } from '../store/database-errors.js';
 import { clientErrorOf, frameworkErrorOf, sendError } from './errors.js';
 
 /** Maps every failure to a catalogue entry and its body; only our own bugs become 500, and they say nothing inside. */
@@ -14,6 +14,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (isDatabaseBusy(error)) {
       request.log.warn({ err: error }, 'database busy');
       return sendError(reply, serverErrors.databaseBusy());
+    }
+    // Load or an outage, not a bug: the client is told to come back, and the log says why.
+    if (isDatabaseUnreachable(error)) {
+      request.log.warn({ err: error }, 'database unreachable');
+      return sendError(reply, serverErrors.databaseUnavailable());
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, serverErrors.internal());

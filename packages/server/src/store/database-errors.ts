@@ -46,3 +46,22 @@ export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
+
+// Node's socket errors on connecting or talking to PostgreSQL, and PostgreSQL's own "not now":
+// 57P01-57P03 (shutting down, crash recovery, starting up), 53300 (too many connections), and
+// class 08 (connection exceptions).
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+// node-postgres raises these two without a code.
+const unreachableMessages = /^(Connection terminated|timeout exceeded when trying to connect)/;
+
+/**
+ * The database server could not be reached or dropped the connection: nothing of the request's
+ * transaction was committed (a commit that was never acknowledged is rolled back by PostgreSQL
+ * with the connection), so the request can be sent again.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (unreachableCodes.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  return unreachableMessages.test(error.message);
+}

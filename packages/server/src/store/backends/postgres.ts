@@ -17,9 +17,14 @@ const QUEUE_POOL_SIZE = 6;
 export function openPostgres(url: string, poolSize = 10): Backend {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   const queuePool = new pg.Pool({ connectionString: url, max: QUEUE_POOL_SIZE, types, options: '-c synchronous_commit=off' });
-  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
-  queuePool.on('error', () => {});
+  // A connection that drops (server restart, failover) must not crash the process. The pool
+  // listens on idle clients only; a client checked out between two statements of a transaction
+  // would emit 'error' with no listener: each client keeps one of its own, and the statement it
+  // runs next fails with the error instead (an HTTP 503, http/error-handler.ts).
+  for (const each of [pool, queuePool]) {
+    each.on('error', () => {});
+    each.on('connect', (client) => client.on('error', () => {}));
+  }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const queue = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: queuePool }) });
   const listeners: { stop(): Promise<void> }[] = [];
