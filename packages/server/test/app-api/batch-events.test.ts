@@ -2,17 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { count, createAttribute, createMetric } from './setup.js';
+import { count } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 forEachBackend('admin batch of metric events', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   const queued = async () => Number((await laurel.backend.db.selectFrom('scheduled_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'metric-events').executeTakeFirstOrThrow()).n);
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url });
-    await createMetric(laurel, 'reps');
-    await createMetric(laurel, 'sets');
-    await createAttribute(laurel, 'gym', 'event');
+    dev = await developmentFixtures(laurel);
+    await dev.metric({ key: 'reps' });
+    await dev.metric({ key: 'sets' });
+    await dev.attribute('gym', 'event');
   });
   after(() => laurel.close());
 

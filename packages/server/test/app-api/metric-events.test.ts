@@ -3,19 +3,22 @@ import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { count, createAchievement, createAttribute, createMetric, sendEvent } from './setup.js';
+import { count, sendEvent } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 forEachBackend('metric events', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   let wordsId: string;
   const validEventResponse = appSchemaValidator('EventResponse');
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url });
-    wordsId = await createMetric(laurel, 'words');
-    await createMetric(laurel, 'minutes');
-    await createAttribute(laurel, 'source', 'event');
-    await createAttribute(laurel, 'plan', 'user');
+    dev = await developmentFixtures(laurel);
+    wordsId = (await dev.metric({ key: 'words' })).id;
+    await dev.metric({ key: 'minutes' });
+    await dev.attribute('source', 'event');
+    await dev.attribute('plan', 'user');
   });
   after(() => laurel.close());
 
@@ -123,9 +126,9 @@ forEachBackend('metric events', (database) => {
   });
 
   test('metric achievements complete once, when the total reaches the value, in order', async () => {
-    await createMetric(laurel, 'pages');
-    const ten = await createAchievement(laurel, { key: 'pages-10', trigger: 'metric', metricKey: 'pages', metricValue: 10 });
-    const twenty = await createAchievement(laurel, { key: 'pages-20', trigger: 'metric', metricKey: 'pages', metricValue: 20 });
+    await dev.metric({ key: 'pages' });
+    const ten = await dev.achievement({ key: 'pages-10', trigger: 'metric', metricKey: 'pages', metricValue: 10 });
+    const twenty = await dev.achievement({ key: 'pages-20', trigger: 'metric', metricKey: 'pages', metricValue: 20 });
     const first = await sendEvent(laurel, 'pages', { user: { id: 'ach-1' }, value: 9 });
     assert.deepEqual(first.body.achievements, []);
     const second = await sendEvent(laurel, 'pages', { user: { id: 'ach-1' }, value: 15 });
@@ -138,9 +141,9 @@ forEachBackend('metric events', (database) => {
   });
 
   test('event-attribute filters count only matching events; user-attribute filters restrict who can unlock', async () => {
-    await createMetric(laurel, 'steps');
-    const mobile = await createAchievement(laurel, { key: 'mobile-5', trigger: 'metric', metricKey: 'steps', metricValue: 5, eventAttributes: [{ key: 'source', value: 'mobile' }] });
-    const pro = await createAchievement(laurel, { key: 'pro-1', trigger: 'metric', metricKey: 'steps', metricValue: 1, userAttributes: [{ key: 'plan', value: 'pro' }] });
+    await dev.metric({ key: 'steps' });
+    const mobile = await dev.achievement({ key: 'mobile-5', trigger: 'metric', metricKey: 'steps', metricValue: 5, eventAttributes: [{ key: 'source', value: 'mobile' }] });
+    const pro = await dev.achievement({ key: 'pro-1', trigger: 'metric', metricKey: 'steps', metricValue: 1, userAttributes: [{ key: 'plan', value: 'pro' }] });
     const web = await sendEvent(laurel, 'steps', { user: { id: 'filter-1' }, value: 10, attributes: { source: 'web' } });
     assert.deepEqual(web.body.achievements, [], 'web events do not count and the user is not pro');
     const phone = await sendEvent(laurel, 'steps', { user: { id: 'filter-1' }, value: 4, attributes: { source: 'mobile' } });
@@ -151,10 +154,10 @@ forEachBackend('metric events', (database) => {
   });
 
   test('a composite completes in the same event as its last prerequisite', async () => {
-    await createMetric(laurel, 'quiz');
-    const a = await createAchievement(laurel, { key: 'quiz-1', trigger: 'metric', metricKey: 'quiz', metricValue: 1 });
-    const b = await createAchievement(laurel, { key: 'quiz-api', trigger: 'api' });
-    const both = await createAchievement(laurel, { key: 'quiz-master', trigger: 'achievement', achievementIds: [a.id, b.id] });
+    await dev.metric({ key: 'quiz' });
+    const a = await dev.achievement({ key: 'quiz-1', trigger: 'metric', metricKey: 'quiz', metricValue: 1 });
+    const b = await dev.achievement({ key: 'quiz-api', trigger: 'api' });
+    const both = await dev.achievement({ key: 'quiz-master', trigger: 'achievement', achievementIds: [a.id, b.id] });
     const completed = await laurel.api('POST', '/v1/achievements/quiz-api/complete', { body: { user: { id: 'combo-1' } } });
     assert.equal(completed.status, 201);
     const event = await sendEvent(laurel, 'quiz', { user: { id: 'combo-1' }, value: 1 });

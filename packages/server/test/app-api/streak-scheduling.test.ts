@@ -3,13 +3,15 @@ import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { createAchievement, createMetric, sendEvent } from './setup.js';
+import { sendEvent } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 const DAY = 86_400_000;
 
 /** When streak jobs are (re)scheduled: user preference switches, time-zone moves, settings changes. */
 forEachBackend('streak scheduling', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   const clock = new ManualClock(Date.UTC(2026, 2, 10, 12, 0));
   const settings = (freezes: Record<string, unknown>) => ({
     enabled: true,
@@ -28,7 +30,8 @@ forEachBackend('streak scheduling', (database) => {
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, clock });
-    await createMetric(laurel, 'runs');
+    dev = await developmentFixtures(laurel);
+    await dev.metric({ key: 'runs' });
     assert.equal((await laurel.api('PUT', '/admin/v1/streaks/settings', { body: settings({}) })).status, 200);
   });
   after(() => laurel.close());
@@ -38,7 +41,7 @@ forEachBackend('streak scheduling', (database) => {
     await sendEvent(laurel, 'runs', { user: { id: 'on-1' }, value: 1 });
     assert.equal((await laurel.api('PATCH', '/v1/users/off-1/preferences', { body: { streak: { enabled: false } } })).status, 200);
     assert.equal(await jobDue('off-1'), null, 'no rollovers while the streak is off');
-    const achievement = await createAchievement(laurel, { key: 'streak-1', trigger: 'streak', streakLength: 1 });
+    const achievement = await dev.achievement({ key: 'streak-1', trigger: 'streak', streakLength: 1 });
     await laurel.scheduler!.runDue(); // backdating runs after the response
     const holders = await laurel.backend.db.selectFrom('user_achievements').select('user_id').where('achievement_id', '=', achievement.id).execute();
     assert.deepEqual(holders.map((h) => h.user_id), ['on-1']);

@@ -3,16 +3,19 @@ import { after, before, test } from 'node:test';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
-import { count, createAchievement, createAttribute, createMetric } from './setup.js';
+import { count } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 forEachBackend('users API', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   const validUser = appSchemaValidator('User');
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url });
-    await createAttribute(laurel, 'plan', 'user');
-    await createAttribute(laurel, 'team', 'user');
+    dev = await developmentFixtures(laurel);
+    await dev.attribute('plan', 'user');
+    await dev.attribute('team', 'user');
   });
   after(() => laurel.close());
 
@@ -109,8 +112,8 @@ forEachBackend('users API', (database) => {
   });
 
   test('a user first seen in a metric event without an email is not subscribed, in the answer and the webhook body alike', async () => {
-    await createMetric(laurel, 'mail-reps');
-    await createAchievement(laurel, { key: 'mail-first-rep', trigger: 'metric', metricKey: 'mail-reps', metricValue: 1 });
+    await dev.metric({ key: 'mail-reps' });
+    await dev.achievement({ key: 'mail-first-rep', trigger: 'metric', metricKey: 'mail-reps', metricValue: 1 });
     const event = await laurel.api('POST', '/v1/metrics/mail-reps/event', { body: { user: { id: 'mail-5' }, value: 1 } });
     assert.equal(event.status, 201, JSON.stringify(event.body));
     assert.equal((await laurel.api('GET', '/v1/users/mail-5')).body.subscribeToEmails, false);
@@ -146,7 +149,7 @@ forEachBackend('users API', (database) => {
   });
 
   test('preferences: notifications merge by type; streak overrides need personalisation (403)', async () => {
-    await createMetric(laurel, 'pref-metric');
+    await dev.metric({ key: 'pref-metric' });
     await laurel.api('POST', '/v1/users', { body: { id: 'pref-1' } });
     const initial = await laurel.api('GET', '/v1/users/pref-1/preferences');
     assert.deepEqual(initial.body, { notifications: {} });

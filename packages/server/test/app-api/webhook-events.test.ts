@@ -5,7 +5,8 @@ import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from '../support/receiver.js';
 import { loadReference, webhookValidator } from '../support/reference-schemas.js';
-import { createAchievement, createMetric, sendEvent } from './setup.js';
+import { sendEvent } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 const DAY = 86_400_000;
 const ENGINE_EVENTS = ['achievement.completed', 'streak.started', 'streak.extended', 'streak.lost', 'streak.freeze_consumed', 'streak.freeze_earned'];
@@ -16,6 +17,7 @@ const ENGINE_EVENTS = ['achievement.completed', 'streak.started', 'streak.extend
  */
 forEachBackend('engine webhook events end to end', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   let receiver: Receiver;
   // 2026-03-02 10:00 in New York (a Monday); the user lives there.
   const clock = new ManualClock(Date.UTC(2026, 2, 2, 15, 0));
@@ -43,11 +45,12 @@ forEachBackend('engine webhook events end to end', (database) => {
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, clock });
+    dev = await developmentFixtures(laurel);
     receiver = await startReceiver();
     // Accept on Trophy's signature alone (see nextDeliveries on the Standard Webhooks timestamp).
     receiver.reply = (request) => ({ status: request.trophyVerified ? 200 : 400 });
-    await createMetric(laurel, 'lessons');
-    await createAchievement(laurel, { key: 'first-lesson', trigger: 'metric', metricKey: 'lessons', metricValue: 1 });
+    await dev.metric({ key: 'lessons' });
+    await dev.achievement({ key: 'first-lesson', trigger: 'metric', metricKey: 'lessons', metricValue: 1 });
     const settings = await laurel.api('PUT', '/admin/v1/streaks/settings', {
       body: {
         enabled: true,

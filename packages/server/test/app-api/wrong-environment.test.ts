@@ -4,7 +4,8 @@ import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../support/assert-error.js';
 import { request, setUpOwner } from '../console/console.js';
-import { count, createAchievement, createMetric, sendEvent } from './setup.js';
+import { count, sendEvent } from './setup.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 /**
  * A valid key for the wrong environment: the metric, achievement and user exist in development,
@@ -12,12 +13,14 @@ import { count, createAchievement, createMetric, sendEvent } from './setup.js';
  */
 forEachBackend('Application API: a key for the wrong environment', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   const inProduction = /\(looked in environment "production", kind production, the environment of this API key\)$/;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
-    await createMetric(laurel, 'lessons');
-    await createAchievement(laurel, { key: 'onboarded', trigger: 'api' });
+    dev = await developmentFixtures(laurel);
+    await dev.metric({ key: 'lessons' });
+    await dev.achievement({ key: 'onboarded', trigger: 'api' });
     assert.equal((await sendEvent(laurel, 'lessons', { user: { id: 'ada' }, value: 1 })).status, 201);
   });
   after(() => laurel.close());

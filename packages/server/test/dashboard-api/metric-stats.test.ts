@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createMetric, sendEvent } from '../app-api/setup.js';
+import { sendEvent } from '../app-api/setup.js';
 import { assertError } from '../support/assert-error.js';
-import { fixturesFor } from '../support/fixtures.js';
+import { developmentFixtures, fixturesFor, type Fixtures } from '../support/fixtures.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
@@ -10,10 +10,12 @@ const STATS = '/admin/v1/metrics/stats';
 
 forEachBackend('metric stats', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   let devWords: string;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url });
+    dev = await developmentFixtures(laurel);
   });
   after(() => laurel.close());
 
@@ -25,9 +27,9 @@ forEachBackend('metric stats', (database) => {
 
   test("each metric with the sum of its users' totals and how many users have one, oldest metric first", async () => {
     assert.deepEqual(await stats(), []);
-    const words = (devWords = await createMetric(laurel, 'words'));
-    const minutes = await createMetric(laurel, 'minutes');
-    const unused = await createMetric(laurel, 'unused');
+    const words = (devWords = (await dev.metric({ key: 'words' })).id);
+    const minutes = (await dev.metric({ key: 'minutes' })).id;
+    const unused = (await dev.metric({ key: 'unused' })).id;
     for (const [metric, user, value] of [['words', 'u1', 10], ['words', 'u1', 3], ['words', 'u2', 7.5], ['minutes', 'u2', 5], ['minutes', 'u3', -2]] as const) {
       const response = await sendEvent(laurel, metric, { user: { id: user }, value });
       assert.equal(response.status, 201, JSON.stringify(response.body));
@@ -40,9 +42,10 @@ forEachBackend('metric stats', (database) => {
   });
 
   test('another environment counts only its own metrics and users', async () => {
-    const key = (await fixturesFor(laurel, 'metric-stats-elsewhere')).key;
+    const elsewhere = await fixturesFor(laurel, 'metric-stats-elsewhere');
+    const key = elsewhere.key;
     assert.deepEqual(await stats(key), []);
-    const words = await createMetric(laurel, 'words', key);
+    const words = (await elsewhere.metric({ key: 'words' })).id;
     const response = await laurel.api('POST', '/v1/metrics/words/event', { key, body: { user: { id: 'u1' }, value: 1 } });
     assert.equal(response.status, 201, JSON.stringify(response.body));
     assert.deepEqual(await stats(key), [{ metricId: words, key: 'words', total: 1, users: 1 }]);

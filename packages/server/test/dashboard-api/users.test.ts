@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
-import { createMetric, sendEvent } from '../app-api/setup.js';
+import { sendEvent } from '../app-api/setup.js';
 import { assertError } from '../support/assert-error.js';
-import { fixturesFor } from '../support/fixtures.js';
+import { developmentFixtures, fixturesFor, type Fixtures } from '../support/fixtures.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 
@@ -12,6 +12,7 @@ const USERS = '/admin/v1/users';
 /** The dashboard's user reads: GET /admin/v1/users (search, pages) and GET /admin/v1/users/{id}/events. */
 forEachBackend('admin user list and user events', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   let otherKey: string;
 
@@ -36,6 +37,7 @@ forEachBackend('admin user list and user events', (database) => {
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, clock });
+    dev = await developmentFixtures(laurel);
     for (const person of people) {
       const response = await laurel.api('POST', '/v1/users', { body: { ...person, name: person.id } });
       assert.equal(response.status, 201, JSON.stringify(response.body));
@@ -98,8 +100,8 @@ forEachBackend('admin user list and user events', (database) => {
   });
 
   test("a user's metric events, newest first, with the metric and the total after each", async () => {
-    const words = await createMetric(laurel, 'words');
-    const minutes = await createMetric(laurel, 'minutes');
+    const words = (await dev.metric({ key: 'words', name: 'words' })).id;
+    const minutes = (await dev.metric({ key: 'minutes', name: 'minutes' })).id;
     const sent: string[] = [];
     for (const [metric, value, idempotencyKey] of [['words', 10], ['minutes', 5, 'm-1'], ['words', 3]] as const) {
       clock.advance(1_000);

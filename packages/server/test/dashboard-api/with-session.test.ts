@@ -1,19 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createMetric, sendEvent } from '../app-api/setup.js';
+import { sendEvent } from '../app-api/setup.js';
 import { request, setUpOwner, type Browser } from '../console/console.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
+import { developmentFixtures, type Fixtures } from '../support/fixtures.js';
 
 /** The dashboard's reads with a session instead of an API key, scoped by X-Laurel-Environment. */
 forEachBackend('dashboard reads with a session', (database) => {
   let laurel: TestLaurel;
+  let dev: Fixtures;
   let browser: Browser;
 
   before(async () => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
+    dev = await developmentFixtures(laurel);
     browser = await setUpOwner(laurel);
-    await createMetric(laurel, 'words');
+    await dev.metric({ key: 'words' });
     assert.equal((await sendEvent(laurel, 'words', { user: { id: 'u1', email: 'u1@example.com' }, value: 4 })).status, 201);
   });
   after(() => laurel.close());
