@@ -5,30 +5,6 @@ import type { Schema, UserAchievementTable } from '../store/schema.js';
 // 6 columns a row: well inside SQLite's and PostgreSQL's limits on bound parameters.
 const INSERT_CHUNK = 500;
 
-export interface Completion {
-  id: string;
-  achievementId: string;
-  achievedAt: number;
-}
-
-/**
- * Records that the user completed these achievements, once each: an achievement the user already
- * holds is skipped (including one completed concurrently), so only what was actually recorded is
- * returned, in the order given.
- */
-export async function insertCompletions(
-  trx: Kysely<Schema>,
-  environmentId: string,
-  userId: string,
-  achievementIds: readonly string[],
-  now: number,
-  backdated: boolean,
-): Promise<Completion[]> {
-  const rows = [...new Set(achievementIds)].map((achievementId) => completionRow(environmentId, userId, achievementId, now, backdated));
-  const inserted = new Set(await insertCompletionRows(trx, rows));
-  return rows.filter((row) => inserted.has(row.id)).map((row) => ({ id: row.id, achievementId: row.achievement_id, achievedAt: row.achieved_at }));
-}
-
 export function completionRow(
   environmentId: string,
   userId: string,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ManualClock } from '../../src/clock.js';
-import { insertCompletions } from '../../src/achievements/completions.js';
+import { completionRow, insertCompletionRows } from '../../src/achievements/completions.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { createWebhook } from '../support/webhooks.js';
@@ -245,7 +245,8 @@ forEachBackend('achievement backdating', (database) => {
     const { env } = await setup();
     const user = await insertUser(laurel, env);
     const first = await createThenBackdate(env, { name: 'First', key: 'first', trigger: 'api', status: 'active' });
-    await insertCompletions(laurel.backend.db, env.id, user, [first.id], clock.now(), false);
+    const completed = await laurel.api('POST', `/v1/achievements/${first.key}/complete`, { key: env.key, body: { user: { id: user } } });
+    assert.equal(completed.status, 201, JSON.stringify(completed.body));
     await updateThenBackdate(env, { id: first.id, status: 'locked' });
     const composite = await createThenBackdate(env, { name: 'Comp', key: 'comp', trigger: 'achievement', achievementIds: [first.id], status: 'active' });
     assert.deepEqual(await holders(laurel, env, composite.id), [user]);
@@ -372,7 +373,7 @@ forEachBackend('achievement backdating', (database) => {
     assert.deepEqual(granted, ids.filter((_, i) => i % 2 === 1));
   });
 
-  test('insertCompletions records each achievement once and returns only what it recorded, in order', async () => {
+  test("insertCompletionRows (the pipeline's and backdating's writer) records each completion once and returns only the ids it recorded", async () => {
     const { env } = await setup();
     const user = await insertUser(laurel, env);
     const [a, b, c] = await createManyThenBackdate(env, [
@@ -381,11 +382,13 @@ forEachBackend('achievement backdating', (database) => {
       { name: 'C', key: 'c', trigger: 'api', status: 'active' },
     ]);
     const db = laurel.backend.db;
-    const first = await db.transaction().execute((trx) => insertCompletions(trx, env.id, user, [c.id, a.id], 1_000, false));
-    assert.deepEqual(first.map((x) => [x.achievementId, x.achievedAt]), [[c.id, 1_000], [a.id, 1_000]]);
-    assert.notEqual(first[0]!.id, first[1]!.id);
-    const second = await db.transaction().execute((trx) => insertCompletions(trx, env.id, user, [a.id, b.id, b.id], 2_000, true));
-    assert.deepEqual(second.map((x) => x.achievementId), [b.id]);
+    const firstRows = [completionRow(env.id, user, c.id, 1_000, false), completionRow(env.id, user, a.id, 1_000, false)];
+    const first = await db.transaction().execute((trx) => insertCompletionRows(trx, firstRows));
+    assert.deepEqual(new Set(first), new Set(firstRows.map((row) => row.id)));
+    assert.notEqual(firstRows[0]!.id, firstRows[1]!.id);
+    const secondRows = [completionRow(env.id, user, a.id, 2_000, true), completionRow(env.id, user, b.id, 2_000, true)];
+    const second = await db.transaction().execute((trx) => insertCompletionRows(trx, secondRows));
+    assert.deepEqual(second, [secondRows[1]!.id], 'the achievement already held is skipped');
     const rows = await completions(laurel, env);
     assert.deepEqual(
       rows.map((r) => [r.achievementId, r.achievedAt, r.backdated]).sort(),

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
+import { completionRow, insertCompletionRows } from '../../src/achievements/completions.js';
 import { newId } from '../../src/store/ids.js';
 import { ACHIEVEMENTS, createFixtureEnvironment, unique } from '../support/fixtures.js';
 import type { TestLaurel } from '../support/laurel.js';
@@ -133,6 +134,16 @@ export async function updateAchievement(laurel: TestLaurel, env: Env, change: Re
   assert.equal(response.status, 200, JSON.stringify(response.body));
   assert.deepEqual(response.body.issues, []);
   return response.body.updated[0];
+}
+
+/**
+ * Completions written with the pipeline's row writer, for holdings the API cannot make (a streak
+ * achievement held, one held while locked or inactive); returns those recorded, in the order given.
+ */
+export async function insertHeldCompletions(laurel: TestLaurel, env: Env, userId: string, achievementIds: readonly string[], backdated = false): Promise<{ id: string; achievementId: string; achievedAt: number }[]> {
+  const rows = [...new Set(achievementIds)].map((achievementId) => completionRow(env.id, userId, achievementId, laurel.clock.now(), backdated));
+  const inserted = new Set(await insertCompletionRows(laurel.backend.db, rows));
+  return rows.filter((row) => inserted.has(row.id)).map((row) => ({ id: row.id, achievementId: row.achievement_id, achievedAt: row.achieved_at }));
 }
 
 /** user id -> ids of the achievements they hold, with the backdated flag. */

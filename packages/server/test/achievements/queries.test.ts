@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { activeRules, listWithStats, metricAchievements, userAchievements } from '../../src/achievements/achievement-queries.js';
-import { insertCompletions } from '../../src/achievements/completions.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
 import { assertError } from '../support/assert-error.js';
-import { createAchievement, createAchievements, insertAttribute, insertMetric, insertUser, newEnv, updateAchievement, type Env } from './helpers.js';
+import { createAchievement, createAchievements, insertAttribute, insertHeldCompletions, insertMetric, insertUser, newEnv, updateAchievement, type Env } from './helpers.js';
 
 /** Checks each item against Trophy's schema of that name (skipped when the reference document is not on this machine). */
 function assertMatchesReference(schemaName: string, items: unknown[]): void {
@@ -30,8 +29,8 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
     return response.body as any[];
   };
 
-  const complete = (env: Env, userId: string, achievementIds: string[]) =>
-    laurel.backend.db.transaction().execute((trx) => insertCompletions(trx, env.id, userId, achievementIds, laurel.clock.now(), false));
+  // Streak, locked and inactive achievements held: holdings the API cannot complete.
+  const complete = (env: Env, userId: string, achievementIds: string[]) => insertHeldCompletions(laurel, env, userId, achievementIds);
 
   test('GET /v1/achievements lists the active achievements with completions and rarity (a percentage)', async () => {
     const env = await newEnv(laurel);
