@@ -180,4 +180,26 @@ forEachBackend('achievements: anniversary trigger', (database) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(sink.bodies('achievement.completed'), [], 'no webhook for a backdated completion');
   });
+
+  test('a time-zone change moves the job; the completion pays its achievement trigger', async () => {
+    clock.set(Date.UTC(2026, 4, 1, 12));
+    const f = await fixturesFor(laurel);
+    const [one] = await f.achievements([{ name: 'One year', trigger: 'anniversary', anniversaryYears: 1, status: 'active' }]);
+    const xp = await f.pointsSystem({ key: unique('xp'), triggers: [{ type: 'achievement', points: 40, achievementId: one.id, status: 'active' }] });
+    await runDue();
+    await identify(f, { id: 'mover', signUpDate: '2025-05-10' });
+    assert.equal(await dueAt(laurel, f.id, JOB, 'mover'), Date.UTC(2026, 4, 10));
+    await identify(f, { id: 'mover', tz: 'America/New_York' });
+    const newYorkDay = Date.UTC(2026, 4, 10, 4); // 2026-05-10 00:00 EDT
+    assert.equal(await dueAt(laurel, f.id, JOB, 'mover'), newYorkDay, 'the day now starts at New York’s midnight');
+    clock.set(Date.UTC(2026, 4, 10, 1));
+    await runDue();
+    assert.deepEqual(await held(f, one.id), [], 'UTC’s day has begun, New York’s has not');
+    clock.set(newYorkDay + 10);
+    await runDue();
+    assert.deepEqual(await held(f, one.id), [['mover', 0, newYorkDay + 10]]);
+    const points = await f.request('GET', `/v1/users/mover/points/${xp.key}`);
+    assert.equal(points.status, 200, JSON.stringify(points.body));
+    assert.equal(points.body.total, 40);
+  });
 });
