@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { EmitInput, Outbox } from '../delivery/outbox.js';
 import type { Run } from '../engine/leaderboards/index.js';
@@ -176,31 +176,38 @@ async function readStates(trx: Kysely<Schema>, environmentId: string, keys: read
     lastSentAt: row.last_sent_at === null ? null : Number(row.last_sent_at),
     pending: row.pending === null ? null : (JSON.parse(row.pending) as Pending),
   });
+  // Both tables in one statement (a metric event with points and leaderboards offers to both).
   const points = keys.filter((k): k is Extract<ThrottleKey, { type: 'points.changed' }> => k.type === 'points.changed');
-  if (points.length > 0) {
-    const rows = await trx
-      .selectFrom('points_changed_throttles')
-      .select(['system_id', 'user_id', 'last_sent_at', 'pending'])
-      .where('environment_id', '=', environmentId)
-      .where('user_id', 'in', [...new Set(points.map((k) => k.userId))])
-      .where('system_id', 'in', [...new Set(points.map((k) => k.systemId))])
-      .execute();
-    for (const row of rows) states.set(subjectOf({ type: 'points.changed', systemId: row.system_id, userId: row.user_id }), read(row));
-  }
+  const pointsRows =
+    points.length > 0
+      ? trx
+          .selectFrom('points_changed_throttles')
+          .select([sql<ThrottleKey['type']>`'points.changed'`.as('type'), 'system_id as target_id', 'user_id', 'last_sent_at', 'pending'])
+          .where('environment_id', '=', environmentId)
+          .where('user_id', 'in', [...new Set(points.map((k) => k.userId))])
+          .where('system_id', 'in', [...new Set(points.map((k) => k.systemId))])
+      : undefined;
   const boards = keys.filter((k): k is Exclude<ThrottleKey, { type: 'points.changed' }> => k.type !== 'points.changed');
-  if (boards.length > 0) {
-    const rows = await trx
-      .selectFrom('leaderboard_throttles')
-      .select(['leaderboard_id', 'type', 'user_id', 'last_sent_at', 'pending'])
-      .where('leaderboard_id', 'in', [...new Set(boards.map((k) => k.leaderboardId))])
-      // All three columns of the primary key, so this is a lookup, not a scan of the board's users.
-      .where('type', 'in', [...new Set(boards.map((k) => k.type))])
-      .where('user_id', 'in', [...new Set(boards.map((k) => ('userId' in k ? k.userId : '')))])
-      .execute();
-    for (const row of rows) {
-      const key: ThrottleKey = row.type === 'leaderboard.changed' ? { type: row.type, leaderboardId: row.leaderboard_id } : { type: row.type, leaderboardId: row.leaderboard_id, userId: row.user_id };
-      states.set(subjectOf(key), read(row));
-    }
+  const boardRows =
+    boards.length > 0
+      ? trx
+          .selectFrom('leaderboard_throttles')
+          .select([sql<ThrottleKey['type']>`type`.as('type'), 'leaderboard_id as target_id', 'user_id', 'last_sent_at', 'pending'])
+          .where('leaderboard_id', 'in', [...new Set(boards.map((k) => k.leaderboardId))])
+          // All three columns of the primary key, so this is a lookup, not a scan of the board's users.
+          .where('type', 'in', [...new Set(boards.map((k) => k.type))])
+          .where('user_id', 'in', [...new Set(boards.map((k) => ('userId' in k ? k.userId : '')))])
+      : undefined;
+  const query = pointsRows && boardRows ? pointsRows.unionAll(boardRows) : (pointsRows ?? boardRows);
+  if (!query) return states;
+  for (const row of await query.execute()) {
+    const key: ThrottleKey =
+      row.type === 'points.changed'
+        ? { type: row.type, systemId: row.target_id, userId: row.user_id }
+        : row.type === 'leaderboard.changed'
+          ? { type: row.type, leaderboardId: row.target_id }
+          : { type: row.type, leaderboardId: row.target_id, userId: row.user_id };
+    states.set(subjectOf(key), read(row));
   }
   return states;
 }
