@@ -8,9 +8,9 @@ import {
   ACHIEVEMENTS,
   createAchievement,
   createAchievements,
+  createAttribute,
+  createMetric,
   developmentEnv,
-  insertAttribute,
-  insertMetric,
   insertUser,
   newEnv,
   unique,
@@ -28,10 +28,10 @@ forEachBackend('achievement management API', (database) => {
     laurel = await startTestLaurel({ databaseUrl: database().url, roles: ['api'] });
     clock = laurel.clock as ManualClock;
     env = await developmentEnv(laurel);
-    metric = await insertMetric(laurel, env, 'words', 'Words written');
-    await insertAttribute(laurel, env, 'plan', 'user');
-    await insertAttribute(laurel, env, 'region', 'user');
-    await insertAttribute(laurel, env, 'source', 'event');
+    metric = await createMetric(laurel, env, 'words', 'Words written');
+    await createAttribute(laurel, env, 'plan', 'user');
+    await createAttribute(laurel, env, 'region', 'user');
+    await createAttribute(laurel, env, 'source', 'event');
   });
   after(() => laurel.close());
 
@@ -153,7 +153,7 @@ forEachBackend('achievement management API', (database) => {
     await createAchievement(laurel, env, { name: 'Taken', key: taken, trigger: 'api' });
     const prerequisite = await createAchievement(laurel, env, { name: 'Pre', key: unique('pre'), trigger: 'api' });
     const otherEnv = await newEnv(laurel);
-    const foreignMetric = await insertMetric(laurel, otherEnv, 'foreign');
+    const foreignMetric = await createMetric(laurel, otherEnv, 'foreign');
     const foreignAchievement = await createAchievement(laurel, otherEnv, { name: 'Foreign', key: 'foreign', trigger: 'api' });
     const api = (overrides: Record<string, unknown>) => ({ name: 'X', key: unique('x'), trigger: 'api', ...overrides });
     const metricItem = (overrides: Record<string, unknown>) => ({ name: 'M', key: unique('m'), trigger: 'metric', metricKey: 'words', metricValue: 10, ...overrides });
@@ -254,7 +254,7 @@ forEachBackend('achievement management API', (database) => {
   test('metricKey and metricId may both be given when they name the same metric', async () => {
     const ok = await post([{ name: 'Both', key: unique('both'), trigger: 'metric', metricKey: 'words', metricId: metric.id, metricValue: 1 }]);
     assert.equal(ok.status, 201);
-    const other = await insertMetric(laurel, env);
+    const other = await createMetric(laurel, env);
     const clash = await post([{ name: 'Both', key: unique('both'), trigger: 'metric', metricKey: 'words', metricId: other.id, metricValue: 1 }]);
     assert.deepEqual(clash.body.issues.map((i: any) => i.message), ['metricKey and metricId name different metrics; give one of them']);
   });
@@ -287,7 +287,7 @@ forEachBackend('achievement management API', (database) => {
       userAttributes: [{ key: 'plan', value: 'pro' }],
     });
     clock.advance(5_000);
-    const other = await insertMetric(laurel, env, unique('pages'), 'Pages');
+    const other = await createMetric(laurel, env, unique('pages'), 'Pages');
     const updated = await updateAchievement(laurel, env, { id: created.id, name: 'New', metricKey: other.key, description: null });
     assert.deepEqual(updated, {
       ...created,

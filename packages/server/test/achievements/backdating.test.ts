@@ -10,10 +10,10 @@ import {
   completions,
   createAchievement,
   createAchievements,
+  createAttribute,
+  createMetric,
   holders,
-  insertAttribute,
   insertEvent,
-  insertMetric,
   insertUser,
   newEnv,
   setStreak,
@@ -55,9 +55,9 @@ forEachBackend('achievement backdating', (database) => {
   /** A fresh environment with a metric, the attributes the tests filter on, and a webhook for every completion. */
   async function setup(): Promise<{ env: Env; metric: { id: string; key: string } }> {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words', 'Words');
-    await insertAttribute(laurel, env, 'plan', 'user');
-    await insertAttribute(laurel, env, 'source', 'event');
+    const metric = await createMetric(laurel, env, 'words', 'Words');
+    await createAttribute(laurel, env, 'plan', 'user');
+    await createAttribute(laurel, env, 'source', 'event');
     // Streak lengths count only where the environment has a streak.
     await laurel.backend.db
       .insertInto('streak_settings')
@@ -130,7 +130,7 @@ forEachBackend('achievement backdating', (database) => {
 
   test('filtered metric achievements count only matching events, from progress rebuilt on create and on edit', async () => {
     const { env, metric } = await setup();
-    await insertAttribute(laurel, env, 'device', 'event');
+    await createAttribute(laurel, env, 'device', 'event');
     const [mixed, mobile] = [await insertUser(laurel, env, 'mixed'), await insertUser(laurel, env, 'mobile')];
     await insertEvent(laurel, env, mixed, metric.id, 3, { source: 'mobile' });
     await insertEvent(laurel, env, mixed, metric.id, 4, { source: 'web', device: 'pc' });

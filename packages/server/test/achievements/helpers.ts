@@ -1,12 +1,13 @@
 /**
- * Helpers for the achievement tests: the Admin calls they make, and rows written straight into the
- * database for what other APIs own (metrics, attributes, users, totals, events, streaks).
+ * Helpers for the achievement tests: the Admin calls they make (metrics and attributes through the
+ * fixtures), and rows written straight into the database for states set up before an achievement
+ * exists that the write path would act on (users, totals, events, streaks, held completions).
  */
 import assert from 'node:assert/strict';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
 import { completionRow, insertCompletionRows } from '../../src/achievements/completions.js';
 import { newId } from '../../src/store/ids.js';
-import { ACHIEVEMENTS, createFixtureEnvironment, unique } from '../support/fixtures.js';
+import { ACHIEVEMENTS, createFixtureEnvironment, Fixtures, injectCaller, unique } from '../support/fixtures.js';
 import type { TestLaurel } from '../support/laurel.js';
 
 export { ACHIEVEMENTS, unique };
@@ -25,22 +26,17 @@ export async function newEnv(laurel: TestLaurel, name?: string): Promise<Env> {
   return createFixtureEnvironment(laurel.backend.db, laurel.clock.now(), name);
 }
 
-export async function insertMetric(laurel: TestLaurel, env: Env, key = unique('metric'), name = `Metric ${key}`): Promise<{ id: string; key: string; name: string }> {
-  const id = newId();
-  const now = laurel.clock.now();
-  await laurel.backend.db
-    .insertInto('metrics')
-    .values({ id, environment_id: env.id, key, name, unit_type: 'number', units: '', status: 'active', created_at: now, updated_at: now })
-    .execute();
-  return { id, key, name };
+/** The fixtures' builders for an environment of these suites. */
+const fixtures = (laurel: TestLaurel, env: Env): Fixtures => new Fixtures(injectCaller(laurel), { ...env, name: env.id });
+
+/** A metric made with the Admin API. */
+export function createMetric(laurel: TestLaurel, env: Env, key = unique('metric'), name = `Metric ${key}`): Promise<{ id: string; key: string; name: string }> {
+  return fixtures(laurel, env).metric({ key, name });
 }
 
-export async function insertAttribute(laurel: TestLaurel, env: Env, key: string, type: 'user' | 'event'): Promise<void> {
-  const now = laurel.clock.now();
-  await laurel.backend.db
-    .insertInto('attributes')
-    .values({ id: newId(), environment_id: env.id, key, name: key, type, created_at: now, updated_at: now })
-    .execute();
+/** An attribute made with the Admin API. */
+export function createAttribute(laurel: TestLaurel, env: Env, key: string, type: 'user' | 'event'): Promise<{ id: string; key: string }> {
+  return fixtures(laurel, env).attribute(key, type);
 }
 
 export async function insertUser(laurel: TestLaurel, env: Env, id = unique('user'), attributes: Record<string, string> = {}): Promise<string> {

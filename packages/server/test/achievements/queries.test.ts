@@ -5,7 +5,7 @@ import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { appSchemaValidator } from '../support/reference-schemas.js';
 import { assertError } from '../support/assert-error.js';
-import { createAchievement, createAchievements, insertAttribute, insertHeldCompletions, insertMetric, insertUser, newEnv, updateAchievement, type Env } from './helpers.js';
+import { createAchievement, createAchievements, createAttribute, createMetric, insertHeldCompletions, insertUser, newEnv, updateAchievement, type Env } from './helpers.js';
 
 /** Checks each item against Trophy's schema of that name (skipped when the reference document is not on this machine). */
 function assertMatchesReference(schemaName: string, items: unknown[]): void {
@@ -34,8 +34,8 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test('GET /v1/achievements lists the active achievements with completions and rarity (a percentage)', async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words', 'Words written');
-    await insertAttribute(laurel, env, 'source', 'event');
+    const metric = await createMetric(laurel, env, 'words', 'Words written');
+    await createAttribute(laurel, env, 'source', 'event');
     const [api, words, streak, inactive, locked] = await createAchievements(laurel, env, [
       { name: 'Finish onboarding', key: 'onboarding', trigger: 'api', status: 'active', description: 'Do it', badgeUrl: 'https://example.com/b.png' },
       { name: '500 words', key: 'words-500', trigger: 'metric', metricKey: 'words', metricValue: 500, status: 'active', eventAttributes: [{ key: 'source', value: 'app' }] },
@@ -114,9 +114,9 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test('userAttributes keeps only the achievements a user with those attributes could unlock', async () => {
     const env = await newEnv(laurel);
-    await insertAttribute(laurel, env, 'plan', 'user');
-    await insertAttribute(laurel, env, 'region', 'user');
-    await insertAttribute(laurel, env, 'url', 'user');
+    await createAttribute(laurel, env, 'plan', 'user');
+    await createAttribute(laurel, env, 'region', 'user');
+    await createAttribute(laurel, env, 'url', 'user');
     await createAchievements(laurel, env, [
       { name: 'Everyone', key: 'everyone', trigger: 'api', status: 'active' },
       { name: 'Pro', key: 'pro', trigger: 'api', status: 'active', userAttributes: [{ key: 'plan', value: 'pro' }] },
@@ -147,7 +147,7 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test("userAchievements: completed ones (locked ones held included); with includeIncomplete also the active ones not yet done", async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words', 'Words');
+    const metric = await createMetric(laurel, env, 'words', 'Words');
     const [done, todo, heldLocked, otherLocked, inactive] = await createAchievements(laurel, env, [
       { name: 'Done', key: 'done', trigger: 'metric', metricKey: 'words', metricValue: 1, status: 'active' },
       { name: 'Todo', key: 'todo', trigger: 'api', status: 'active' },
@@ -191,9 +191,9 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test('metricAchievements: per metric, the active achievements and the locked ones the user holds', async () => {
     const env = await newEnv(laurel);
-    const words = await insertMetric(laurel, env, 'words', 'Words');
-    const pages = await insertMetric(laurel, env, 'pages', 'Pages');
-    const empty = await insertMetric(laurel, env, 'empty', 'Empty');
+    const words = await createMetric(laurel, env, 'words', 'Words');
+    const pages = await createMetric(laurel, env, 'pages', 'Pages');
+    const empty = await createMetric(laurel, env, 'empty', 'Empty');
     const [w10, w20, wLocked, wLockedHeld, wInactive, p5] = await createAchievements(laurel, env, [
       { name: 'W10', key: 'w10', trigger: 'metric', metricKey: 'words', metricValue: 10, status: 'active' },
       { name: 'W20', key: 'w20', trigger: 'metric', metricKey: 'words', metricValue: 20, status: 'active' },
@@ -224,8 +224,8 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test('activeRules: the active achievements as rows by id, their rules in creation order, and metric names', async () => {
     const env = await newEnv(laurel);
-    const words = await insertMetric(laurel, env, 'words', 'Words');
-    await insertAttribute(laurel, env, 'source', 'event');
+    const words = await createMetric(laurel, env, 'words', 'Words');
+    await createAttribute(laurel, env, 'source', 'event');
     const [a, , c] = await createAchievements(laurel, env, [
       { name: 'A', key: 'a', trigger: 'metric', metricKey: 'words', metricValue: 3, status: 'active', eventAttributes: [{ key: 'source', value: 'x' }] },
       { name: 'B', key: 'b', trigger: 'api' },
@@ -253,7 +253,7 @@ forEachBackend('achievement queries and GET /v1/achievements', (database) => {
 
   test('listWithStats filters by user attributes when given', async () => {
     const env = await newEnv(laurel);
-    await insertAttribute(laurel, env, 'plan', 'user');
+    await createAttribute(laurel, env, 'plan', 'user');
     await createAchievements(laurel, env, [
       { name: 'All', key: 'all', trigger: 'api', status: 'active' },
       { name: 'Pro', key: 'pro', trigger: 'api', status: 'active', userAttributes: [{ key: 'plan', value: 'pro' }] },

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { BACKDATE_WALK } from '../../src/achievements/backdate.js';
 import { localDate } from '../../src/engine/streaks/index.js';
 import { STREAK_RESCHEDULE } from '../../src/streaks/streak-admin.js';
-import { createAchievement, holders, insertMetric, insertUser, newEnv, setTotal } from '../achievements/helpers.js';
+import { createAchievement, createMetric, holders, insertUser, newEnv, setTotal } from '../achievements/helpers.js';
 import { putSettings, settingsBody, setStreakState } from '../streaks/helpers.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
@@ -34,7 +34,7 @@ forEachBackend('a running scheduler picks up the walks that requests start', (da
 
   test('creating an active achievement: the completions follow the response', async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words');
+    const metric = await createMetric(laurel, env, 'words');
     const user = await insertUser(laurel, env);
     await setTotal(laurel, env, user, metric.id, 5);
     const done = walkDone(BACKDATE_WALK.name);
@@ -45,7 +45,7 @@ forEachBackend('a running scheduler picks up the walks that requests start', (da
 
   test('saving streak settings: the rollovers are rescheduled after the response', async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env);
+    const metric = await createMetric(laurel, env);
     const user = await insertUser(laurel, env);
     // Counted today, so the next rollover is at the midnight that ends tomorrow.
     const today = localDate(laurel.clock.now(), null);

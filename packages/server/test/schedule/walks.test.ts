@@ -8,7 +8,7 @@ import { claimJobs, LeaseLostError, settleJob } from '../../src/schedule/jobs.js
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import { walkHandler, WALK_CHUNK } from '../../src/schedule/user-walk.js';
 import { STREAK_RESCHEDULE, streakRescheduleWalk } from '../../src/streaks/streak-admin.js';
-import { createAchievement, holders, insertMetric, newEnv, updateAchievement, type Env } from '../achievements/helpers.js';
+import { createAchievement, createMetric, holders, newEnv, updateAchievement, type Env } from '../achievements/helpers.js';
 import { putSettings, settingsBody } from '../streaks/helpers.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
@@ -78,7 +78,7 @@ forEachBackend('walks over all users, in chunks', (database) => {
 
   test(`backdating ${USERS} users: ${USERS / WALK_CHUNK} transactions in id order, every qualifying user granted; a second walk changes nothing`, async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words');
+    const metric = await createMetric(laurel, env, 'words');
     await populate(env, { total: { metricId: metric.id } });
     const { scheduler, cursors } = walkScheduler();
 
@@ -102,7 +102,7 @@ forEachBackend('walks over all users, in chunks', (database) => {
 
   test(`rescheduling ${USERS} streaks after a settings change: every user on the new schedule; running the walk again changes nothing`, async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env);
+    const metric = await createMetric(laurel, env);
     await populate(env, { streaks: true });
     const { scheduler, cursors } = walkScheduler();
 
@@ -123,7 +123,7 @@ forEachBackend('walks over all users, in chunks', (database) => {
 
   test('settings changed again mid-walk: the chunk in progress is superseded (its writes roll back) and the newer walk starts over', async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env);
+    const metric = await createMetric(laurel, env);
     await populate(env, { streaks: true });
     const { scheduler, cursors } = walkScheduler();
     const registry = new JobRegistry([defineJob(STREAK_RESCHEDULE, walkHandler(streakRescheduleWalk({ lockForUpdate: laurel.backend.supportsSkipLocked })))]);
@@ -153,7 +153,7 @@ forEachBackend('walks over all users, in chunks', (database) => {
 
   test('a runner that dies mid-walk: its lease expires and another scheduler resumes from the last committed cursor', async () => {
     const env = await newEnv(laurel);
-    const metric = await insertMetric(laurel, env, 'words');
+    const metric = await createMetric(laurel, env, 'words');
     await populate(env, { total: { metricId: metric.id } });
     const first = walkScheduler();
     const achievement = await createAchievement(laurel, env, { name: 'Odd', key: 'odd', trigger: 'metric', metricKey: 'words', metricValue: 1, status: 'active' });
