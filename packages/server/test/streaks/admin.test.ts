@@ -15,7 +15,7 @@ import {
   eventsFor,
   getStreakState,
   issue,
-  insertMetric,
+  createMetric,
   insertPeriods,
   insertUser,
   newEnvironment,
@@ -44,7 +44,7 @@ forEachBackend('streak admin API', (database) => {
   /** A fresh environment with a daily streak on one metric; `freezes` as in the settings body. */
   async function environment(freezes?: Record<string, unknown>) {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     await putSettings(laurel, settingsBody(metric.key, freezes ? { freezes } : {}), env.key);
     return env;
   }

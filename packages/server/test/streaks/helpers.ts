@@ -8,7 +8,7 @@ import { findEnvironmentByName } from '../../src/environments/environments.js';
 import type { PeriodRecord, StreakState } from '../../src/engine/streaks/index.js';
 import { newId } from '../../src/store/ids.js';
 import type { TestLaurel } from '../support/laurel.js';
-import { createFixtureEnvironment, unique } from '../support/fixtures.js';
+import { createFixtureEnvironment, Fixtures, injectCaller, unique } from '../support/fixtures.js';
 import { assertAdminSchema, assertAppSchema } from '../support/reference-schemas.js';
 
 export const SETTINGS = '/admin/v1/streaks/settings';
@@ -27,12 +27,18 @@ export async function environmentId(laurel: TestLaurel, name = 'development'): P
   return (await findEnvironmentByName(laurel.backend.db, name))!.id;
 }
 
-export async function insertMetric(laurel: TestLaurel, environment: string, key = unique('metric'), status: 'active' | 'archived' = 'active'): Promise<{ id: string; key: string }> {
+/** A metric made with the Admin API (the fixtures), named by its key. */
+export function createMetric(laurel: TestLaurel, env: { id: string; key: string }, key = unique('metric')): Promise<{ id: string; key: string; name: string }> {
+  return new Fixtures(injectCaller(laurel), { ...env, name: env.id }).metric({ key, name: key });
+}
+
+/** An archived metric, written as a row: no API archives a metric. */
+export async function insertArchivedMetric(laurel: TestLaurel, environment: string, key = unique('metric')): Promise<{ id: string; key: string }> {
   const id = newId();
   const now = laurel.clock.now();
   await laurel.backend.db
     .insertInto('metrics')
-    .values({ id, environment_id: environment, key, name: key, unit_type: 'number', units: '', status, created_at: now, updated_at: now })
+    .values({ id, environment_id: environment, key, name: key, unit_type: 'number', units: '', status: 'archived', created_at: now, updated_at: now })
     .execute();
   return { id, key };
 }

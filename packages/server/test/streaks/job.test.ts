@@ -13,7 +13,7 @@ import { STREAK_JOB } from '../../src/streaks/user-streak.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { loadReference, webhookValidator } from '../support/reference-schemas.js';
-import { eventsFor, getStreakState, insertMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { eventsFor, getStreakState, createMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 const DAY = 86_400_000;
@@ -51,7 +51,7 @@ forEachBackend('streak rollover job', (database) => {
   /** A fresh environment with a daily streak, and a user whose streak counts through 03-09 (so 03-10 was missed). */
   async function lapsedUser(options: { freezes?: Record<string, unknown>; userFreezes?: number; tz?: string } = {}) {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     const user = await insertUser(laurel, env.id, { tz: options.tz ?? null });
     await setStreakState(laurel, env.id, user, {
       length: 3,

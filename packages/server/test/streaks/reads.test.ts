@@ -9,7 +9,7 @@ import {
   assertApplicationReference,
   day,
   getStreakState,
-  insertMetric,
+  createMetric,
   insertPeriods,
   insertUser,
   newEnvironment,
@@ -31,7 +31,7 @@ forEachBackend('streak reads (Application API)', (database) => {
 
   async function environment(overrides: Record<string, unknown> = {}) {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     await putSettings(laurel, settingsBody(metric.key, overrides), env.key);
     return env;
   }

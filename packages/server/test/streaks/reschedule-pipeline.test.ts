@@ -7,7 +7,7 @@ import { walkHandler } from '../../src/schedule/user-walk.js';
 import { STREAK_RESCHEDULE, streakRescheduleWalk } from '../../src/streaks/streak-admin.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { insertMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { createMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 const DAY = 86_400_000;
@@ -47,7 +47,7 @@ forEachBackend('streak rescheduling through the pipeline', (database) => {
 
   test('auto-earn switched on: the first grant one interval from the local day of the switch, the next rollover scheduled, nothing sent', async () => {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     // 12:00 UTC on 03-11 is already 03-12 in Kiritimati (UTC+14), still 03-11 in Honolulu (UTC-10).
     const east = await insertUser(laurel, env.id, { id: 'a-east', tz: 'Pacific/Kiritimati' });
     const west = await insertUser(laurel, env.id, { id: 'b-west', tz: 'Pacific/Honolulu' });

@@ -5,7 +5,7 @@ import { startOfLocalDay } from '../../src/engine/streaks/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../support/assert-error.js';
-import { SETTINGS, insertMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { SETTINGS, createMetric, insertArchivedMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 
@@ -41,8 +41,8 @@ forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => 
 
   test('PUT replaces the settings and answers them; GET reads them back; conditions show metricId and metricKey; ALL is answered as AND', async () => {
     const env = await newEnvironment(laurel);
-    const words = await insertMetric(laurel, env.id);
-    const minutes = await insertMetric(laurel, env.id);
+    const words = await createMetric(laurel, env);
+    const minutes = await createMetric(laurel, env);
     const body = {
       enabled: true,
       frequency: 'weekly',
@@ -91,7 +91,7 @@ forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => 
 
   test('fields left out take their defaults, not their previous values', async () => {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     await putSettings(laurel, settingsBody(metric.key, { evaluationMode: 'OR', weekStart: 3, personalization: true, freezes: { enabled: true, max: 2 } }), env.key);
     const replaced = await putSettings(laurel, settingsBody(metric.key), env.key);
     assert.deepEqual(replaced, { ...DEFAULTS, enabled: true, metrics: [{ key: metric.key, threshold: 1 }], conditions: [{ metricId: metric.id, metricKey: metric.key, threshold: 1 }] });
@@ -99,7 +99,7 @@ forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => 
 
   test('invalid settings are refused whole with 422 naming the field, and nothing changes', async () => {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     const saved = await putSettings(laurel, settingsBody(metric.key), env.key);
     const freezes = { enabled: true, initial: 0, max: 3, autoEarnInterval: null, autoEarnAmount: null };
     const cases: [body: Record<string, unknown>, pattern: RegExp][] = [
@@ -131,9 +131,9 @@ forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => 
   test('a condition on an unknown, archived or other-environment metric answers 400 naming it; nothing changes', async () => {
     const env = await newEnvironment(laurel);
     const other = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
-    const archived = await insertMetric(laurel, env.id, undefined, 'archived');
-    const foreign = await insertMetric(laurel, other.id);
+    const metric = await createMetric(laurel, env);
+    const archived = await insertArchivedMetric(laurel, env.id);
+    const foreign = await createMetric(laurel, other);
     const saved = await putSettings(laurel, settingsBody(metric.key), env.key);
     for (const key of ['no-such-metric', archived.key, foreign.key]) {
       const body = settingsBody(metric.key, { conditions: [{ metricKey: metric.key, threshold: 1 }, { metricKey: key, threshold: 1 }] });
@@ -149,7 +149,7 @@ forEachBackend('streak settings: PUT (Laurel extension) and GET', (database) => 
 
   test('saving settings reschedules every user streak of the environment, by a job that runs after the response', async () => {
     const env = await newEnvironment(laurel);
-    const metric = await insertMetric(laurel, env.id);
+    const metric = await createMetric(laurel, env);
     const active = await insertUser(laurel, env.id, { tz: 'Europe/Paris' });
     const idle = await insertUser(laurel, env.id);
     await setStreakState(laurel, env.id, active, { length: 2, started: '2026-03-09', lastPeriodStart: '2026-03-10', lastExtendedAt: NOW - 86_400_000 });
