@@ -37,7 +37,7 @@ export interface Attribute {
 
 // ---- Achievements
 
-export type Trigger = 'metric' | 'streak' | 'api' | 'achievement';
+export type Trigger = 'metric' | 'streak' | 'api' | 'achievement' | 'anniversary';
 export type AchievementStatus = 'inactive' | 'active' | 'locked';
 
 export interface KeyValue {
@@ -59,6 +59,8 @@ export interface Achievement {
   eventAttributes?: KeyValue[];
   streakLength?: number;
   achievementIds?: string[];
+  /** anniversary: completes this many years after the user's sign-up date. */
+  anniversaryYears?: number;
   userAttributes: KeyValue[];
   status: AchievementStatus;
   created: string;
@@ -84,6 +86,7 @@ export interface AchievementInput {
   metricValue?: number;
   streakLength?: number;
   achievementIds?: string[];
+  anniversaryYears?: number;
   userAttributes?: KeyValue[];
   eventAttributes?: KeyValue[];
 }

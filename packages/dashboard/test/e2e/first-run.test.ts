@@ -107,6 +107,25 @@ test('dashboard: first run to a verified, retried webhook delivery', { skip: bro
     await screenshot(page, '03-achievements');
   });
 
+  await t.test('create an anniversary achievement: years after signing up', async () => {
+    await page.getByRole('button', { name: 'Create achievement' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('One year with us');
+    await dialog.getByLabel('Key').fill('one-year');
+    await dialog.getByLabel('Trigger').selectOption('anniversary');
+    await dialog.getByRole('button', { name: 'Create achievement' }).click();
+    // No years given: said beside the field, nothing created.
+    await dialog.getByText('Years is required.').waitFor();
+    await dialog.getByLabel('Years after signing up').fill('2');
+    await dialog.getByRole('button', { name: 'Create achievement' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('2 years after signing up').first().waitFor();
+    // What the page shows is what the server stored (the session's cookie authenticates the Admin API).
+    const stored = await page.evaluate(async () => (await (await fetch('/admin/v1/achievements', { headers: { 'x-laurel-environment': 'development' } })).json()) as { key: string; trigger: string; anniversaryYears?: number }[]);
+    const created = stored.filter((achievement) => achievement.key === 'one-year');
+    assert.deepEqual(created.map(({ trigger, anniversaryYears }) => ({ trigger, anniversaryYears })), [{ trigger: 'anniversary', anniversaryYears: 2 }]);
+  });
+
   await t.test('create an API key, shown once', async () => {
     await page.getByRole('link', { name: 'API keys', exact: true }).click();
     await page.getByRole('button', { name: 'Add API key' }).first().click();

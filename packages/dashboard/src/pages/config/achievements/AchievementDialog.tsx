@@ -28,6 +28,7 @@ type Field =
   | 'eventAttributes'
   | 'streakLength'
   | 'achievementIds'
+  | 'anniversaryYears'
   | 'userAttributes';
 
 const COMMON: Field[] = ['name', 'key', 'trigger', 'status', 'description', 'badgeUrl', 'userAttributes'];
@@ -37,9 +38,10 @@ const FIELDS_OF: Record<Trigger, Field[]> = {
   streak: [...COMMON, 'streakLength'],
   api: COMMON,
   achievement: [...COMMON, 'achievementIds'],
+  anniversary: [...COMMON, 'anniversaryYears'],
 };
 const ALIASES = [KEY_IN_USE, [/^metric(Key|Id)\b|^Metric not found/i, 'metricKey']] as const;
-const RULE_FIELDS = ['metricKey', 'metricValue', 'streakLength', 'achievementIds', 'userAttributes', 'eventAttributes'] as const;
+const RULE_FIELDS = ['metricKey', 'metricValue', 'streakLength', 'achievementIds', 'anniversaryYears', 'userAttributes', 'eventAttributes'] as const;
 
 const STATUS_OPTION: Record<AchievementStatus, string> = { inactive: 'Inactive (draft)', active: 'Active', locked: 'Locked' };
 
@@ -54,6 +56,7 @@ interface FormState {
   metricValue: string;
   streakLength: string;
   achievementIds: string[];
+  anniversaryYears: string;
   userAttributes: KeyValue[];
   eventAttributes: KeyValue[];
 }
@@ -69,6 +72,7 @@ function initialState(achievement: Achievement | undefined, metrics: readonly Me
     metricValue: achievement?.metricValue === undefined ? '' : String(achievement.metricValue),
     streakLength: achievement?.streakLength === undefined ? '' : String(achievement.streakLength),
     achievementIds: achievement?.achievementIds ?? [],
+    anniversaryYears: achievement?.anniversaryYears === undefined ? '' : String(achievement.anniversaryYears),
     userAttributes: achievement?.userAttributes ?? [],
     eventAttributes: achievement?.eventAttributes ?? [],
   };
@@ -86,6 +90,7 @@ function toInput(state: FormState): AchievementInput {
   if (state.trigger === 'metric') Object.assign(input, { metricKey: state.metricKey, metricValue: Number(state.metricValue), eventAttributes: state.eventAttributes });
   if (state.trigger === 'streak') input.streakLength = Number(state.streakLength);
   if (state.trigger === 'achievement') input.achievementIds = state.achievementIds;
+  if (state.trigger === 'anniversary') input.anniversaryYears = Number(state.anniversaryYears);
   return input;
 }
 
@@ -116,6 +121,10 @@ function checkLocally(state: FormState, key: string | undefined): Partial<Record
     else if (!/^[1-9]\d*$/.test(state.streakLength.trim())) errors.streakLength = 'Enter a whole number of at least 1.';
   }
   if (state.trigger === 'achievement' && state.achievementIds.length === 0) errors.achievementIds = 'Choose at least one achievement.';
+  if (state.trigger === 'anniversary') {
+    if (state.anniversaryYears.trim() === '') errors.anniversaryYears = 'Years is required.';
+    else if (!/^[1-9]\d*$/.test(state.anniversaryYears.trim())) errors.anniversaryYears = 'Enter a whole number of at least 1.';
+  }
   return errors;
 }
 
@@ -278,6 +287,19 @@ function AchievementForm({ original, metrics, onClose }: { original: Achievement
             </Notice>
           )}
         </>
+      )}
+
+      {state.trigger === 'anniversary' && (
+        <div className="grid-2">
+          <WholeNumberField
+            label="Years after signing up"
+            min={1}
+            value={state.anniversaryYears}
+            onChange={(e) => set('anniversaryYears', e.target.value)}
+            error={error('anniversaryYears')}
+            hint="Completes on that anniversary of the user's signUpDate, at the start of the day in their time zone. Users without a signUpDate never complete it."
+          />
+        </div>
       )}
 
       {state.trigger === 'api' && (

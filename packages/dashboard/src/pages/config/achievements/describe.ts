@@ -7,6 +7,7 @@ export const TRIGGERS: readonly { value: Trigger; label: string }[] = [
   { value: 'streak', label: 'Streak length' },
   { value: 'api', label: 'Completed through the API' },
   { value: 'achievement', label: 'Other achievements (composite)' },
+  { value: 'anniversary', label: 'Anniversary of signing up' },
 ];
 
 export const STATUS_LABEL: Record<AchievementStatus, string> = { inactive: 'Inactive', active: 'Active', locked: 'Locked' };
@@ -21,7 +22,7 @@ export function periodWord(frequency: Frequency | undefined, count: number): str
 
 /** One line that says when the achievement completes: "Words written ≥ 1,000 words". */
 export function describeRule(
-  achievement: Pick<Achievement, 'trigger' | 'metricId' | 'metricName' | 'metricValue' | 'streakLength' | 'achievementIds'>,
+  achievement: Pick<Achievement, 'trigger' | 'metricId' | 'metricName' | 'metricValue' | 'streakLength' | 'achievementIds' | 'anniversaryYears'>,
   metrics: ReadonlyMap<string, Metric>,
   achievements: ReadonlyMap<string, Achievement>,
   frequency: Frequency | undefined,
@@ -42,6 +43,10 @@ export function describeRule(
     case 'achievement': {
       const names = (achievement.achievementIds ?? []).map((id) => achievements.get(id)?.name ?? 'a deleted achievement');
       return names.length === 1 ? `Holds ${names[0]}` : `Holds all of ${names.join(', ')}`;
+    }
+    case 'anniversary': {
+      const years = achievement.anniversaryYears ?? 1;
+      return `${years} ${years === 1 ? 'year' : 'years'} after signing up`;
     }
   }
 }
