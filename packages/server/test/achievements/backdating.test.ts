@@ -5,6 +5,7 @@ import { completionRow, insertCompletionRows } from '../../src/achievements/comp
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { createWebhook } from '../support/webhooks.js';
+import { setTotal } from '../support/rows.js';
 import {
   ACHIEVEMENTS,
   completions,
@@ -17,7 +18,6 @@ import {
   insertUser,
   newEnv,
   setStreak,
-  setTotal,
   updateAchievement,
   type Env,
 } from './helpers.js';

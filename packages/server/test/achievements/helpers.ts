@@ -9,6 +9,7 @@ import { completionRow, insertCompletionRows } from '../../src/achievements/comp
 import { newId } from '../../src/store/ids.js';
 import { ACHIEVEMENTS, createFixtureEnvironment, Fixtures, injectCaller, unique } from '../support/fixtures.js';
 import type { TestLaurel } from '../support/laurel.js';
+import { setTotal } from '../support/rows.js';
 
 export { ACHIEVEMENTS, unique };
 
@@ -59,14 +60,6 @@ export async function insertUser(laurel: TestLaurel, env: Env, id = unique('user
     })
     .execute();
   return id;
-}
-
-export async function setTotal(laurel: TestLaurel, env: Env, userId: string, metricId: string, total: number): Promise<void> {
-  await laurel.backend.db
-    .insertInto('user_metrics')
-    .values({ environment_id: env.id, user_id: userId, metric_id: metricId, total, updated_at: laurel.clock.now() })
-    .onConflict((oc) => oc.columns(['environment_id', 'user_id', 'metric_id']).doUpdateSet({ total }))
-    .execute();
 }
 
 /** A metric event, and the user's total moved by its value (what the event path does). */

@@ -3,8 +3,9 @@ import { after, before, test } from 'node:test';
 import { BACKDATE_WALK } from '../../src/achievements/backdate.js';
 import { localDate } from '../../src/engine/streaks/index.js';
 import { STREAK_RESCHEDULE } from '../../src/streaks/streak-admin.js';
-import { createAchievement, createMetric, holders, insertUser, newEnv, setTotal } from '../achievements/helpers.js';
-import { putSettings, settingsBody, setStreakState } from '../streaks/helpers.js';
+import { setStreakState, setTotal } from '../support/rows.js';
+import { createAchievement, createMetric, holders, insertUser, newEnv } from '../achievements/helpers.js';
+import { putSettings, settingsBody } from '../streaks/helpers.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 

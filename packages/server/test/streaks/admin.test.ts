@@ -6,6 +6,7 @@ import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { loadReference, webhookValidator } from '../support/reference-schemas.js';
 import { assertError } from '../support/assert-error.js';
+import { setStreakState } from '../support/rows.js';
 import {
   FREEZES,
   PAUSES,
@@ -20,7 +21,6 @@ import {
   insertUser,
   newEnvironment,
   putSettings,
-  setStreakState,
   settingsBody,
   unique,
 } from './helpers.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { findEnvironmentByName } from '../../src/environments/environments.js';
-import type { PeriodRecord, StreakState } from '../../src/engine/streaks/index.js';
+import type { PeriodRecord } from '../../src/engine/streaks/index.js';
 import { newId } from '../../src/store/ids.js';
 import type { TestLaurel } from '../support/laurel.js';
 import { createFixtureEnvironment, Fixtures, injectCaller, unique } from '../support/fixtures.js';
@@ -69,23 +69,6 @@ export async function insertUser(
     })
     .execute();
   return id;
-}
-
-export async function setStreakState(laurel: TestLaurel, environment: string, userId: string, state: Partial<StreakState>): Promise<void> {
-  const values = {
-    length: state.length ?? 0,
-    started: state.started ?? null,
-    last_period_start: state.lastPeriodStart ?? null,
-    last_extended_at: state.lastExtendedAt ?? null,
-    freezes: state.freezes ?? 0,
-    next_freeze_earn: state.nextFreezeEarn ?? null,
-    updated_at: laurel.clock.now(),
-  };
-  await laurel.backend.db
-    .insertInto('user_streaks')
-    .values({ environment_id: environment, user_id: userId, ...values })
-    .onConflict((oc) => oc.columns(['environment_id', 'user_id']).doUpdateSet(values))
-    .execute();
 }
 
 export async function getStreakState(laurel: TestLaurel, environment: string, userId: string) {

@@ -13,7 +13,8 @@ import { STREAK_JOB } from '../../src/streaks/user-streak.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { loadReference, webhookValidator } from '../support/reference-schemas.js';
-import { eventsFor, getStreakState, createMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { setStreakState } from '../support/rows.js';
+import { eventsFor, getStreakState, createMetric, insertUser, newEnvironment, putSettings, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 const DAY = 86_400_000;

@@ -5,6 +5,7 @@ import { newId } from '../../src/store/ids.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../support/assert-error.js';
+import { setStreakState } from '../support/rows.js';
 import {
   assertApplicationReference,
   day,
@@ -14,7 +15,6 @@ import {
   insertUser,
   newEnvironment,
   putSettings,
-  setStreakState,
   settingsBody,
 } from './helpers.js';
 

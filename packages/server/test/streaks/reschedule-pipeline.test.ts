@@ -7,7 +7,8 @@ import { walkHandler } from '../../src/schedule/user-walk.js';
 import { STREAK_RESCHEDULE, streakRescheduleWalk } from '../../src/streaks/streak-admin.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
-import { createMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { setStreakState } from '../support/rows.js';
+import { createMetric, insertUser, newEnvironment, putSettings, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 const DAY = 86_400_000;

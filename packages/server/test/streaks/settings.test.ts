@@ -5,7 +5,8 @@ import { startOfLocalDay } from '../../src/engine/streaks/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { startTestLaurel, type TestLaurel } from '../support/laurel.js';
 import { assertError } from '../support/assert-error.js';
-import { SETTINGS, createMetric, insertArchivedMetric, insertUser, newEnvironment, putSettings, setStreakState, settingsBody } from './helpers.js';
+import { setStreakState } from '../support/rows.js';
+import { SETTINGS, createMetric, insertArchivedMetric, insertUser, newEnvironment, putSettings, settingsBody } from './helpers.js';
 
 const NOW = Date.UTC(2026, 2, 11, 12); // Wednesday 2026-03-11, 12:00 UTC
 
